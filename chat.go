@@ -1,0 +1,34 @@
+package vpslink
+
+import "time"
+
+// Chat is a WhatsApp conversation, keyed by its JID.
+type Chat struct {
+	ID              string    `json:"id"`
+	Name            string    `json:"name"`
+	IsGroup         bool      `json:"is_group"`
+	UnreadCount     int       `json:"unread_count"`
+	LastMessageTime int64     `json:"last_message_time"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// Message is one message of a chat's history. Timestamp is Unix seconds.
+type Message struct {
+	ID          int64  `json:"id"`
+	ChatID      string `json:"chat_id"`
+	Message     string `json:"message"`
+	Timestamp   int64  `json:"timestamp"`
+	IsFromMe    bool   `json:"is_from_me"`
+	MessageType string `json:"message_type"`
+	WAMessageID string `json:"wa_message_id,omitempty"`
+	SenderJID   string `json:"sender_jid,omitempty"`
+	RawMessage  string `json:"raw_message,omitempty"`
+}
+
+// ChatFilter selects chats.
+type ChatFilter struct {
+	Unread bool
+	Limit  int
+	Offset int
+}

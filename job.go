@@ -1,0 +1,115 @@
+package vpslink
+
+import (
+	"fmt"
+	"time"
+)
+
+// Job statuses.
+const (
+	JobPending   = "pending"
+	JobRunning   = "running"
+	JobPaused    = "paused"
+	JobCompleted = "completed"
+	JobFailed    = "failed"
+	JobCancelled = "cancelled"
+)
+
+// Job is a broadcast: every part of a multi-part message to every recipient,
+// with delays between parts and gaps between recipients. JSON names of the
+// inner structures keep the seed's camelCase because that is how they are
+// stored and how the web UI sends them.
+type Job struct {
+	ID                    string        `json:"id"`
+	Title                 string        `json:"title"`
+	Status                string        `json:"status"`
+	ScheduledStartAt      time.Time     `json:"scheduled_start_at"`
+	Recipients            []string      `json:"recipients"`
+	MessageParts          []MessagePart `json:"message_parts"`
+	Config                JobConfig     `json:"config"`
+	CurrentRecipientIndex int           `json:"current_recipient_index"`
+	CurrentPartIndex      int           `json:"current_part_index"`
+	RecipientsSent        int           `json:"recipients_sent"`
+	RecipientsFailed      int           `json:"recipients_failed"`
+	LastSentAt            *time.Time    `json:"last_sent_at"`
+	NextStepAt            *time.Time    `json:"next_step_at"`
+	ErrorMessage          string        `json:"error_message,omitempty"`
+	CreatedAt             time.Time     `json:"created_at"`
+	UpdatedAt             time.Time     `json:"updated_at"`
+	CompletedAt           *time.Time    `json:"completed_at"`
+	CancelledAt           *time.Time    `json:"cancelled_at"`
+}
+
+// MessagePart is one part of a job's message; DelayAfterSeconds is the pause
+// after it before the next part to the same recipient (nil: none).
+type MessagePart struct {
+	Text              string `json:"text"`
+	DelayAfterSeconds *int   `json:"delayAfterSeconds"`
+}
+
+// JobConfig is a job's sending configuration.
+type JobConfig struct {
+	RecipientGapSeconds int `json:"recipientGapSeconds"`
+	MaxRetries          int `json:"maxRetries"`
+}
+
+// JobFilter selects jobs.
+type JobFilter struct {
+	Status string
+	Limit  int
+	Offset int
+}
+
+// JobUpdate holds the fields of a pending or paused job to change.
+type JobUpdate struct {
+	Title            *string
+	ScheduledStartAt *time.Time
+	Recipients       *[]string
+	MessageParts     *[]MessagePart
+	Config           *JobConfig
+}
+
+// Validate checks a job's recipients, parts and config and normalises the
+// recipients to JIDs.
+func (j *Job) Validate() error {
+	if len(j.Recipients) == 0 {
+		return FieldError("recipients", "must not be empty")
+	}
+	for i, r := range j.Recipients {
+		jid, err := NormalizeRecipient(fmt.Sprintf("recipients[%d]", i), r)
+		if err != nil {
+			return err
+		}
+		j.Recipients[i] = jid
+	}
+	if len(j.MessageParts) == 0 {
+		return FieldError("message_parts", "must not be empty")
+	}
+	for i, p := range j.MessageParts {
+		if err := ValidateText(fmt.Sprintf("message_parts[%d].text", i), p.Text); err != nil {
+			return err
+		}
+		if p.DelayAfterSeconds != nil && *p.DelayAfterSeconds < 0 {
+			return FieldError(fmt.Sprintf("message_parts[%d].delayAfterSeconds", i), "must not be negative")
+		}
+	}
+	if j.Config.RecipientGapSeconds < 0 {
+		return FieldError("config.recipientGapSeconds", "must not be negative")
+	}
+	if j.Config.MaxRetries < 0 {
+		return FieldError("config.maxRetries", "must not be negative")
+	}
+	return nil
+}
+
+// DefaultJobTitle derives a title from the first part, as the legacy app did.
+func DefaultJobTitle(parts []MessagePart) string {
+	if len(parts) == 0 {
+		return "Untitled job"
+	}
+	r := []rune(parts[0].Text)
+	if len(r) <= 50 {
+		return string(r)
+	}
+	return string(r[:50]) + "..."
+}

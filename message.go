@@ -1,0 +1,61 @@
+package vpslink
+
+import "time"
+
+// Scheduled message statuses.
+const (
+	StatusPending   = "pending"
+	StatusSending   = "sending"
+	StatusSent      = "sent"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+)
+
+// MaxTextLength is WhatsApp's limit on one text message, in characters.
+const MaxTextLength = 65536
+
+// ScheduledMessage is one message to one phone at one time.
+type ScheduledMessage struct {
+	ID                string     `json:"id"`
+	ToPhone           string     `json:"to_phone"`
+	ContactName       string     `json:"contact_name"`
+	Message           string     `json:"message"`
+	ScheduledAt       time.Time  `json:"scheduled_at"`
+	Status            string     `json:"status"`
+	ErrorMessage      string     `json:"error_message,omitempty"`
+	WAMessageID       string     `json:"wa_message_id,omitempty"`
+	CreatedFrom       string     `json:"created_from,omitempty"`
+	RecipientTimezone string     `json:"recipient_timezone,omitempty"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+	SentAt            *time.Time `json:"sent_at"`
+}
+
+// MessageFilter selects scheduled messages; From and Until bound scheduled_at.
+type MessageFilter struct {
+	Status string
+	To     string
+	From   *time.Time
+	Until  *time.Time
+	Limit  int
+	Offset int
+}
+
+// MessageUpdate holds the fields of a pending message to change.
+type MessageUpdate struct {
+	Message     *string
+	ScheduledAt *time.Time
+	ContactName *string
+	ToPhone     *string
+}
+
+// ValidateText checks a message text as WhatsApp accepts it.
+func ValidateText(field, text string) error {
+	if text == "" {
+		return FieldError(field, "must not be empty")
+	}
+	if n := len([]rune(text)); n > MaxTextLength {
+		return FieldError(field, "is %d characters; WhatsApp allows %d", n, MaxTextLength)
+	}
+	return nil
+}

@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vpslink/vpslink"
+)
+
+const contactColumns = `id, phone, name, aliases, tags, is_favorite,
+	coalesce(secondary_phone, ''), coalesce(timezone, ''), coalesce(notes, ''), created_at, updated_at`
+
+// CreateContact inserts a contact after validating and normalising it.
+func (db *DB) CreateContact(ctx context.Context, c *vpslink.Contact) error {
+	if err := normaliseContact(c); err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		aliases, tags := jsonList(c.Aliases), jsonList(c.Tags)
+		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+		res, err := tx.ExecContext(ctx, `INSERT INTO contacts
+			(phone, name, aliases, tags, is_favorite, secondary_phone, timezone, notes, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Phone, c.Name, aliases, tags, c.IsFavorite, nullString(c.SecondaryPhone),
+			nullString(c.Timezone), nullString(c.Notes), fmtTime(tx.now), fmtTime(tx.now))
+		if err != nil {
+			if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
+				return vpslink.Errorf(vpslink.ECONFLICT, "contact %s already exists", c.Phone)
+			}
+			return fmt.Errorf("insert contact: %w", err)
+		}
+		c.ID, _ = res.LastInsertId()
+		return nil
+	})
+}
+
+func normaliseContact(c *vpslink.Contact) error {
+	phone, err := vpslink.NormalizePhone("phone", c.Phone)
+	if err != nil {
+		return err
+	}
+	c.Phone = phone
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return vpslink.FieldError("name", "must not be empty")
+	}
+	if c.SecondaryPhone != "" {
+		if c.SecondaryPhone, err = vpslink.NormalizePhone("secondary_phone", c.SecondaryPhone); err != nil {
+			return err
+		}
+	}
+	if _, err := vpslink.LoadLocation("timezone", c.Timezone); err != nil {
+		return err
+	}
+	c.Aliases = cleanList(c.Aliases)
+	c.Tags = cleanList(c.Tags)
+	return nil
+}
+
+// cleanList trims entries and drops empty and repeated ones.
+func cleanList(in []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[strings.ToLower(s)] {
+			seen[strings.ToLower(s)] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// GetContact returns the contact with the given phone (any accepted form).
+func (db *DB) GetContact(ctx context.Context, phone string) (*vpslink.Contact, error) {
+	p, err := vpslink.NormalizePhone("phone", phone)
+	if err != nil {
+		return nil, err
+	}
+	c, err := scanContact(db.read.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE phone = ?`, p))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vpslink.Errorf(vpslink.ENOTFOUND, "contact %s not found", p)
+	} else if err != nil {
+		return nil, fmt.Errorf("get contact: %w", describe(err))
+	}
+	return c, nil
+}
+
+// ListContacts returns one page of contacts ordered by name, and the number
+// of contacts that match the filter.
+func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vpslink.Contact, int, error) {
+	var where []string
+	var args []any
+	if s := strings.TrimSpace(f.Search); s != "" {
+		like := "%" + escapeLike(strings.ToLower(s)) + "%"
+		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE lower(json_each.value) LIKE ? ESCAPE '\'))`)
+		args = append(args, like, like, like)
+	}
+	if f.Favorite != nil {
+		where = append(where, `is_favorite = ?`)
+		args = append(args, *f.Favorite)
+	}
+	if f.Tag != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE lower(json_each.value) = lower(?))`)
+		args = append(args, f.Tag)
+	}
+	cond := whereClause(where)
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM contacts`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count contacts: %w", describe(err))
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts`+cond+
+		` ORDER BY name COLLATE NOCASE, phone LIMIT ? OFFSET ?`, append(args, limit(f.Limit), f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list contacts: %w", describe(err))
+	}
+	defer rows.Close()
+	out := []*vpslink.Contact{}
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list contacts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// UpdateContact changes the given fields of a contact and returns it.
+func (db *DB) UpdateContact(ctx context.Context, phone string, u vpslink.ContactUpdate) (*vpslink.Contact, error) {
+	p, err := vpslink.NormalizePhone("phone", phone)
+	if err != nil {
+		return nil, err
+	}
+	var c *vpslink.Contact
+	err = db.Update(ctx, func(tx *Tx) error {
+		c, err = scanContact(tx.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE phone = ?`, p))
+		if errors.Is(err, sql.ErrNoRows) {
+			return vpslink.Errorf(vpslink.ENOTFOUND, "contact %s not found", p)
+		} else if err != nil {
+			return fmt.Errorf("get contact: %w", err)
+		}
+		applyContactUpdate(c, u)
+		if err := normaliseContact(c); err != nil {
+			return err
+		}
+		c.UpdatedAt = tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE contacts SET name = ?, aliases = ?, tags = ?, is_favorite = ?,
+			secondary_phone = ?, timezone = ?, notes = ?, updated_at = ? WHERE id = ?`,
+			c.Name, jsonList(c.Aliases), jsonList(c.Tags), c.IsFavorite, nullString(c.SecondaryPhone),
+			nullString(c.Timezone), nullString(c.Notes), fmtTime(tx.now), c.ID)
+		if err != nil {
+			return fmt.Errorf("update contact: %w", describe(err))
+		}
+		return nil
+	})
+	return c, err
+}
+
+func applyContactUpdate(c *vpslink.Contact, u vpslink.ContactUpdate) {
+	if u.Name != nil {
+		c.Name = *u.Name
+	}
+	if u.Aliases != nil {
+		c.Aliases = *u.Aliases
+	}
+	if u.Tags != nil {
+		c.Tags = *u.Tags
+	}
+	if u.IsFavorite != nil {
+		c.IsFavorite = *u.IsFavorite
+	}
+	if u.SecondaryPhone != nil {
+		c.SecondaryPhone = *u.SecondaryPhone
+	}
+	if u.Timezone != nil {
+		c.Timezone = *u.Timezone
+	}
+	if u.Notes != nil {
+		c.Notes = *u.Notes
+	}
+}
+
+// DeleteContact removes a contact. A contact that scheduled messages still
+// point at is a conflict: its history would lose its recipient.
+func (db *DB) DeleteContact(ctx context.Context, phone string) error {
+	p, err := vpslink.NormalizePhone("phone", phone)
+	if err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scheduled_messages WHERE to_phone = ?`, p).Scan(&n); err != nil {
+			return fmt.Errorf("count messages: %w", err)
+		} else if n > 0 {
+			return vpslink.Errorf(vpslink.ECONFLICT, "contact %s has %d scheduled messages; cancel them first", p, n)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE phone = ?`, p)
+		if err != nil {
+			return fmt.Errorf("delete contact: %w", describe(err))
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return vpslink.Errorf(vpslink.ENOTFOUND, "contact %s not found", p)
+		}
+		return nil
+	})
+}
+
+// ResolveRecipient turns what a user typed for a recipient (a phone, a
+// contact's name or one of its aliases) into a contact. An unknown phone
+// returns a contact with only the phone set; an unknown or ambiguous name is
+// an error naming field.
+func (db *DB) ResolveRecipient(ctx context.Context, field, s string) (*vpslink.Contact, error) {
+	s = strings.TrimSpace(s)
+	if phone, err := vpslink.NormalizePhone(field, s); err == nil {
+		c, err := db.GetContact(ctx, phone)
+		if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
+			return &vpslink.Contact{Phone: phone}, nil
+		}
+		return c, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts
+		WHERE lower(name) = lower(?)
+		   OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE lower(json_each.value) = lower(?))
+		ORDER BY phone`, s, s)
+	if err != nil {
+		return nil, fmt.Errorf("resolve recipient: %w", describe(err))
+	}
+	defer rows.Close()
+	var found []*vpslink.Contact
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	switch len(found) {
+	case 0:
+		return nil, vpslink.FieldError(field, "no contact, alias or phone number %q", s)
+	case 1:
+		return found[0], nil
+	}
+	var names []string
+	for _, c := range found {
+		names = append(names, fmt.Sprintf("%s (%s)", c.Name, c.Phone))
+	}
+	return nil, vpslink.FieldError(field, "%q is ambiguous: %s", s, strings.Join(names, ", "))
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanContact(row scanner) (*vpslink.Contact, error) {
+	var c vpslink.Contact
+	var aliases, tags sql.NullString
+	var created, updated string
+	if err := row.Scan(&c.ID, &c.Phone, &c.Name, &aliases, &tags, &c.IsFavorite,
+		&c.SecondaryPhone, &c.Timezone, &c.Notes, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.Aliases, c.Tags = parseList(aliases), parseList(tags)
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return &c, nil
+}
+
+// parseList reads a JSON array column; other tools may have written NULL or
+// a bare string, which read as an empty list or a list of one.
+func parseList(s sql.NullString) []string {
+	out := []string{}
+	if !s.Valid || s.String == "" {
+		return out
+	}
+	if err := json.Unmarshal([]byte(s.String), &out); err != nil {
+		var one string
+		if json.Unmarshal([]byte(s.String), &one) == nil && one != "" {
+			return []string{one}
+		}
+		return []string{}
+	}
+	return out
+}
+
+func jsonList(l []string) string {
+	if l == nil {
+		l = []string{}
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func whereClause(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// DefaultLimit and MaxLimit bound list pages.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 1000
+)
+
+func limit(n int) int {
+	if n <= 0 {
+		return DefaultLimit
+	}
+	return min(n, MaxLimit)
+}

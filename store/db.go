@@ -1,0 +1,239 @@
+// Package store keeps vpslink's state in one SQLite file, opened with
+// mattn/go-sqlite3: one writer connection (writes are serialised anyway, and
+// one connection avoids SQLITE_BUSY between our own writers) and a pool of
+// readers that WAL lets run beside it.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+	"github.com/vpslink/vpslink"
+)
+
+// DB is the opened database.
+type DB struct {
+	path     string
+	readOnly bool
+	write    *sql.DB
+	read     *sql.DB
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+
+	mu       sync.Mutex
+	onWrite  []func()
+	closeErr error
+}
+
+// Open opens (creating it and its directory if needed) the database at path
+// for reading and writing and brings its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	db := &DB{path: path, Now: time.Now}
+	var err error
+	if db.write, err = sql.Open("sqlite3", dsn(path, "rwc", true)); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if db.read, err = sql.Open("sqlite3", dsn(path, "rw", false)); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	if err := db.verifyWAL(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenReadOnly opens an existing database for reading only. It never creates
+// a file: a missing or corrupt database is an error, as is one whose schema
+// is not vpslink's.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("database %s does not exist (run `vpslink db migrate` or `vpslink serve` first)", path)
+		}
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	db := &DB{path: path, readOnly: true, Now: time.Now}
+	var err error
+	if db.read, err = sql.Open("sqlite3", dsn(path, "ro", false)); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.read.SetMaxOpenConns(2)
+	db.write = db.read
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'scheduled_messages'`).Scan(&n); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s is not readable: %w", path, describe(err))
+	} else if n == 0 {
+		db.Close()
+		return nil, fmt.Errorf("database %s has no vpslink schema (run `vpslink db migrate`)", path)
+	}
+	return db, nil
+}
+
+// dsn builds the connection string. Every PRAGMA is a DSN parameter so that
+// each new pooled connection gets it, not only the first.
+func dsn(path, mode string, writer bool) string {
+	q := url.Values{}
+	q.Set("mode", mode)
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "5000")
+	if mode != "ro" {
+		q.Set("_journal_mode", "WAL")
+		// FULL: a send's claim must survive a power cut before the network call.
+		q.Set("_synchronous", "FULL")
+	}
+	if writer {
+		// Take the write lock at BEGIN so that a transaction never fails
+		// half-way when upgrading from a read lock.
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Set("_query_only", "true")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+func (db *DB) verifyWAL(ctx context.Context) error {
+	var mode string
+	if err := db.write.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		return fmt.Errorf("read journal mode of %s: %w", db.path, describe(err))
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("database %s is in %q journal mode, not WAL", db.path, mode)
+	}
+	return nil
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.write != nil && db.write != db.read {
+		errs = append(errs, db.write.Close())
+	}
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// OnWrite registers fn to run after every committed write transaction. The
+// scheduler uses it to re-plan at once after an API or CLI change.
+func (db *DB) OnWrite(fn func()) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.onWrite = append(db.onWrite, fn)
+}
+
+func (db *DB) notify() {
+	db.mu.Lock()
+	fns := db.onWrite
+	db.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// Tx is a write transaction with the time it started, so that every row it
+// writes carries the same timestamp.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// Now returns the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Update runs fn in a write transaction and commits it when fn returns nil.
+// Nothing is written when fn or the commit fails.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := db.update(ctx, fn); err != nil {
+		return err
+	}
+	db.notify()
+	return nil
+}
+
+// UpdateQuiet is Update without notifying OnWrite listeners; the scheduler
+// uses it for its own progress writes, which need no re-plan.
+func (db *DB) UpdateQuiet(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.update(ctx, fn)
+}
+
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.readOnly {
+		return fmt.Errorf("database %s is open read-only", db.path)
+	}
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", describe(err))
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", describe(err))
+	}
+	return nil
+}
+
+// Reader returns the read pool, for queries outside this package's helpers
+// (benchmarks, checks).
+func (db *DB) Reader() *sql.DB { return db.read }
+
+// newID returns a random 128-bit identifier as 32 hex digits, the same form
+// the schema's column default produces for rows inserted by other tools.
+func newID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on Linux
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// describe turns SQLite's constraint errors into application errors and
+// leaves others as they are.
+func describe(err error) error {
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch {
+	case se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey:
+		return vpslink.Errorf(vpslink.ECONFLICT, "already exists")
+	case se.ExtendedCode == sqlite3.ErrConstraintForeignKey:
+		return vpslink.Errorf(vpslink.ECONFLICT, "still referenced by other records")
+	case se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt:
+		return fmt.Errorf("file is not a valid SQLite database: %w", err)
+	}
+	return err
+}

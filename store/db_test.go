@@ -1,0 +1,52 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink/store"
+)
+
+// MustOpenDB opens a fresh database file in a temporary directory with a
+// fixed clock, and closes it when the test ends.
+func MustOpenDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "whatsapp.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Now = func() time.Time { return time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC) }
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return db
+}
+
+func TestOpen_WALAndMigrations(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	var mode string
+	if err := db.Reader().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v", mode, err)
+	}
+	var fk, sync int
+	db.Reader().QueryRow(`PRAGMA foreign_keys`).Scan(&fk)
+	db.Reader().QueryRow(`PRAGMA synchronous`).Scan(&sync)
+	if fk != 1 || sync != 2 {
+		t.Fatalf("foreign_keys=%d synchronous=%d, want 1 and 2 (FULL)", fk, sync)
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil || v < 2 {
+		t.Fatalf("schema version %d, %v", v, err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	if problems, err := db.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+}

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/vpslink/vpslink"
+)
+
+const messageColumns = `id, to_phone, coalesce(contact_name, ''), message, scheduled_at, status,
+	coalesce(error_message, ''), coalesce(wa_message_id, ''), coalesce(created_from, ''),
+	coalesce(recipient_timezone, ''), created_at, coalesce(updated_at, created_at), sent_at`
+
+// CreateMessage schedules a message. A phone that is not a contact yet gets
+// a minimal contact in the same transaction (the schema's trigger does it,
+// for other writers too).
+func (db *DB) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) error {
+	phone, err := vpslink.NormalizePhone("to_phone", m.ToPhone)
+	if err != nil {
+		return err
+	}
+	m.ToPhone = phone
+	if err := vpslink.ValidateText("message", m.Message); err != nil {
+		return err
+	}
+	if m.ScheduledAt.IsZero() {
+		return vpslink.FieldError("scheduled_at", "is required")
+	}
+	if _, err := vpslink.LoadLocation("timezone", m.RecipientTimezone); err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		return tx.CreateMessage(ctx, m)
+	})
+}
+
+// CreateMessage inserts an already validated message in tx. The importer
+// uses it inside its one big transaction.
+func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) error {
+	if m.ID == "" {
+		m.ID = newID()
+	}
+	if m.Status == "" {
+		m.Status = vpslink.StatusPending
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = tx.now
+	}
+	m.UpdatedAt = tx.now
+	if m.ContactName == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM contacts WHERE phone = ?`, m.ToPhone).Scan(&m.ContactName); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("look up contact: %w", err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO scheduled_messages
+		(id, to_phone, contact_name, message, scheduled_at, status, error_message, created_at, sent_at,
+		 wa_message_id, updated_at, created_from, recipient_timezone)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.ToPhone, nullString(m.ContactName), m.Message, fmtTime(m.ScheduledAt), m.Status,
+		nullString(m.ErrorMessage), fmtTime(m.CreatedAt), nullTime(m.SentAt), nullString(m.WAMessageID),
+		fmtTime(m.UpdatedAt), nullString(m.CreatedFrom), nullString(m.RecipientTimezone))
+	if err != nil {
+		if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
+			return vpslink.Errorf(vpslink.ECONFLICT, "message %s already exists", m.ID)
+		}
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return nil
+}
+
+// GetMessage returns a scheduled message by id.
+func (db *DB) GetMessage(ctx context.Context, id string) (*vpslink.ScheduledMessage, error) {
+	return getMessage(ctx, db.read, id)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getMessage(ctx context.Context, q queryer, id string) (*vpslink.ScheduledMessage, error) {
+	m, err := scanMessage(q.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM scheduled_messages WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vpslink.Errorf(vpslink.ENOTFOUND, "message %s not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("get message: %w", describe(err))
+	}
+	return m, nil
+}
+
+// ListMessages returns one page of scheduled messages, soonest first, and the
+// number that match.
+func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vpslink.ScheduledMessage, int, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		if !validMessageStatus(f.Status) {
+			return nil, 0, vpslink.FieldError("status", "must be one of pending, sending, sent, failed, cancelled")
+		}
+		where = append(where, `status = ?`)
+		args = append(args, f.Status)
+	}
+	if f.To != "" {
+		phone, err := vpslink.NormalizePhone("to", f.To)
+		if err != nil {
+			return nil, 0, err
+		}
+		where = append(where, `to_phone = ?`)
+		args = append(args, phone)
+	}
+	if f.From != nil {
+		where = append(where, `scheduled_at >= ?`)
+		args = append(args, fmtTime(*f.From))
+	}
+	if f.Until != nil {
+		where = append(where, `scheduled_at < ?`)
+		args = append(args, fmtTime(*f.Until))
+	}
+	cond := whereClause(where)
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM scheduled_messages`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count messages: %w", describe(err))
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+messageColumns+` FROM scheduled_messages`+cond+
+		` ORDER BY scheduled_at, id LIMIT ? OFFSET ?`, append(args, limit(f.Limit), f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list messages: %w", describe(err))
+	}
+	defer rows.Close()
+	out := []*vpslink.ScheduledMessage{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, total, rows.Err()
+}
+
+func validMessageStatus(s string) bool {
+	switch s {
+	case vpslink.StatusPending, vpslink.StatusSending, vpslink.StatusSent, vpslink.StatusFailed, vpslink.StatusCancelled:
+		return true
+	}
+	return false
+}
+
+// UpdateMessage edits a message that is still pending. The scheduler
+// re-reads the row when it claims it, so the edited text is what is sent.
+func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpdate) (*vpslink.ScheduledMessage, error) {
+	if u.Message != nil {
+		if err := vpslink.ValidateText("message", *u.Message); err != nil {
+			return nil, err
+		}
+	}
+	if u.ToPhone != nil {
+		phone, err := vpslink.NormalizePhone("to_phone", *u.ToPhone)
+		if err != nil {
+			return nil, err
+		}
+		u.ToPhone = &phone
+	}
+	var m *vpslink.ScheduledMessage
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if m, err = getMessage(ctx, tx, id); err != nil {
+			return err
+		}
+		if m.Status != vpslink.StatusPending {
+			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s; only pending messages can be edited", id, m.Status)
+		}
+		if u.Message != nil {
+			m.Message = *u.Message
+		}
+		if u.ScheduledAt != nil {
+			m.ScheduledAt = u.ScheduledAt.UTC()
+		}
+		if u.ContactName != nil {
+			m.ContactName = *u.ContactName
+		}
+		if u.ToPhone != nil {
+			m.ToPhone = *u.ToPhone
+			if err := tx.ensureContact(ctx, m.ToPhone, m.ContactName); err != nil {
+				return err
+			}
+		}
+		m.UpdatedAt = tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET message = ?, scheduled_at = ?,
+			contact_name = ?, to_phone = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
+			m.Message, fmtTime(m.ScheduledAt), nullString(m.ContactName), m.ToPhone, fmtTime(tx.now), id)
+		if err != nil {
+			return fmt.Errorf("update message: %w", describe(err))
+		}
+		return nil
+	})
+	return m, err
+}
+
+func (tx *Tx) ensureContact(ctx context.Context, phone, name string) error {
+	if name == "" {
+		name = phone
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contacts (phone, name, created_at, updated_at) VALUES (?, ?, ?, ?)`,
+		phone, name, fmtTime(tx.now), fmtTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("create contact: %w", describe(err))
+	}
+	return nil
+}
+
+// CancelMessage cancels a pending message. Cancelling a cancelled message
+// changes nothing; one being sent right now, or already sent or failed, is a
+// conflict.
+func (db *DB) CancelMessage(ctx context.Context, id string) (*vpslink.ScheduledMessage, error) {
+	var m *vpslink.ScheduledMessage
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if m, err = getMessage(ctx, tx, id); err != nil {
+			return err
+		}
+		switch m.Status {
+		case vpslink.StatusCancelled:
+			return nil
+		case vpslink.StatusPending:
+		default:
+			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s and can no longer be cancelled", id, m.Status)
+		}
+		m.Status, m.UpdatedAt = vpslink.StatusCancelled, tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'cancelled', updated_at = ? WHERE id = ?`,
+			fmtTime(tx.now), id)
+		return err
+	})
+	return m, err
+}
+
+// CountByStatus returns how many rows of table have each status.
+func (db *DB) CountByStatus(ctx context.Context, table string) (map[string]int, error) {
+	if table != "scheduled_messages" && table != "jobs" {
+		return nil, fmt.Errorf("no status column in %q", table)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT status, count(*) FROM `+table+` GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count %s: %w", table, describe(err))
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, err
+		}
+		counts[status] = n
+	}
+	return counts, rows.Err()
+}
+
+func scanMessage(row scanner) (*vpslink.ScheduledMessage, error) {
+	var m vpslink.ScheduledMessage
+	var scheduled, created, updated string
+	var sent sql.NullString
+	if err := row.Scan(&m.ID, &m.ToPhone, &m.ContactName, &m.Message, &scheduled, &m.Status,
+		&m.ErrorMessage, &m.WAMessageID, &m.CreatedFrom, &m.RecipientTimezone, &created, &updated, &sent); err != nil {
+		return nil, err
+	}
+	m.ScheduledAt, m.CreatedAt, m.UpdatedAt = parseTime(scheduled), parseTime(created), parseTime(updated)
+	m.SentAt = parseNullTime(sent)
+	return &m, nil
+}

@@ -1,0 +1,94 @@
+package vpslink
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// TimeFormat is how every time is stored: UTC with fixed-width milliseconds,
+// so that text order in SQLite is time order.
+const TimeFormat = "2006-01-02T15:04:05.000Z"
+
+// FormatTime formats t in UTC with TimeFormat.
+func FormatTime(t time.Time) string {
+	return t.UTC().Format(TimeFormat)
+}
+
+// FormatTimePtr formats t, or returns nil for a nil or zero time.
+func FormatTimePtr(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return FormatTime(*t)
+}
+
+// ParseStoredTime parses a time read from the database. It accepts the
+// fixed-width form and the looser forms other tools write (SQLite's
+// "YYYY-MM-DD HH:MM:SS", RFC 3339 with an offset).
+func ParseStoredTime(s string) (time.Time, error) {
+	for _, layout := range storedLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("invalid stored time %q", s)
+}
+
+var storedLayouts = []string{
+	TimeFormat,
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.000",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04",
+}
+
+// localLayouts are the wall-clock forms a user may type with a time zone.
+var localLayouts = []string{
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05",
+}
+
+// ParseUserTime parses a time typed by a user or sent by the web UI: RFC 3339
+// with an offset, or a wall-clock time ("YYYY-MM-DD HH:MM") in loc. A
+// wall-clock time without a location is an error, because guessing the zone
+// is how messages go out an hour early.
+func ParseUserTime(field, s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, FieldError(field, "is required")
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC().Truncate(time.Millisecond), nil
+	}
+	for _, layout := range localLayouts {
+		t, err := time.ParseInLocation(layout, s, time.UTC)
+		if err != nil {
+			continue
+		}
+		if loc == nil {
+			return time.Time{}, FieldError(field, "%q has no UTC offset; give one or a timezone", s)
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC(), nil
+	}
+	return time.Time{}, FieldError(field, "%q is not RFC 3339 (2026-12-31T23:59:00+01:00) or YYYY-MM-DD HH:MM", s)
+}
+
+// LoadLocation resolves an IANA time zone name, as a validation error naming
+// field when it is unknown. An empty name returns nil.
+func LoadLocation(field, name string) (*time.Location, error) {
+	if name == "" {
+		return nil, nil
+	}
+	if name == "Local" || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
+		return nil, FieldError(field, "unknown time zone %q", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, FieldError(field, "unknown time zone %q", name)
+	}
+	return loc, nil
+}
