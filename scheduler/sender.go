@@ -1,0 +1,64 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+)
+
+// Send kinds, as written to the dry-run log and the sends metric.
+const (
+	KindMessage = "message"
+	KindJob     = "job"
+)
+
+// Send is one text to one recipient: a scheduled message, or one part of a
+// job to one of its recipients.
+type Send struct {
+	Kind           string
+	MessageID      string // scheduled message id, for KindMessage
+	JobID          string // for KindJob
+	RecipientIndex int
+	PartIndex      int
+	To             string // JID: <digits>@s.whatsapp.net or <id>@g.us
+	Text           string
+	// WAMessageID is chosen before the send (Sender.NewMessageID) and stored
+	// in the delivery ledger with the claim, so that a receipt arriving after
+	// a crash can still be matched to the send.
+	WAMessageID string
+}
+
+// Sender delivers texts. Implementations: the WhatsApp client (whatsapp/),
+// the dry-run log (DryRunSender) and the tests' fake.
+type Sender interface {
+	// NewMessageID returns the WhatsApp message id the next send will use.
+	NewMessageID() string
+	// Send delivers s and returns nil once the server acknowledged it.
+	// An error wrapped with NotSent proves that nothing left the machine
+	// (not connected, not logged in, invalid recipient); any other error
+	// is an unknown outcome: the message may have been delivered.
+	Send(ctx context.Context, s Send) error
+}
+
+// ErrNotSent marks errors that prove a send never left the machine.
+var ErrNotSent = errors.New("not sent")
+
+// Permanent not-sent reasons (an invalid recipient, a number that is not on
+// WhatsApp) are wrapped with ErrInvalidRecipient too: retrying cannot help,
+// so the message fails at once instead of waiting for the lateness limit.
+var ErrInvalidRecipient = errors.New("invalid recipient")
+
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string   { return e.err.Error() }
+func (e *notSentError) Unwrap() []error { return []error{e.err, ErrNotSent} }
+
+// NotSent wraps err to say that nothing was sent.
+func NotSent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &notSentError{err: err}
+}
+
+// IsNotSent reports whether err proves that nothing was sent.
+func IsNotSent(err error) bool { return errors.Is(err, ErrNotSent) }
