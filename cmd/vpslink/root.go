@@ -43,6 +43,11 @@ func (a *app) root() *cobra.Command {
 
 	root.AddCommand(
 		newVersionCmd(a),
+		newDBCmd(a),
+		newContactsCmd(a),
+		newMessagesCmd(a),
+		newJobsCmd(a),
+		newChatsCmd(a),
 	)
 	return root
 }

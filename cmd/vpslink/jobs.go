@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+func newJobsCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "jobs", Short: "List, create and control broadcast jobs"}
+	cmd.AddCommand(newJobsListCmd(a), newJobsShowCmd(a), newJobsCreateCmd(a),
+		newJobStateCmd(a, "pause", "Pause a job before its next part", (*store.DB).PauseJob),
+		newJobStateCmd(a, "resume", "Resume a paused job where it stopped", (*store.DB).ResumeJob),
+		newJobStateCmd(a, "cancel", "Cancel a job before its next part", (*store.DB).CancelJob))
+	return cmd
+}
+
+func newJobsListCmd(a *app) *cobra.Command {
+	var f vpslink.JobFilter
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List jobs, latest start first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := a.openRead(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			jobs, total, err := db.ListJobs(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(listJSON(jobs, total, f.Limit, f.Offset))
+			}
+			t := a.table("ID", "START", "STATUS", "RECIPIENTS", "SENT", "FAILED", "TITLE")
+			for _, j := range jobs {
+				t.row(j.ID, j.ScheduledStartAt, j.Status, len(j.Recipients), j.RecipientsSent, j.RecipientsFailed, j.Title)
+			}
+			return t.flush()
+		},
+	}
+	cmd.Flags().StringVar(&f.Status, "status", "", "pending, running, paused, completed, failed or cancelled")
+	addPaging(cmd, &f.Limit, &f.Offset)
+	return cmd
+}
+
+// jobDetail is a job with its per-recipient, per-part results.
+type jobDetail struct {
+	*vpslink.Job
+	Deliveries []*vpslink.Delivery `json:"deliveries"`
+}
+
+func newJobsShowCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a job, its progress and per-recipient results",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := a.openRead(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			j, err := db.GetJob(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			ds, err := db.JobDeliveries(cmd.Context(), j.ID)
+			if err != nil {
+				return err
+			}
+			a.printJob(&jobDetail{Job: j, Deliveries: ds})
+			return nil
+		},
+	}
+}
+
+func (a *app) printJob(j *jobDetail) {
+	if a.jsonOut {
+		a.printJSON(j)
+		return
+	}
+	a.detail("id", j.ID, "title", j.Title, "status", j.Status, "start", j.ScheduledStartAt,
+		"recipients", j.Recipients, "parts", len(j.MessageParts), "gap seconds", j.Config.RecipientGapSeconds,
+		"progress", fmt.Sprintf("recipient %d, part %d", j.CurrentRecipientIndex, j.CurrentPartIndex),
+		"sent", j.RecipientsSent, "failed", j.RecipientsFailed, "next step", j.NextStepAt, "error", j.ErrorMessage)
+	if len(j.Deliveries) == 0 {
+		return
+	}
+	fmt.Fprintln(a.stdout)
+	t := a.table("RECIPIENT", "PART", "STATE", "SENT", "ERROR")
+	for _, d := range j.Deliveries {
+		t.row(d.Recipient, d.PartIndex, d.State, d.SentAt, d.Error)
+	}
+	t.flush()
+}
+
+func newJobsCreateCmd(a *app) *cobra.Command {
+	var title, at, zone string
+	var to, parts []string
+	var partDelay, gap int
+	cmd := &cobra.Command{
+		Use:   "create [--title T] --at TIME --to R... --part TEXT... [--part-delay S] [--gap S]",
+		Short: "Create a broadcast job",
+		Long: "Each --to is a phone, a contact name or alias, or a group JID (…@g.us).\n" +
+			"--part-delay is the pause after each part but the last; --gap the pause between recipients.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if partDelay < 0 {
+				return vpslink.FieldError("--part-delay", "must not be negative")
+			}
+			when, err := parseCLITime("--at", at, zone, "")
+			if err != nil {
+				return err
+			}
+			j := &vpslink.Job{Title: title, ScheduledStartAt: when, Config: vpslink.JobConfig{RecipientGapSeconds: gap}}
+			for i, text := range parts {
+				p := vpslink.MessagePart{Text: text}
+				if partDelay > 0 && i < len(parts)-1 {
+					p.DelayAfterSeconds = &partDelay
+				}
+				j.MessageParts = append(j.MessageParts, p)
+			}
+			return a.write(cmd, func(w *writer) error {
+				if j.Recipients, err = resolveRecipients(cmd.Context(), w.db, to); err != nil {
+					return err
+				}
+				if err := w.db.CreateJob(cmd.Context(), j); err != nil {
+					return err
+				}
+				a.printJob(&jobDetail{Job: j})
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&title, "title", "", "title (default: the first part's start)")
+	cmd.Flags().StringVar(&at, "at", "", "when to start")
+	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
+	cmd.Flags().StringArrayVar(&to, "to", nil, "recipient (repeatable)")
+	cmd.Flags().StringArrayVar(&parts, "part", nil, "message part, in order (repeatable)")
+	cmd.Flags().IntVar(&partDelay, "part-delay", 0, "seconds between parts")
+	cmd.Flags().IntVar(&gap, "gap", 0, "seconds between recipients")
+	return cmd
+}
+
+// resolveRecipients turns names and aliases into phones; group JIDs pass.
+func resolveRecipients(ctx context.Context, db *store.DB, to []string) ([]string, error) {
+	out := make([]string, 0, len(to))
+	for i, r := range to {
+		if jid, err := vpslink.NormalizeRecipient("--to", r); err == nil {
+			out = append(out, jid)
+			continue
+		}
+		c, err := db.ResolveRecipient(ctx, fmt.Sprintf("--to[%d]", i), r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c.Phone)
+	}
+	return out, nil
+}
+
+func newJobStateCmd(a *app, verb, short string, change func(*store.DB, context.Context, string) (*vpslink.Job, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   verb + " ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.write(cmd, func(w *writer) error {
+				j, err := change(w.db, cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				a.printJob(&jobDetail{Job: j})
+				return nil
+			})
+		},
+	}
+}

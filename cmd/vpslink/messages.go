@@ -1,0 +1,184 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+func newMessagesCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "messages", Short: "List, show, schedule and cancel scheduled messages"}
+	cmd.AddCommand(newMessagesListCmd(a), newMessagesShowCmd(a), newMessagesScheduleCmd(a),
+		newMessagesCancelCmd(a), newMessagesRescheduleCmd(a))
+	return cmd
+}
+
+func newMessagesListCmd(a *app) *cobra.Command {
+	var f vpslink.MessageFilter
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List scheduled messages, soonest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := a.openRead(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			msgs, total, err := db.ListMessages(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(listJSON(msgs, total, f.Limit, f.Offset))
+			}
+			t := a.table("ID", "SCHEDULED", "TO", "NAME", "STATUS", "MESSAGE")
+			for _, m := range msgs {
+				t.row(m.ID, m.ScheduledAt, m.ToPhone, m.ContactName, m.Status, m.Message)
+			}
+			return t.flush()
+		},
+	}
+	cmd.Flags().StringVar(&f.Status, "status", "", "pending, sending, sent, failed or cancelled")
+	cmd.Flags().StringVar(&f.To, "to", "", "only messages to this phone")
+	addPaging(cmd, &f.Limit, &f.Offset)
+	return cmd
+}
+
+func newMessagesShowCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one scheduled message",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := a.openRead(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			m, err := db.GetMessage(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.printMessage(m)
+			return nil
+		},
+	}
+}
+
+func (a *app) printMessage(m *vpslink.ScheduledMessage) {
+	if a.jsonOut {
+		a.printJSON(m)
+		return
+	}
+	a.detail("id", m.ID, "to", m.ToPhone, "name", m.ContactName, "scheduled", m.ScheduledAt,
+		"status", m.Status, "error", m.ErrorMessage, "whatsapp id", m.WAMessageID, "sent", m.SentAt,
+		"created", m.CreatedAt, "message", m.Message)
+}
+
+func newMessagesScheduleCmd(a *app) *cobra.Command {
+	var to, at, zone, text string
+	cmd := &cobra.Command{
+		Use:   "schedule --to PHONE|NAME|ALIAS --at TIME [--tz ZONE] --message TEXT",
+		Short: "Schedule a message",
+		Long: "TIME is RFC 3339 (2026-12-31T23:59:00+01:00), or YYYY-MM-DD HH:MM in --tz,\n" +
+			"else in the contact's timezone, else in the machine's.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := vpslink.ValidateText("--message", text); err != nil {
+				return err
+			}
+			return a.write(cmd, func(w *writer) error {
+				c, err := w.db.ResolveRecipient(cmd.Context(), "--to", to)
+				if err != nil {
+					return err
+				}
+				when, err := parseCLITime("--at", at, zone, c.Timezone)
+				if err != nil {
+					return err
+				}
+				m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: text,
+					ScheduledAt: when, RecipientTimezone: firstNonEmpty(zone, c.Timezone), CreatedFrom: "cli"}
+				if err := w.db.CreateMessage(cmd.Context(), m); err != nil {
+					return err
+				}
+				a.printMessage(m)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "phone number, contact name or alias")
+	cmd.Flags().StringVar(&at, "at", "", "when to send")
+	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
+	cmd.Flags().StringVar(&text, "message", "", "the text")
+	return cmd
+}
+
+func newMessagesCancelCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a pending message",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.write(cmd, func(w *writer) error {
+				m, err := w.db.CancelMessage(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				a.printMessage(m)
+				return nil
+			})
+		},
+	}
+}
+
+func newMessagesRescheduleCmd(a *app) *cobra.Command {
+	var at, zone string
+	cmd := &cobra.Command{
+		Use:   "reschedule ID --at TIME [--tz ZONE]",
+		Short: "Move a pending message to another time",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.write(cmd, func(w *writer) error {
+				m, err := w.db.GetMessage(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				when, err := parseCLITime("--at", at, zone, messageZone(cmd, w.db, m))
+				if err != nil {
+					return err
+				}
+				m, err = w.db.UpdateMessage(cmd.Context(), args[0], vpslink.MessageUpdate{ScheduledAt: &when})
+				if err != nil {
+					return err
+				}
+				a.printMessage(m)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", "the new time")
+	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
+	return cmd
+}
+
+// messageZone is the zone a message's wall-clock times are meant in: its
+// recorded recipient zone, else its contact's.
+func messageZone(cmd *cobra.Command, db *store.DB, m *vpslink.ScheduledMessage) string {
+	if m.RecipientTimezone != "" {
+		return m.RecipientTimezone
+	}
+	if c, err := db.GetContact(cmd.Context(), m.ToPhone); err == nil {
+		return c.Timezone
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

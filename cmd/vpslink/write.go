@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vpslink/vpslink/store"
+)
+
+// writer is an open database for one CLI write.
+type writer struct {
+	db  *store.DB
+	cfg *Config
+}
+
+// write opens the existing database, runs fn, closes the database and, when
+// something was written, tells a running service to re-plan.
+func (a *app) write(cmd *cobra.Command, fn func(w *writer) error) error {
+	db, cfg, err := a.openWrite(cmd.Context())
+	if err != nil {
+		return err
+	}
+	wrote := false
+	db.OnWrite(func() { wrote = true })
+	err = fn(&writer{db: db, cfg: cfg})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && wrote {
+		notifyService(cmd.Context(), cfg)
+	}
+	return err
+}
+
+// notifyService asks a running `vpslink serve` to reload its schedule. It is
+// best effort: the service also notices other processes' writes by itself.
+func notifyService(ctx context.Context, cfg *Config) {
+	secret := cfg.APISecret
+	if secret == "" {
+		b, err := os.ReadFile(filepath.Join(cfg.DataDir(), "api-secret"))
+		if err != nil {
+			return
+		}
+		secret = strings.TrimSpace(string(b))
+	}
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+net.JoinHostPort(host, port)+"/scheduler/refresh", nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("X-API-Secret", secret)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// addPaging registers --limit and --offset.
+func addPaging(cmd *cobra.Command, limit, offset *int) {
+	cmd.Flags().IntVar(limit, "limit", store.DefaultLimit, "rows per page")
+	cmd.Flags().IntVar(offset, "offset", 0, "rows to skip")
+}
+
+// listJSON is the --json shape of a list, the same as the API's.
+func listJSON(data any, total, limit, offset int) map[string]any {
+	return map[string]any{"data": data, "total": total, "limit": limit, "offset": offset}
+}
+
+func joinList(l []string) string { return strings.Join(l, ", ") }
