@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,5 +50,31 @@ func TestOpen_WALAndMigrations(t *testing.T) {
 	}
 	if problems, err := db.Check(ctx); err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)
+	}
+}
+
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	if _, err := store.OpenReadOnly(ctx, missing); err == nil {
+		t.Fatal("opened a missing file")
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Fatal("read-only open created the file")
+	}
+	corrupt := filepath.Join(dir, "corrupt.db")
+	os.WriteFile(corrupt, []byte("this is not a database, just some text of some length........"), 0o600)
+	if _, err := store.OpenReadOnly(ctx, corrupt); err == nil || !strings.Contains(err.Error(), "not") {
+		t.Fatalf("corrupt file: %v", err)
+	}
+	db := MustOpenDB(t)
+	ro, err := store.OpenReadOnly(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.SetSetting(ctx, "k", "v"); err == nil {
+		t.Fatal("wrote through a read-only handle")
 	}
 }

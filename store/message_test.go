@@ -1,0 +1,198 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+func mustCreateMessage(t *testing.T, db *store.DB, to string, at time.Time) *vpslink.ScheduledMessage {
+	t.Helper()
+	m := &vpslink.ScheduledMessage{ToPhone: to, Message: "hello", ScheduledAt: at}
+	if err := db.CreateMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestMessages_CreateCreatesContact(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)
+	m := mustCreateMessage(t, db, "+49 151 1111111", at)
+	if m.ToPhone != "491511111111" || m.Status != vpslink.StatusPending {
+		t.Fatalf("%+v", m)
+	}
+	c, err := db.GetContact(ctx, "491511111111")
+	if err != nil || c.Name != "491511111111" {
+		t.Fatalf("minimal contact: %+v %v", c, err)
+	}
+	got, err := db.GetMessage(ctx, m.ID)
+	if err != nil || !got.ScheduledAt.Equal(at) || got.Message != "hello" {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	var stored string
+	db.Reader().QueryRow(`SELECT scheduled_at FROM scheduled_messages WHERE id = ?`, m.ID).Scan(&stored)
+	if stored != "2026-12-31T23:00:00.000Z" {
+		t.Fatalf("stored time %q is not fixed-width UTC", stored)
+	}
+}
+
+func TestMessages_Invalid(t *testing.T) {
+	db := MustOpenDB(t)
+	at := time.Now()
+	for _, tc := range []struct {
+		name  string
+		m     vpslink.ScheduledMessage
+		field string
+	}{
+		{"bad phone", vpslink.ScheduledMessage{ToPhone: "hello", Message: "x", ScheduledAt: at}, "to_phone"},
+		{"empty text", vpslink.ScheduledMessage{ToPhone: "4915112345678", ScheduledAt: at}, "message"},
+		{"long text", vpslink.ScheduledMessage{ToPhone: "4915112345678", Message: string(make([]rune, 65537)), ScheduledAt: at}, "message"},
+		{"no time", vpslink.ScheduledMessage{ToPhone: "4915112345678", Message: "x"}, "scheduled_at"},
+		{"bad zone", vpslink.ScheduledMessage{ToPhone: "4915112345678", Message: "x", ScheduledAt: at, RecipientTimezone: "x/y"}, "timezone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := db.CreateMessage(context.Background(), &tc.m); vpslink.ErrorField(err) != tc.field {
+				t.Fatalf("err = %v, want error on %s", err, tc.field)
+			}
+		})
+	}
+	if _, total, _ := db.ListContacts(context.Background(), vpslink.ContactFilter{}); total != 0 {
+		t.Fatal("failed creates left contacts behind")
+	}
+}
+
+func TestMessages_ListFilters(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	base := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	var ids []string
+	for i := range 5 {
+		ids = append(ids, mustCreateMessage(t, db, "4915100000001", base.Add(time.Duration(i)*time.Hour)).ID)
+	}
+	mustCreateMessage(t, db, "4915100000002", base)
+	if _, err := db.CancelMessage(ctx, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	from, until := base.Add(time.Hour), base.Add(3*time.Hour)
+	for _, tc := range []struct {
+		name  string
+		f     vpslink.MessageFilter
+		total int
+	}{
+		{"all", vpslink.MessageFilter{}, 6},
+		{"pending", vpslink.MessageFilter{Status: "pending"}, 5},
+		{"cancelled", vpslink.MessageFilter{Status: "cancelled"}, 1},
+		{"to", vpslink.MessageFilter{To: "+4915100000002"}, 1},
+		{"range", vpslink.MessageFilter{From: &from, Until: &until}, 2},
+		{"page", vpslink.MessageFilter{Limit: 2}, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, total, err := db.ListMessages(ctx, tc.f)
+			if err != nil || total != tc.total {
+				t.Fatalf("total %d, %v; want %d", total, err, tc.total)
+			}
+			if tc.f.Limit > 0 && len(got) != tc.f.Limit {
+				t.Fatalf("page of %d", len(got))
+			}
+		})
+	}
+	if _, _, err := db.ListMessages(ctx, vpslink.MessageFilter{Status: "bogus"}); vpslink.ErrorField(err) != "status" {
+		t.Fatalf("bad status: %v", err)
+	}
+}
+
+func TestMessages_UpdateAndCancel(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	m := mustCreateMessage(t, db, "4915100000001", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	text, when := "edited", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	got, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{Message: &text, ScheduledAt: &when})
+	if err != nil || got.Message != "edited" || !got.ScheduledAt.Equal(when) {
+		t.Fatalf("update: %+v %v", got, err)
+	}
+	empty := ""
+	if _, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{Message: &empty}); vpslink.ErrorField(err) != "message" {
+		t.Fatalf("empty text: %v", err)
+	}
+	if _, err := db.UpdateMessage(ctx, "nope", vpslink.MessageUpdate{Message: &text}); vpslink.ErrorCode(err) != vpslink.ENOTFOUND {
+		t.Fatalf("missing: %v", err)
+	}
+	if _, err := db.Reader().Exec(`SELECT 1`); err != nil {
+		t.Fatal(err)
+	}
+	// A message being sent can be neither edited nor cancelled.
+	if err := db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'sending' WHERE id = ?`, m.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{Message: &text}); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
+		t.Fatalf("edit while sending: %v", err)
+	}
+	if _, err := db.CancelMessage(ctx, m.ID); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
+		t.Fatalf("cancel while sending: %v", err)
+	}
+	m2 := mustCreateMessage(t, db, "4915100000001", when)
+	for range 2 { // cancelling twice is not an error
+		if got, err := db.CancelMessage(ctx, m2.ID); err != nil || got.Status != vpslink.StatusCancelled {
+			t.Fatalf("cancel: %+v %v", got, err)
+		}
+	}
+	counts, err := db.CountByStatus(ctx, "scheduled_messages")
+	if err != nil || counts["sending"] != 1 || counts["cancelled"] != 1 {
+		t.Fatalf("counts %v %v", counts, err)
+	}
+}
+
+// Rows written by other tools with only the seed's columns, in loose forms,
+// are normalised and valid input for everything else.
+func TestMessages_SeedColumnsInsert(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite3", "file:"+db.Path()) // like the sqlite3 shell: foreign keys off
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`INSERT INTO scheduled_messages (id, to_phone, contact_name, message, scheduled_at)
+		VALUES ('legacy-1', '+49 151 7654321', 'Carla', 'from sqlite3', '2026-12-31 22:00:00')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`INSERT INTO scheduled_messages (to_phone, message, scheduled_at)
+		VALUES ('4915176543210', 'no id, offset time', '2027-01-01T00:30:00+01:00')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('4915176543210', 'x', 'tomorrow')`,
+		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('call me', 'x', '2027-01-01 00:00:00')`,
+		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at, status) VALUES ('4915176543210', 'x', '2027-01-01 00:00:00', 'done')`,
+	} {
+		if _, err := raw.Exec(bad); err == nil {
+			t.Fatalf("accepted: %s", bad)
+		}
+	}
+	m, err := db.GetMessage(ctx, "legacy-1")
+	if err != nil || m.ToPhone != "491517654321" || m.Status != "pending" ||
+		!m.ScheduledAt.Equal(time.Date(2026, 12, 31, 22, 0, 0, 0, time.UTC)) || m.UpdatedAt.IsZero() {
+		t.Fatalf("legacy row: %+v %v", m, err)
+	}
+	if c, err := db.GetContact(ctx, "491517654321"); err != nil || c.Name != "Carla" {
+		t.Fatalf("contact from seed insert: %+v %v", c, err)
+	}
+	list, _, err := db.ListMessages(ctx, vpslink.MessageFilter{To: "4915176543210"})
+	if err != nil || len(list) != 1 || len(list[0].ID) != 32 ||
+		!list[0].ScheduledAt.Equal(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)) {
+		t.Fatalf("offset row: %+v %v", list, err)
+	}
+	if problems, err := db.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+}
