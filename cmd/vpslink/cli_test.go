@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+)
+
+// runCLI runs vpslink in-process with args and returns stdout and the error.
+func runCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	root := a.root()
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// mustRunCLI runs vpslink and fails the test on error.
+func mustRunCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatalf("vpslink %s: %v", strings.Join(args, " "), err)
+	}
+	return out
+}
+
+// dump returns every row of the data tables, to prove that a failed command
+// wrote nothing.
+func dump(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var b strings.Builder
+	for _, table := range []string{"contacts", "scheduled_messages", "jobs", "chats", "messages", "deliveries"} {
+		rows, err := db.Query(`SELECT * FROM ` + table + ` ORDER BY rowid`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			rows.Scan(ptrs...)
+			fmt.Fprintln(&b, table, vals)
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+func TestCLI_MissingDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.db")
+	for _, args := range [][]string{
+		{"contacts", "list"}, {"messages", "list"}, {"jobs", "list"}, {"chats", "list"}, {"db", "check"},
+		{"contacts", "add", "--phone", "4915112345678", "--name", "x"},
+	} {
+		_, err := runCLI(t, append(args, "--db", path)...)
+		if err == nil || !strings.Contains(err.Error(), "does not exist") || strings.Contains(oneLine(err), "\n") {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Fatalf("%v created the database", args)
+		}
+	}
+}
+
+func TestCLI_CorruptDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.db")
+	os.WriteFile(path, bytes.Repeat([]byte("garbage!"), 100), 0o600)
+	if _, err := runCLI(t, "contacts", "list", "--db", path); err == nil {
+		t.Fatal("listed a corrupt file")
+	}
+}
+
+func TestCLI_Commands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whatsapp.db")
+	mustRunCLI(t, "db", "migrate", "--db", db)
+	mustRunCLI(t, "contacts", "add", "--db", db, "--phone", "+49 151 1234567", "--name", "Anna",
+		"--alias", "Ann", "--tag", "family", "--favorite", "--timezone", "Europe/Berlin")
+	mustRunCLI(t, "contacts", "add", "--db", db, "--phone", "4915100000002", "--name", "Bob", "--alias", "B")
+	mustRunCLI(t, "contacts", "add", "--db", db, "--phone", "4915100000003", "--name", "Bea", "--alias", "B")
+
+	var created struct {
+		ID          string
+		ScheduledAt string `json:"scheduled_at"`
+	}
+	out := mustRunCLI(t, "messages", "schedule", "--db", db, "--json", "--to", "ann", "--at", "2026-12-31 23:59",
+		"--message", "Happy new year")
+	if err := json.Unmarshal([]byte(out), &created); err != nil || created.ScheduledAt != "2026-12-31T22:59:00Z" {
+		t.Fatalf("schedule in the contact's zone: %s %v", out, err)
+	}
+	var job struct{ ID string }
+	out = mustRunCLI(t, "jobs", "create", "--db", db, "--json", "--at", "2026-12-31T10:00:00Z", "--to", "Bob",
+		"--to", "120363000000000000@g.us", "--part", "hello", "--part", "world", "--part-delay", "5", "--gap", "10")
+	json.Unmarshal([]byte(out), &job)
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"version"}, "vpslink"},
+		{[]string{"db", "check"}, "ok"},
+		{[]string{"contacts", "list"}, "Anna"},
+		{[]string{"contacts", "list", "--search", "ann", "--json"}, `"phone": "491511234567"`},
+		{[]string{"contacts", "list", "--favorite"}, "Anna"},
+		{[]string{"contacts", "list", "--tag", "family"}, "Anna"},
+		{[]string{"contacts", "show", "+491511234567"}, "Europe/Berlin"},
+		{[]string{"contacts", "edit", "491511234567", "--notes", "likes tea"}, "likes tea"},
+		{[]string{"messages", "list", "--status", "pending"}, "Happy new year"},
+		{[]string{"messages", "show", created.ID, "--json"}, `"status": "pending"`},
+		{[]string{"messages", "reschedule", created.ID, "--at", "2027-01-01 00:01"}, "2026-12-31 23:01:00Z"},
+		{[]string{"messages", "cancel", created.ID}, "cancelled"},
+		{[]string{"jobs", "list"}, "hello"},
+		{[]string{"jobs", "show", job.ID, "--json"}, `"delayAfterSeconds": 5`},
+		{[]string{"jobs", "pause", job.ID}, "paused"},
+		{[]string{"jobs", "resume", job.ID}, "pending"},
+		{[]string{"jobs", "cancel", job.ID}, "cancelled"},
+		{[]string{"chats", "list", "--unread"}, "ID"},
+		{[]string{"contacts", "rm", "4915100000003"}, "removed"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out := mustRunCLI(t, append(tc.args, "--db", db)...)
+			if !strings.Contains(out, tc.want) {
+				t.Fatalf("output lacks %q:\n%s", tc.want, out)
+			}
+		})
+	}
+}
+
+func TestCLI_BadInputWritesNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whatsapp.db")
+	mustRunCLI(t, "db", "migrate", "--db", db)
+	mustRunCLI(t, "contacts", "add", "--db", db, "--phone", "4915100000002", "--name", "Bob", "--alias", "B")
+	mustRunCLI(t, "contacts", "add", "--db", db, "--phone", "4915100000003", "--name", "Bea", "--alias", "B")
+	before := dump(t, db)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"contacts", "add", "--phone", "abc", "--name", "x"}, "phone"},
+		{[]string{"contacts", "add", "--phone", "4915100000009", "--name", "x", "--timezone", "Mars/Base"}, "timezone"},
+		{[]string{"contacts", "add", "--phone", "4915100000002", "--name", "dup"}, "already exists"},
+		{[]string{"contacts", "edit", "4915100000002"}, "nothing to change"},
+		{[]string{"contacts", "show", "4915100000009"}, "not found"},
+		{[]string{"messages", "schedule", "--to", "nobody", "--at", "2027-01-01 10:00", "--message", "x"}, "--to"},
+		{[]string{"messages", "schedule", "--to", "B", "--at", "2027-01-01 10:00", "--message", "x"}, "ambiguous"},
+		{[]string{"messages", "schedule", "--to", "Bob", "--at", "31.12.2026", "--message", "x"}, "--at"},
+		{[]string{"messages", "schedule", "--to", "Bob", "--at", "2027-01-01 10:00", "--tz", "Nowhere", "--message", "x"}, "--tz"},
+		{[]string{"messages", "schedule", "--to", "Bob", "--at", "2027-01-01 10:00", "--message", ""}, "--message"},
+		{[]string{"messages", "cancel", "nope"}, "not found"},
+		{[]string{"messages", "list", "--status", "done"}, "status"},
+		{[]string{"jobs", "create", "--at", "2027-01-01T10:00:00Z", "--part", "x"}, "recipients"},
+		{[]string{"jobs", "create", "--at", "2027-01-01T10:00:00Z", "--to", "Bob"}, "message_parts"},
+		{[]string{"jobs", "create", "--at", "2027-01-01T10:00:00Z", "--to", "Bob", "--part", "x", "--gap", "-1"}, "recipientGapSeconds"},
+		{[]string{"jobs", "pause", "nope"}, "not found"},
+		{[]string{"chats", "show", "nobody@s.whatsapp.net"}, "not found"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, err := runCLI(t, append(tc.args, "--db", db)...)
+			if err == nil || !strings.Contains(oneLine(err), tc.want) {
+				t.Fatalf("err = %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+	if after := dump(t, db); after != before {
+		t.Fatalf("a failed command changed the database:\n%s\n---\n%s", before, after)
+	}
+}
