@@ -14,9 +14,8 @@ const (
 // cannot be a reachable number.
 func NormalizePhone(field, s string) (string, error) {
 	p := strings.TrimSpace(s)
-	p = strings.TrimSuffix(p, "@"+UserServer)
-	if i := strings.IndexByte(p, ':'); i > 0 && strings.Contains(p, "@") {
-		p = p[:i] // device suffix of a JID: "4915..:12@s.whatsapp.net"
+	if user, ok := strings.CutSuffix(p, "@"+UserServer); ok {
+		p, _, _ = strings.Cut(user, ":") // a device JID: "4915...:12@s.whatsapp.net"
 	}
 	var b strings.Builder
 	for i, r := range p {
@@ -29,6 +28,9 @@ func NormalizePhone(field, s string) (string, error) {
 		}
 	}
 	digits := strings.TrimPrefix(b.String(), "00")
+	if strings.HasPrefix(digits, "00") {
+		return "", FieldError(field, "%q is not a phone number", s)
+	}
 	if len(digits) < 6 || len(digits) > 15 {
 		return "", FieldError(field, "%q must have 6 to 15 digits", s)
 	}

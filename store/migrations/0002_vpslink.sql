@@ -78,14 +78,14 @@ BEGIN
     SELECT RAISE(ABORT, 'scheduled_messages.scheduled_at: not a valid time')
      WHERE strftime('%Y-%m-%dT%H:%M:%fZ', NEW.scheduled_at) IS NULL;
     SELECT RAISE(ABORT, 'scheduled_messages.to_phone: not a phone number')
-     WHERE (SELECT p GLOB '*[^0-9]*' OR length(p) NOT BETWEEN 6 AND 15 FROM (SELECT
+     WHERE (SELECT p GLOB '*[^0-9]*' OR p LIKE '00%' OR length(p) NOT BETWEEN 6 AND 15 FROM (SELECT
             CASE WHEN q LIKE '00%' THEN substr(q, 3) ELSE q END AS p FROM (SELECT
-            replace(replace(replace(replace(replace(replace(NEW.to_phone, '@s.whatsapp.net', ''),
+            replace(replace(replace(replace(replace(replace(replace(NEW.to_phone, '@s.whatsapp.net', ''), '.', ''),
             '+', ''), ' ', ''), '-', ''), '(', ''), ')', '') AS q)));
     INSERT OR IGNORE INTO contacts (phone, name)
     SELECT p, coalesce(nullif(NEW.contact_name, ''), p) FROM (SELECT
            CASE WHEN q LIKE '00%' THEN substr(q, 3) ELSE q END AS p FROM (SELECT
-           replace(replace(replace(replace(replace(replace(NEW.to_phone, '@s.whatsapp.net', ''),
+           replace(replace(replace(replace(replace(replace(replace(NEW.to_phone, '@s.whatsapp.net', ''), '.', ''),
            '+', ''), ' ', ''), '-', ''), '(', ''), ')', '') AS q));
 END;
 
@@ -95,7 +95,7 @@ WHEN NEW.to_phone GLOB '*[^0-9]*' OR NEW.to_phone LIKE '00%' OR NEW.updated_at I
 BEGIN
     UPDATE scheduled_messages SET
         to_phone = (SELECT CASE WHEN q LIKE '00%' THEN substr(q, 3) ELSE q END FROM (SELECT
-                    replace(replace(replace(replace(replace(replace(NEW.to_phone, '@s.whatsapp.net', ''),
+                    replace(replace(replace(replace(replace(replace(replace(NEW.to_phone, '@s.whatsapp.net', ''), '.', ''),
                     '+', ''), ' ', ''), '-', ''), '(', ''), ')', '') AS q)),
         scheduled_at = strftime('%Y-%m-%dT%H:%M:%fZ', NEW.scheduled_at),
         updated_at = coalesce(NEW.updated_at, NEW.created_at)
