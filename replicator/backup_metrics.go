@@ -1,0 +1,61 @@
+package replicator
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// BackupMetrics are the snapshot job's metrics (SPEC §8-9). The replicate
+// process registers them; serve merges them into its /metrics.
+type BackupMetrics struct {
+	LastSuccess prometheus.Gauge     // time of the newest uploaded snapshot
+	Backups     *prometheus.GaugeVec // snapshots kept per tier, and tier="total"
+	QueueLength prometheus.Gauge     // local snapshots not yet uploaded
+	LastSize    prometheus.Gauge     // compressed size of the newest snapshot
+	LastVerify  prometheus.Gauge     // 1 if the last verification passed, 0 if not
+}
+
+// NewBackupMetrics creates the metrics and registers them with reg.
+func NewBackupMetrics(reg prometheus.Registerer) *BackupMetrics {
+	m := &BackupMetrics{
+		LastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "vpslink_backup_last_success_timestamp_seconds",
+			Help: "Time of the newest snapshot uploaded to the snapshot target.",
+		}),
+		Backups: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vpslink_backups",
+			Help: "Snapshots on the target kept by each retention tier after the last prune; tier=\"total\" counts all kept.",
+		}, []string{"tier"}),
+		QueueLength: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "vpslink_backup_queue_length",
+			Help: "Local snapshots waiting to be uploaded.",
+		}),
+		LastSize: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "vpslink_backup_last_size_bytes",
+			Help: "Compressed size of the newest snapshot taken.",
+		}),
+		LastVerify: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "vpslink_backup_last_verify_success",
+			Help: "1 if the last snapshot verification passed, 0 if it failed.",
+		}),
+	}
+	reg.MustRegister(m.LastSuccess, m.Backups, m.QueueLength, m.LastSize, m.LastVerify)
+	return m
+}
+
+// observeRetention sets vpslink_backups from a prune's decisions.
+func (m *BackupMetrics) observeRetention(decisions []Decision) {
+	counts := map[string]int{"total": 0}
+	for _, tier := range tierNames {
+		counts[tier] = 0
+	}
+	for _, d := range decisions {
+		if !d.Keep {
+			continue
+		}
+		counts["total"]++
+		for _, tier := range d.Reasons {
+			counts[tier]++
+		}
+	}
+	for tier, n := range counts {
+		m.Backups.WithLabelValues(tier).Set(float64(n))
+	}
+}
