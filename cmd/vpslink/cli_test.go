@@ -144,6 +144,17 @@ func TestCLI_Commands(t *testing.T) {
 	}
 }
 
+func TestCLI_StatusWithoutService(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whatsapp.db")
+	mustRunCLI(t, "db", "migrate", "--db", db)
+	t.Setenv("VPSLINK_LISTEN", "127.0.0.1:1") // nothing listens there
+	t.Setenv("VPSLINK_API_SECRET", "s3cret-for-test")
+	out := mustRunCLI(t, "status", "--db", db)
+	if !strings.Contains(out, "not running") || strings.Contains(out, "s3cret") {
+		t.Fatalf("status:\n%s", out)
+	}
+}
+
 func TestCLI_BadInputWritesNothing(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "whatsapp.db")
 	mustRunCLI(t, "db", "migrate", "--db", db)

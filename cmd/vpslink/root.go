@@ -48,6 +48,7 @@ func (a *app) root() *cobra.Command {
 		newMessagesCmd(a),
 		newJobsCmd(a),
 		newChatsCmd(a),
+		newStatusCmd(a),
 	)
 	return root
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -41,31 +42,49 @@ func (a *app) write(cmd *cobra.Command, fn func(w *writer) error) error {
 // notifyService asks a running `vpslink serve` to reload its schedule. It is
 // best effort: the service also notices other processes' writes by itself.
 func notifyService(ctx context.Context, cfg *Config) {
-	secret := cfg.APISecret
-	if secret == "" {
-		b, err := os.ReadFile(filepath.Join(cfg.DataDir(), "api-secret"))
-		if err != nil {
-			return
-		}
-		secret = strings.TrimSpace(string(b))
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	if resp, err := callService(ctx, cfg, http.MethodPost, "/scheduler/refresh"); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// callService sends an authenticated request to the service on cfg.Listen.
+func callService(ctx context.Context, cfg *Config, method, path string) (*http.Response, error) {
+	secret, err := apiSecret(cfg)
+	if err != nil {
+		return nil, err
 	}
 	host, port, err := net.SplitHostPort(cfg.Listen)
 	if err != nil {
-		return
+		return nil, fmt.Errorf("listen address %q: %w", cfg.Listen, err)
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1"
 	}
-	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+net.JoinHostPort(host, port)+"/scheduler/refresh", nil)
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+net.JoinHostPort(host, port)+path, nil)
 	if err != nil {
-		return
+		return nil, err
 	}
 	req.Header.Set("X-API-Secret", secret)
-	if resp, err := http.DefaultClient.Do(req); err == nil {
-		resp.Body.Close()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("no answer on %s", cfg.Listen)
 	}
+	return resp, nil
+}
+
+// apiSecret returns the configured secret, else the one serve generated in
+// the data directory.
+func apiSecret(cfg *Config) (string, error) {
+	if cfg.APISecret != "" {
+		return cfg.APISecret, nil
+	}
+	b, err := os.ReadFile(filepath.Join(cfg.DataDir(), "api-secret"))
+	if err != nil {
+		return "", fmt.Errorf("no API secret configured and none in the data directory")
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // addPaging registers --limit and --offset.
