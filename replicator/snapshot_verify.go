@@ -47,6 +47,9 @@ func VerifySnapshot(ctx context.Context, target Target, key, tmpDir string) (Met
 	if err != nil {
 		return Metadata{}, err
 	}
+	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
+		return Metadata{}, err
+	}
 	f, err := os.CreateTemp(tmpDir, ".verify-*.db")
 	if err != nil {
 		return Metadata{}, err
@@ -101,6 +104,13 @@ func RestoreSnapshot(ctx context.Context, target Target, key, out string, force 
 // path (synced), checking it against its metadata. Every failure says what
 // is wrong with the snapshot.
 func fetchSnapshot(ctx context.Context, target Target, key, path string) (Metadata, error) {
+	body, err := target.Get(ctx, key)
+	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
+		return Metadata{}, vpslink.Errorf(vpslink.ENOTFOUND, "no snapshot %s in %s", key, target)
+	} else if err != nil {
+		return Metadata{}, err
+	}
+	defer body.Close()
 	rc, err := target.Get(ctx, key+metaSuffix)
 	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
 		return Metadata{}, fmt.Errorf("snapshot %s: no metadata %s%s: cannot check it", key, key, metaSuffix)
@@ -113,11 +123,6 @@ func fetchSnapshot(ctx context.Context, target Target, key, path string) (Metada
 		return Metadata{}, fmt.Errorf("snapshot %s: %w", key, err)
 	}
 
-	body, err := target.Get(ctx, key)
-	if err != nil {
-		return Metadata{}, err
-	}
-	defer body.Close()
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return Metadata{}, err

@@ -49,6 +49,7 @@ func (a *app) root() *cobra.Command {
 		newJobsCmd(a),
 		newChatsCmd(a),
 		newStatusCmd(a),
+		newBackupCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vpslink/vpslink/replicator"
+)
+
+func TestCLI_Backup(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "whatsapp.db")
+	// The replicator side opens SQLite with modernc only; so does this test.
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE contacts (phone TEXT); INSERT INTO contacts VALUES ('4917612345678')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	target := filepath.Join(dir, "remote")
+	t.Setenv("VPSLINK_SNAPSHOT_TARGET", target)
+	t.Setenv("VPSLINK_RETENTION", "daily=2")
+
+	out := mustRunCLI(t, "--db", dbPath, "backup", "now")
+	key, _, _ := strings.Cut(out, " ")
+	if _, err := replicator.ParseSnapshotName(key); err != nil || !strings.Contains(out, "uploaded to "+target) {
+		t.Fatalf("backup now printed %q", out)
+	}
+	// Older snapshots on the target, as earlier days would have left them.
+	body, err := os.ReadFile(filepath.Join(target, key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, old := range []string{"whatsapp_20240101_000000.db.gz", "whatsapp_20240101_120000.db.gz", "README"} {
+		if err := os.WriteFile(filepath.Join(target, old), body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var decisions []replicator.Decision
+	if err := json.Unmarshal([]byte(mustRunCLI(t, "--db", dbPath, "backup", "prune", "--dry-run", "--json")), &decisions); err != nil {
+		t.Fatal(err)
+	}
+	if len(decisions) != 3 || decisions[0].Key != key || !decisions[0].Keep ||
+		decisions[1].Key != "whatsapp_20240101_120000.db.gz" || !decisions[1].Keep || decisions[1].Reasons[0] != "daily" ||
+		decisions[2].Keep || len(decisions[2].Reasons) != 0 {
+		t.Fatalf("prune --dry-run decisions: %+v", decisions)
+	}
+	// As of 2024-01-01 12:00 the snapshot taken now does not exist yet.
+	mustRunCLI(t, "--db", dbPath, "backup", "prune", "--dry-run", "--json", "--now", "2024-01-01T12:00:00Z")
+	if _, err := runCLI(t, "--db", dbPath, "backup", "prune", "--now", "yesterday"); err == nil || !strings.Contains(err.Error(), "--now") {
+		t.Fatalf("prune --now yesterday: %v", err)
+	}
+	mustRunCLI(t, "--db", dbPath, "backup", "prune")
+	if list := mustRunCLI(t, "--db", dbPath, "backup", "list"); !strings.Contains(list, key) || !strings.Contains(list, "whatsapp_20240101_120000.db.gz") || strings.Contains(list, "whatsapp_20240101_000000") {
+		t.Fatalf("backup list after prune:\n%s", list)
+	}
+	if _, err := os.Stat(filepath.Join(target, "README")); err != nil {
+		t.Fatalf("prune touched a foreign object: %v", err)
+	}
+
+	if out := mustRunCLI(t, "--db", dbPath, "backup", "verify"); !strings.Contains(out, key+" ok") {
+		t.Fatalf("verify latest printed %q", out)
+	}
+	if _, err := runCLI(t, "--db", dbPath, "backup", "verify", "whatsapp_20240101_120000.db.gz"); err == nil || !strings.Contains(err.Error(), "no metadata") {
+		t.Fatalf("verify of a snapshot without metadata: %v", err)
+	}
+	if _, err := runCLI(t, "--db", dbPath, "backup", "verify", "whatsapp_20250101_120000.db.gz"); err == nil || !strings.Contains(err.Error(), "no snapshot") {
+		t.Fatalf("verify of a missing snapshot: %v", err)
+	}
+}
