@@ -1,0 +1,194 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+// interruptedReason is the error of a send a previous process claimed and
+// never recorded the outcome of.
+const interruptedReason = "the service stopped while sending: it may have been delivered and was not retried"
+
+// dispatchMessage claims, sends and records one due scheduled message.
+func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.Time) error {
+	c, err := e.db.ClaimMessage(ctx, due.MessageID, now, e.sender.NewMessageID(), e.cfg.MaxLateness)
+	if err != nil {
+		return err
+	}
+	log := e.log.With("kind", KindMessage, "message_id", due.MessageID)
+	if done, err := e.unclaimed(c, log, func(reason string) error {
+		_, err := e.db.FailMessage(ctx, due.MessageID, now, reason)
+		return err
+	}); done {
+		return err
+	}
+	m := c.Message
+	o := e.send(ctx, log, Send{
+		Kind: KindMessage, MessageID: m.ID, To: c.Delivery.Recipient, Text: m.Message, WAMessageID: c.Delivery.WAMessageID,
+	}, m.ScheduledAt, now)
+	// The outcome is recorded even when shutting down: the send happened.
+	return e.db.FinishMessage(context.WithoutCancel(ctx), c.Delivery, o)
+}
+
+// dispatchJob claims, sends and records a due job's next step.
+func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time) error {
+	j, err := e.db.GetJob(ctx, due.JobID)
+	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	r, p := j.CurrentRecipientIndex, j.CurrentPartIndex
+	c, err := e.db.ClaimJobStep(ctx, j.ID, r, p, now, e.sender.NewMessageID(), e.cfg.MaxLateness)
+	if err != nil {
+		return err
+	}
+	log := e.log.With("kind", KindJob, "job_id", j.ID, "recipient_index", r, "part_index", p)
+	if done, err := e.unclaimed(c, log, func(reason string) error {
+		return e.db.FailJob(ctx, j.ID, now, reason)
+	}); done {
+		return err
+	}
+	j = c.Job
+	o := e.send(ctx, log, Send{
+		Kind: KindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
+		To: c.Delivery.Recipient, Text: j.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID,
+	}, due.At, now)
+	return e.finishJobStep(context.WithoutCancel(ctx), j, c.Delivery.ID, o)
+}
+
+// unclaimed handles a claim that does not allow the send and reports
+// whether it was one: a stop halts the queue, a changed source is re-planned,
+// and a missed or refused source fails with its reason.
+func (e *Engine) unclaimed(c *store.Claim, log *slog.Logger, fail func(reason string) error) (bool, error) {
+	switch c.Status {
+	case store.ClaimOK:
+		return false, nil
+	case store.ClaimStopped:
+		e.setStopped(true)
+		return true, nil
+	case store.ClaimSkip:
+		return true, nil
+	}
+	reason := c.Reason
+	if c.Status == store.ClaimMissed {
+		reason = "missed by " + humanDuration(c.Late)
+		e.metrics.missed.Inc()
+	}
+	log.Warn("not sent", "reason", reason)
+	return true, fail(reason)
+}
+
+// finishJobStep records a step's outcome with the job's progress: a not-sent
+// step stays where it is to be retried; any other outcome moves on.
+func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, deliveryID int64, o store.Outcome) error {
+	p := progressOf(j)
+	if o.State != vpslink.DeliveryNotSent {
+		p = advance(j, o.State == vpslink.DeliverySent, o.At, e.jitter())
+	}
+	if p.Status != "" {
+		e.log.Info("job finished", "job_id", j.ID, "status", p.Status,
+			"recipients_sent", p.RecipientsSent, "recipients_failed", p.RecipientsFailed)
+	}
+	return e.db.FinishJobStep(ctx, j.ID, deliveryID, o, p)
+}
+
+// send makes the network call for a claimed send and classifies its result
+// by SPEC §4: only an error proving nothing left the machine is retried.
+func (e *Engine) send(ctx context.Context, log *slog.Logger, s Send, dueAt, now time.Time) store.Outcome {
+	e.mu.Lock()
+	e.recent = append(e.recent, now)
+	e.mu.Unlock()
+	e.metrics.lateness.Observe(max(now.Sub(dueAt), 0).Seconds())
+
+	err := e.sendBounded(ctx, s)
+	o := store.Outcome{At: e.clock.Now()}
+	switch {
+	case err == nil:
+		o.State = vpslink.DeliverySent
+		log.Info("sent", "to", s.To, "wa_message_id", s.WAMessageID, "lateness", now.Sub(dueAt).String())
+	case errors.Is(err, ErrInvalidRecipient):
+		o.State, o.Error = vpslink.DeliveryFailed, fmt.Sprintf("not sent: %v", err)
+		log.Warn("recipient refused", "to", s.To, "err", err)
+	case IsNotSent(err):
+		o.State, o.Error = vpslink.DeliveryNotSent, fmt.Sprintf("not sent yet, will retry: %v", err)
+		log.Warn("not sent; will retry", "to", s.To, "err", err, "retry_in", e.backOff(o.At).String())
+	default:
+		o.State = vpslink.DeliveryUnknown
+		o.Error = fmt.Sprintf("outcome unknown (%v): it may have been delivered and was not retried", err)
+		log.Error("send outcome unknown; not retried", "to", s.To, "wa_message_id", s.WAMessageID, "err", err)
+	}
+	if o.State != vpslink.DeliveryNotSent {
+		e.mu.Lock()
+		e.backoff, e.retryAt = 0, time.Time{}
+		e.mu.Unlock()
+	}
+	e.metrics.sends.WithLabelValues(s.Kind, o.State).Inc()
+	return o
+}
+
+// sendBounded calls the sender with a context that outlives ctx by
+// ShutdownGrace, so that a shutdown lets the in-flight send finish.
+func (e *Engine) sendBounded(ctx context.Context, s Send) error {
+	sendCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(e.cfg.ShutdownGrace, cancel)
+		context.AfterFunc(sendCtx, func() { t.Stop() })
+	})
+	defer stop()
+	return e.sender.Send(sendCtx, s)
+}
+
+// backOff lengthens the not-sent backoff and returns it.
+func (e *Engine) backOff(now time.Time) time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.backoff = min(max(2*e.backoff, minBackoff), maxBackoff)
+	e.retryAt = now.Add(e.backoff)
+	return e.backoff
+}
+
+// recover treats the sends a previous process claimed but never recorded as
+// unknown outcomes: failed messages, failed job recipients.
+func (e *Engine) recover(ctx context.Context) error {
+	now := e.clock.Now()
+	n, err := e.db.RecoverMessages(ctx, now, interruptedReason)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		e.log.Warn("messages interrupted while sending marked failed", "count", n)
+	}
+	claimed, err := e.db.ClaimedJobDeliveries(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range claimed {
+		j, err := e.db.GetJob(ctx, d.JobID)
+		if err != nil {
+			return err
+		}
+		o := store.Outcome{State: vpslink.DeliveryUnknown, Error: interruptedReason, At: now}
+		if j.CurrentRecipientIndex != d.RecipientIndex || j.CurrentPartIndex != d.PartIndex ||
+			j.CurrentRecipientIndex >= len(j.Recipients) || len(j.MessageParts) == 0 {
+			// Progress already moved past the step: only the ledger is stale.
+			if err := e.db.FinishJobStep(ctx, j.ID, d.ID, o, progressOf(j)); err != nil {
+				return err
+			}
+			continue
+		}
+		e.log.Warn("job step interrupted while sending marked failed", "job_id", j.ID,
+			"recipient_index", d.RecipientIndex, "part_index", d.PartIndex)
+		if err := e.finishJobStep(ctx, j, d.ID, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}

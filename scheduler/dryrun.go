@@ -1,0 +1,105 @@
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vpslink/vpslink"
+)
+
+// DryRunSender "sends" by appending one JSON line per send to a log, synced
+// to disk before Send returns, so that the log is as durable as a real send.
+type DryRunSender struct {
+	// Delay is waited before each line is written, to stand in for a slow
+	// network in crash tests (VPSLINK_DRYRUN_DELAY); a send interrupted by
+	// its context during the delay writes nothing and returns an error.
+	Delay time.Duration
+
+	mu    sync.Mutex
+	w     io.Writer
+	file  *os.File // nil for stdout
+	clock Clock
+}
+
+// NewDryRunSender opens path for appending ("-" is stdout).
+func NewDryRunSender(path string, clock Clock) (*DryRunSender, error) {
+	if clock == nil {
+		clock = WallClock{}
+	}
+	if path == "-" {
+		return &DryRunSender{w: os.Stdout, clock: clock}, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open dry-run log: %w", err)
+	}
+	return &DryRunSender{w: f, file: f, clock: clock}, nil
+}
+
+// DryRunLine is one line of the dry-run log (SPEC §4).
+type DryRunLine struct {
+	Time           string `json:"time"`
+	To             string `json:"to"`
+	Text           string `json:"text"`
+	WAMessageID    string `json:"wa_message_id"`
+	Kind           string `json:"kind"`
+	MessageID      string `json:"message_id,omitempty"`
+	JobID          string `json:"job_id,omitempty"`
+	RecipientIndex int    `json:"recipient_index"`
+	PartIndex      int    `json:"part_index"`
+}
+
+// NewMessageID returns an id in WhatsApp's form: "3EB0" and 16 hex digits.
+func (s *DryRunSender) NewMessageID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "3EB0" + strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+// Send writes the line for snd and syncs it.
+func (s *DryRunSender) Send(ctx context.Context, snd Send) error {
+	if s.Delay > 0 {
+		t := time.NewTimer(s.Delay)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("dry-run send interrupted: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+	b, err := json.Marshal(DryRunLine{
+		Time: vpslink.FormatTime(s.clock.Now()), To: snd.To, Text: snd.Text, WAMessageID: snd.WAMessageID,
+		Kind: snd.Kind, MessageID: snd.MessageID, JobID: snd.JobID,
+		RecipientIndex: snd.RecipientIndex, PartIndex: snd.PartIndex,
+	})
+	if err != nil {
+		return NotSent(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write dry-run log: %w", err)
+	}
+	if s.file != nil {
+		if err := s.file.Sync(); err != nil {
+			return fmt.Errorf("sync dry-run log: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the log file.
+func (s *DryRunSender) Close() error {
+	if s.file == nil {
+		return nil
+	}
+	return s.file.Close()
+}

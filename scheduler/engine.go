@@ -1,0 +1,332 @@
+// Package scheduler sends scheduled messages and jobs exactly when they are
+// due and at most once. It sleeps on one timer until the earliest due time
+// and claims every send in the delivery ledger, in a committed transaction
+// that re-checks the source row, before the network call.
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vpslink/vpslink/store"
+)
+
+// Defaults of Config's zero values.
+const (
+	DefaultSafetyPoll    = 15 * time.Minute
+	DefaultChangePoll    = time.Second
+	DefaultShutdownGrace = 30 * time.Second
+)
+
+// Not-sent retries back off from minBackoff, doubling up to maxBackoff.
+const (
+	minBackoff = 5 * time.Second
+	maxBackoff = time.Minute
+)
+
+// Config configures an Engine. DB and Sender are required.
+type Config struct {
+	DB     *store.DB
+	Sender Sender
+	Clock  Clock        // default WallClock
+	Logger *slog.Logger // default slog.Default()
+	// Registerer receives the engine's metrics; nil registers nothing.
+	Registerer prometheus.Registerer
+
+	SafetyPoll        time.Duration // re-plan at least this often; default 15m
+	MaxLateness       time.Duration // older due messages fail as missed; 0 = none
+	MaxSendsPerMinute int           // 0 = no cap
+	GapJitter         time.Duration // random extra of [0, GapJitter) on recipient gaps
+	// ChangePoll is how often PRAGMA data_version is checked for other
+	// processes' writes; default 1s, negative disables it.
+	ChangePoll time.Duration
+	// ShutdownGrace bounds the wait for the in-flight send on shutdown;
+	// default 30s.
+	ShutdownGrace time.Duration
+}
+
+// Engine is the scheduler. One goroutine (Run) does every send, so messages
+// and jobs share one queue and one rate cap.
+type Engine struct {
+	cfg     Config
+	db      *store.DB
+	sender  Sender
+	clock   Clock
+	log     *slog.Logger
+	metrics *metrics
+	wake    chan struct{}
+
+	mu      sync.Mutex
+	stopped bool
+	backoff time.Duration // current not-sent backoff, 0 after a success
+	retryAt time.Time     // no send before this (not-sent backoff)
+	recent  []time.Time   // send times within the last minute, for the rate cap
+
+	// onIdle, when set (tests), is called each time the loop goes to sleep
+	// with the time it planned at and the time it will wake.
+	onIdle func(now, wake time.Time)
+}
+
+// New builds an engine and subscribes it to the store's writes.
+func New(cfg Config) (*Engine, error) {
+	if cfg.DB == nil || cfg.Sender == nil {
+		return nil, errors.New("scheduler: DB and Sender are required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = WallClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SafetyPoll <= 0 {
+		cfg.SafetyPoll = DefaultSafetyPoll
+	}
+	if cfg.ChangePoll == 0 {
+		cfg.ChangePoll = DefaultChangePoll
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
+	e := &Engine{
+		cfg: cfg, db: cfg.DB, sender: cfg.Sender, clock: cfg.Clock,
+		log:  cfg.Logger.With("component", "scheduler"),
+		wake: make(chan struct{}, 1),
+	}
+	var err error
+	if e.metrics, err = newMetrics(cfg.Registerer, cfg.DB, e); err != nil {
+		return nil, err
+	}
+	cfg.DB.OnWrite(e.Notify)
+	return e, nil
+}
+
+// Notify makes the engine re-plan now and retry a not-sent send at once. The
+// store calls it after every write, the API on POST /scheduler/refresh and
+// the WhatsApp client when it reconnects.
+func (e *Engine) Notify() {
+	e.mu.Lock()
+	e.retryAt = time.Time{}
+	e.mu.Unlock()
+	e.wakeUp()
+}
+
+func (e *Engine) wakeUp() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Stop is the emergency stop: it is persisted first, so it survives a
+// restart and is seen by the very next claim, whatever process made it. A
+// send already in flight completes; nothing is sent after it.
+func (e *Engine) Stop(ctx context.Context) error {
+	if err := e.db.SetSetting(ctx, store.SettingSendingStopped, "1"); err != nil {
+		return fmt.Errorf("stop sending: %w", err)
+	}
+	e.setStopped(true)
+	e.log.Warn("emergency stop: sending halted")
+	return nil
+}
+
+// Start lifts the emergency stop.
+func (e *Engine) Start(ctx context.Context) error {
+	if err := e.db.SetSetting(ctx, store.SettingSendingStopped, "0"); err != nil {
+		return fmt.Errorf("start sending: %w", err)
+	}
+	e.setStopped(false)
+	e.log.Info("sending resumed")
+	e.Notify()
+	return nil
+}
+
+func (e *Engine) setStopped(v bool) {
+	e.mu.Lock()
+	e.stopped = v
+	e.mu.Unlock()
+	e.metrics.setStopped(v)
+}
+
+// Stopped reports whether the emergency stop is on.
+func (e *Engine) Stopped() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopped
+}
+
+// loadStopped reads the persisted emergency stop.
+func (e *Engine) loadStopped(ctx context.Context) (bool, error) {
+	v, err := e.db.Setting(ctx, store.SettingSendingStopped)
+	if err != nil {
+		return false, err
+	}
+	e.setStopped(v == "1")
+	return v == "1", nil
+}
+
+// Status is the scheduler's state for /health.
+type Status struct {
+	PendingMessages int        `json:"pendingMessages"`
+	PendingJobs     int        `json:"pendingJobs"` // pending, running or paused
+	Stopped         bool       `json:"stopped"`
+	NextDueAt       *time.Time `json:"nextDueAt"`
+}
+
+// Status returns pending counts, the emergency stop and the next due time.
+func (e *Engine) Status(ctx context.Context) (*Status, error) {
+	msgs, err := e.db.CountByStatus(ctx, "scheduled_messages")
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := e.db.CountByStatus(ctx, "jobs")
+	if err != nil {
+		return nil, err
+	}
+	due, err := e.db.NextDue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Status{
+		PendingMessages: msgs["pending"] + msgs["sending"],
+		PendingJobs:     jobs["pending"] + jobs["running"] + jobs["paused"],
+		Stopped:         e.Stopped(),
+	}
+	if due != nil {
+		s.NextDueAt = &due.At
+	}
+	return s, nil
+}
+
+// Run recovers what a previous process left half-done, then sends until ctx
+// is cancelled. On cancellation it lets the in-flight send finish (at most
+// ShutdownGrace) and records its outcome before returning.
+func (e *Engine) Run(ctx context.Context) error {
+	if _, err := e.loadStopped(ctx); err != nil {
+		return err
+	}
+	if err := e.recover(ctx); err != nil {
+		return err
+	}
+	if e.cfg.ChangePoll > 0 {
+		w, err := e.db.WatchChanges(ctx)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		go e.watch(ctx, w)
+	}
+	e.log.Info("scheduler started", "stopped", e.Stopped(), "max_sends_per_minute", e.cfg.MaxSendsPerMinute,
+		"max_lateness", e.cfg.MaxLateness.String(), "safety_poll", e.cfg.SafetyPoll.String())
+	for ctx.Err() == nil {
+		now := e.clock.Now()
+		wait, err := e.step(ctx, now)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			e.log.Error("scheduler step failed; retrying", "err", err, "retry_in", minBackoff.String())
+			wait = minBackoff
+		}
+		if wait > 0 {
+			e.sleep(ctx, now, wait)
+		}
+	}
+	e.log.Info("scheduler stopped")
+	return nil
+}
+
+// watch turns other processes' commits into wake-ups. It does not clear the
+// not-sent backoff: the engine's own commits show up here too.
+func (e *Engine) watch(ctx context.Context, w *store.ChangeWatcher) {
+	t := time.NewTicker(e.cfg.ChangePoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if changed, err := w.Changed(ctx); err != nil {
+			if ctx.Err() == nil {
+				e.log.Warn("change detection failed", "err", err)
+			}
+		} else if changed {
+			e.wakeUp()
+		}
+	}
+}
+
+func (e *Engine) sleep(ctx context.Context, now time.Time, d time.Duration) {
+	t := e.clock.NewTimer(d)
+	defer t.Stop()
+	if e.onIdle != nil {
+		e.onIdle(now, now.Add(d))
+	}
+	select {
+	case <-ctx.Done():
+	case <-t.C():
+	case <-e.wake:
+	}
+}
+
+// step sends the earliest due item if it may go now, and otherwise returns
+// how long to sleep: until it is due, the rate cap or the not-sent backoff
+// allows it, or the safety refresh, whichever is first.
+func (e *Engine) step(ctx context.Context, now time.Time) (time.Duration, error) {
+	if e.Stopped() {
+		// Another process may have lifted the stop; its write woke us.
+		if stopped, err := e.loadStopped(ctx); err != nil || stopped {
+			return e.cfg.SafetyPoll, err
+		}
+	}
+	due, err := e.db.NextDue(ctx)
+	if err != nil || due == nil {
+		return e.cfg.SafetyPoll, err
+	}
+	at := due.At
+	if ready := e.readyAt(now); ready.After(at) {
+		at = ready
+	}
+	if at.After(now) {
+		return min(at.Sub(now), e.cfg.SafetyPoll), nil
+	}
+	if due.MessageID != "" {
+		return 0, e.dispatchMessage(ctx, due, now)
+	}
+	return 0, e.dispatchJob(ctx, due, now)
+}
+
+// readyAt is the earliest time the next send may start under the not-sent
+// backoff and the rate cap.
+func (e *Engine) readyAt(now time.Time) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ready := e.retryAt
+	if n := e.cfg.MaxSendsPerMinute; n > 0 {
+		cut := 0
+		for cut < len(e.recent) && !e.recent[cut].After(now.Add(-time.Minute)) {
+			cut++
+		}
+		e.recent = e.recent[cut:]
+		if len(e.recent) >= n {
+			if t := e.recent[len(e.recent)-n].Add(time.Minute); t.After(ready) {
+				ready = t
+			}
+		}
+	}
+	return ready
+}
+
+// jitter returns the random extra on a recipient gap.
+func (e *Engine) jitter() time.Duration {
+	if e.cfg.GapJitter <= 0 {
+		return 0
+	}
+	return rand.N(e.cfg.GapJitter)
+}

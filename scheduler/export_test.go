@@ -1,0 +1,9 @@
+package scheduler
+
+import "time"
+
+// SetOnIdle lets tests wait until the engine has planned and gone to sleep.
+func (e *Engine) SetOnIdle(fn func(now, wake time.Time)) { e.onIdle = fn }
+
+// HumanDuration exposes humanDuration to the external tests.
+var HumanDuration = humanDuration

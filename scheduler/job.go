@@ -1,0 +1,61 @@
+package scheduler
+
+import (
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+// progressOf returns a job's progress as it stands.
+func progressOf(j *vpslink.Job) store.JobProgress {
+	return store.JobProgress{
+		CurrentRecipientIndex: j.CurrentRecipientIndex,
+		CurrentPartIndex:      j.CurrentPartIndex,
+		RecipientsSent:        j.RecipientsSent,
+		RecipientsFailed:      j.RecipientsFailed,
+		LastSentAt:            j.LastSentAt,
+		NextStepAt:            j.NextStepAt,
+	}
+}
+
+// advance returns a job's progress after the step at its current recipient
+// and part ended at now, sent or failed. After a sent part the next part
+// follows its delayAfterSeconds; after a recipient's last part, or a failed
+// part, the next recipient follows recipientGapSeconds plus jitter. A failed
+// part fails its recipient and skips the recipient's remaining parts: the
+// later parts of a multi-part message make no sense without the one that
+// failed. After the last recipient the job ends: failed when every
+// recipient failed, else completed.
+func advance(j *vpslink.Job, sent bool, now time.Time, jitter time.Duration) store.JobProgress {
+	p := progressOf(j)
+	if sent {
+		p.LastSentAt = &now
+		if part := j.MessageParts[p.CurrentPartIndex]; p.CurrentPartIndex+1 < len(j.MessageParts) {
+			next := now
+			if part.DelayAfterSeconds != nil {
+				next = now.Add(time.Duration(*part.DelayAfterSeconds) * time.Second)
+			}
+			p.CurrentPartIndex++
+			p.NextStepAt = &next
+			return p
+		}
+		p.RecipientsSent++
+	} else {
+		p.RecipientsFailed++
+	}
+	p.CurrentRecipientIndex++
+	p.CurrentPartIndex = 0
+	if p.CurrentRecipientIndex >= len(j.Recipients) {
+		p.NextStepAt = nil
+		p.Status = vpslink.JobCompleted
+		if p.RecipientsSent == 0 {
+			p.Status = vpslink.JobFailed
+			p.ErrorMessage = "every recipient failed"
+		}
+		return p
+	}
+	next := now.Add(time.Duration(j.Config.RecipientGapSeconds)*time.Second + jitter)
+	p.NextStepAt = &next
+	return p
+}

@@ -1,0 +1,263 @@
+package scheduler_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/scheduler"
+	"github.com/vpslink/vpslink/scheduler/schedulertest"
+	"github.com/vpslink/vpslink/store"
+)
+
+func TestEngine_WakesExactlyWhenDue(t *testing.T) {
+	h := newHarness(t, nil)
+	id := h.schedule(t0.Add(10*time.Second), "hello")
+	h.start()
+	if !h.last.wake.Equal(t0.Add(10 * time.Second)) {
+		t.Fatalf("sleeps until %s, want the due time", h.last.wake)
+	}
+	h.advance(10*time.Second - time.Millisecond)
+	h.wantAttempts(0)
+	h.advance(time.Millisecond)
+	s := h.wantAttempts(1)[0]
+	if s.Text != "hello" || s.To != "491511234567@s.whatsapp.net" || s.Kind != scheduler.KindMessage || s.MessageID != id {
+		t.Fatalf("sent %+v", s)
+	}
+	h.wantStatus(id, vpslink.StatusSent, "")
+	m := h.message(id)
+	if m.WAMessageID != s.WAMessageID || m.SentAt == nil || !m.SentAt.Equal(t0.Add(10*time.Second)) {
+		t.Fatalf("message after send: %+v", m)
+	}
+	if state, n := h.ledger(`message_id = ?`, id); state != vpslink.DeliverySent || n != 1 {
+		t.Fatalf("ledger %s after %d attempts", state, n)
+	}
+	if h.last.wake.Sub(h.last.now) != time.Hour {
+		t.Fatalf("idle engine sleeps %s, want the safety poll", h.last.wake.Sub(h.last.now))
+	}
+}
+
+// Every change to the schedule re-plans at once: an earlier message, an
+// edit, a reschedule and a cancellation 1 ms before the due time.
+func TestEngine_ChangesBeforeDue(t *testing.T) {
+	due := t0.Add(time.Minute)
+	tests := []struct {
+		name     string
+		change   func(h *harness, id string) error
+		wantText string // "" = never sent
+	}{
+		{"edited text is sent as edited", func(h *harness, id string) error {
+			text := "edited"
+			_, err := h.db.UpdateMessage(context.Background(), id, vpslink.MessageUpdate{Message: &text})
+			return err
+		}, "edited"},
+		{"cancelled 1 ms before due is never sent", func(h *harness, id string) error {
+			_, err := h.db.CancelMessage(context.Background(), id)
+			return err
+		}, ""},
+		{"rescheduled later is not sent at the old time", func(h *harness, id string) error {
+			later := due.Add(time.Hour)
+			_, err := h.db.UpdateMessage(context.Background(), id, vpslink.MessageUpdate{ScheduledAt: &later})
+			return err
+		}, ""},
+		{"cancelled by another writer without a notify", func(h *harness, id string) error {
+			return h.db.UpdateQuiet(context.Background(), func(tx *store.Tx) error {
+				_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'cancelled' WHERE id = ?`, id)
+				return err
+			})
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			id := h.schedule(due, "original")
+			h.start()
+			h.advance(time.Minute - time.Millisecond)
+			if err := tt.change(h, id); err != nil {
+				t.Fatal(err)
+			}
+			select { // the writes through Update notify; UpdateQuiet does not
+			case h.last = <-h.idle:
+			case <-time.After(50 * time.Millisecond):
+			}
+			h.advance(time.Millisecond)
+			h.advance(time.Minute)
+			got := h.sender.Attempts()
+			if tt.wantText == "" && len(got) != 0 || tt.wantText != "" && (len(got) != 1 || got[0].Text != tt.wantText) {
+				t.Fatalf("sent %+v, want text %q", got, tt.wantText)
+			}
+		})
+	}
+}
+
+func TestEngine_NotifyReplans(t *testing.T) {
+	h := newHarness(t, nil)
+	h.schedule(t0.Add(time.Hour), "later")
+	h.start()
+	if !h.last.wake.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("wake %s", h.last.wake)
+	}
+	early := h.schedule(t0.Add(5*time.Second), "sooner")
+	if !h.last.wake.Equal(t0.Add(5 * time.Second)) {
+		t.Fatalf("after an earlier message the engine wakes at %s", h.last.wake)
+	}
+	h.advance(5 * time.Second)
+	h.wantStatus(early, vpslink.StatusSent, "")
+	h.e.Notify()
+	h.settle()
+	if !h.last.wake.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("after refresh the engine wakes at %s", h.last.wake)
+	}
+}
+
+// The retry rule of SPEC §4: only what provably never left is retried.
+func TestEngine_SendOutcomes(t *testing.T) {
+	tests := []struct {
+		name        string
+		script      []schedulertest.Result
+		steps       func(h *harness)
+		fallback    schedulertest.Result
+		wantStatus  string
+		wantErr     string
+		wantLedger  string
+		wantAttempt int
+	}{
+		{"not sent is retried with backoff, then sent once",
+			[]schedulertest.Result{schedulertest.NotSent, schedulertest.NotSent, schedulertest.Succeed},
+			func(h *harness) {
+				if w := h.last.wake.Sub(h.last.now); w != 5*time.Second {
+					h.t.Fatalf("first retry in %s, want 5s", w)
+				}
+				h.advance(5 * time.Second)
+				if w := h.last.wake.Sub(h.last.now); w != 10*time.Second {
+					h.t.Fatalf("second retry in %s, want 10s", w)
+				}
+				h.e.Notify() // a reconnect retries at once
+				h.settle()
+			}, schedulertest.Succeed, vpslink.StatusSent, "", vpslink.DeliverySent, 3},
+		{"unknown outcome fails and is never retried",
+			[]schedulertest.Result{schedulertest.Unknown},
+			func(h *harness) {
+				h.advance(time.Hour)
+				h.e.Notify()
+				h.settle()
+			}, schedulertest.Succeed, vpslink.StatusFailed, "may have been delivered", vpslink.DeliveryUnknown, 1},
+		{"invalid recipient fails at once",
+			[]schedulertest.Result{schedulertest.Invalid},
+			func(h *harness) {}, schedulertest.Succeed, vpslink.StatusFailed, "invalid recipient", vpslink.DeliveryFailed, 1},
+		{"not sent until past the maximum lateness is missed",
+			nil,
+			func(h *harness) {
+				for range 400 { // backoff caps at 1 min: > 6 h of retries
+					h.advance(time.Minute)
+				}
+			}, schedulertest.NotSent, vpslink.StatusFailed, "missed by 6h", vpslink.DeliveryNotSent, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, func(c *scheduler.Config) { c.MaxLateness = 6 * time.Hour })
+			h.sender.Script(tt.script...)
+			h.sender.SetDefault(tt.fallback)
+			id := h.schedule(t0.Add(time.Second), "hi")
+			h.start()
+			h.advance(time.Second)
+			tt.steps(h)
+			h.wantStatus(id, tt.wantStatus, tt.wantErr)
+			state, n := h.ledger(`message_id = ?`, id)
+			if state != tt.wantLedger || (tt.wantAttempt > 0 && n != tt.wantAttempt) {
+				t.Fatalf("ledger %s after %d attempts, want %s after %d", state, n, tt.wantLedger, tt.wantAttempt)
+			}
+			if tt.wantAttempt > 0 {
+				h.wantAttempts(tt.wantAttempt)
+			}
+		})
+	}
+}
+
+func TestEngine_MaxLateness(t *testing.T) {
+	h := newHarness(t, func(c *scheduler.Config) { c.MaxLateness = 6 * time.Hour })
+	missed := h.schedule(t0.Add(-7*time.Hour-12*time.Minute), "too late")
+	late := h.schedule(t0.Add(-5*time.Hour), "late but within the limit")
+	h.start()
+	h.wantStatus(missed, vpslink.StatusFailed, "missed by 7h12m")
+	h.wantStatus(late, vpslink.StatusSent, "")
+	h.wantAttempts(1)
+}
+
+func TestEngine_StartupWithInterruptedSends(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	sending := h.schedule(t0.Add(-time.Minute), "was in flight")
+	if c, err := h.db.ClaimMessage(ctx, sending, t0, "3EB0CRASHED", 0); err != nil || c.Delivery == nil {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	legacy := h.schedule(t0.Add(-time.Minute), "left sending by another tool")
+	if err := h.db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'sending' WHERE id = ?`, legacy)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	h.wantAttempts(0)
+	h.wantStatus(sending, vpslink.StatusFailed, "may have been delivered")
+	h.wantStatus(legacy, vpslink.StatusFailed, "may have been delivered")
+	if state, _ := h.ledger(`message_id = ?`, sending); state != vpslink.DeliveryUnknown {
+		t.Fatalf("ledger %s", state)
+	}
+}
+
+func TestEngine_EmergencyStopSurvivesRestart(t *testing.T) {
+	h := newHarness(t, nil)
+	h.start()
+	ctx := context.Background()
+	if err := h.e.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.settle()
+	id := h.schedule(t0.Add(time.Second), "held")
+	h.advance(time.Minute)
+	h.stop()
+	h.start()
+	h.advance(time.Hour)
+	h.wantAttempts(0)
+	if !h.e.Stopped() {
+		t.Fatal("stop did not survive the restart")
+	}
+	if st, err := h.e.Status(ctx); err != nil || !st.Stopped || st.PendingMessages != 1 {
+		t.Fatalf("status %+v %v", st, err)
+	}
+	if err := h.e.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.settle()
+	h.wantStatus(id, vpslink.StatusSent, "")
+}
+
+func TestEngine_RateCap(t *testing.T) {
+	h := newHarness(t, func(c *scheduler.Config) { c.MaxSendsPerMinute = 2 })
+	for range 3 {
+		h.schedule(t0, "burst")
+	}
+	h.start()
+	h.wantAttempts(2)
+	if !h.last.wake.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("third send planned at %s, want one minute after the first", h.last.wake)
+	}
+	h.advance(time.Minute)
+	h.wantAttempts(3)
+}
+
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		7*time.Hour + 12*time.Minute + 20*time.Second: "7h12m",
+		3*time.Minute + 5*time.Second:                 "3m5s",
+		42 * time.Second:                              "42s",
+		52 * time.Hour:                                "2d4h",
+	} {
+		if got := scheduler.HumanDuration(d); got != want {
+			t.Errorf("%s: %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vpslink/vpslink/store"
+)
+
+type metrics struct {
+	sends    *prometheus.CounterVec
+	lateness prometheus.Histogram
+	missed   prometheus.Counter
+	stopped  prometheus.Gauge
+}
+
+func newMetrics(reg prometheus.Registerer, db *store.DB, e *Engine) (*metrics, error) {
+	m := &metrics{
+		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpslink_sends_total",
+			Help: "Sends by kind (message, job) and result (sent, not_sent, failed, unknown).",
+		}, []string{"kind", "result"}),
+		lateness: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "vpslink_dispatch_lateness_seconds",
+			Help: "Time from a send's due time to its network call.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60,
+				300, 900, 3600, 6 * 3600, 24 * 3600},
+		}),
+		missed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "vpslink_messages_missed_total",
+			Help: "Messages and jobs failed because they were due longer ago than the maximum lateness.",
+		}),
+		stopped: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "vpslink_sending_stopped",
+			Help: "1 while the emergency stop is on.",
+		}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{m.sends, m.lateness, m.missed, m.stopped, &statusCollector{db: db}} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register scheduler metrics: %w", err)
+		}
+	}
+	return m, nil
+}
+
+func (m *metrics) setStopped(v bool) {
+	if v {
+		m.stopped.Set(1)
+	} else {
+		m.stopped.Set(0)
+	}
+}
+
+// statusCollector reports row counts by status straight from the database
+// at scrape time, so the gauges are true whatever process wrote the rows.
+type statusCollector struct{ db *store.DB }
+
+var (
+	messagesDesc = prometheus.NewDesc("vpslink_scheduled_messages", "Scheduled messages by status.", []string{"status"}, nil)
+	jobsDesc     = prometheus.NewDesc("vpslink_jobs", "Jobs by status.", []string{"status"}, nil)
+)
+
+var statuses = map[string][]string{
+	"scheduled_messages": {"pending", "sending", "sent", "failed", "cancelled"},
+	"jobs":               {"pending", "running", "paused", "completed", "failed", "cancelled"},
+}
+
+func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- messagesDesc
+	ch <- jobsDesc
+}
+
+func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for table, desc := range map[string]*prometheus.Desc{"scheduled_messages": messagesDesc, "jobs": jobsDesc} {
+		counts, err := c.db.CountByStatus(ctx, table)
+		if err != nil {
+			ch <- prometheus.NewInvalidMetric(desc, err)
+			continue
+		}
+		for _, s := range statuses[table] {
+			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(counts[s]), s)
+		}
+	}
+}

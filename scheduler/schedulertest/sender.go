@@ -1,0 +1,92 @@
+package schedulertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/vpslink/vpslink/scheduler"
+)
+
+// Result is what the fake sender does with one send.
+type Result int
+
+// Results.
+const (
+	Succeed Result = iota
+	NotSent        // fails proving nothing left: disconnected
+	Invalid        // fails with scheduler.ErrInvalidRecipient
+	Unknown        // fails with an unknown outcome: a timeout
+	Hang           // blocks until the send's context is done
+)
+
+// Sender is a fake scheduler.Sender. It plays Script in order, then
+// Default, and records every attempt.
+type Sender struct {
+	mu       sync.Mutex
+	script   []Result
+	fallback Result
+	attempts []scheduler.Send
+	n        int
+	started  chan scheduler.Send
+}
+
+// NewSender returns a sender that succeeds unless scripted otherwise.
+func NewSender() *Sender { return &Sender{started: make(chan scheduler.Send, 1024)} }
+
+// Script queues results for the next sends.
+func (s *Sender) Script(r ...Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.script = append(s.script, r...)
+}
+
+// SetDefault sets the result once the script is used up.
+func (s *Sender) SetDefault(r Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fallback = r
+}
+
+// Started delivers each send as it begins (buffered).
+func (s *Sender) Started() <-chan scheduler.Send { return s.started }
+
+// Attempts returns every send attempted so far, in order.
+func (s *Sender) Attempts() []scheduler.Send {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]scheduler.Send(nil), s.attempts...)
+}
+
+// NewMessageID returns a unique id.
+func (s *Sender) NewMessageID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	return fmt.Sprintf("FAKE%06d", s.n)
+}
+
+// Send plays the next result.
+func (s *Sender) Send(ctx context.Context, snd scheduler.Send) error {
+	s.mu.Lock()
+	r := s.fallback
+	if len(s.script) > 0 {
+		r, s.script = s.script[0], s.script[1:]
+	}
+	s.attempts = append(s.attempts, snd)
+	s.mu.Unlock()
+	s.started <- snd
+	switch r {
+	case NotSent:
+		return scheduler.NotSent(errors.New("not connected"))
+	case Invalid:
+		return scheduler.NotSent(fmt.Errorf("%w: not on WhatsApp", scheduler.ErrInvalidRecipient))
+	case Unknown:
+		return errors.New("timed out waiting for the server's acknowledgement")
+	case Hang:
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return nil
+}

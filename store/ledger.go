@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vpslink/vpslink"
+)
+
+// ClaimStatus says what a claim transaction decided.
+type ClaimStatus int
+
+// Claim outcomes. Only ClaimOK allows the caller to send.
+const (
+	// ClaimOK: the ledger row is committed in state claimed; send now.
+	ClaimOK ClaimStatus = iota
+	// ClaimSkip: the source changed (cancelled, edited to a later time,
+	// paused, already handled); re-plan.
+	ClaimSkip
+	// ClaimStopped: the emergency stop is on.
+	ClaimStopped
+	// ClaimMissed: the source is older than the maximum lateness; Late says
+	// by how much. Nothing was written.
+	ClaimMissed
+	// ClaimRefused: the source cannot be sent (a ledger row already shows
+	// an attempt, or a job's recipients or parts are unusable); Reason says
+	// why. Nothing was written.
+	ClaimRefused
+)
+
+// Claim is the result of a claim transaction.
+type Claim struct {
+	Status   ClaimStatus
+	Delivery *vpslink.Delivery
+	Message  *vpslink.ScheduledMessage // message claims
+	Job      *vpslink.Job              // job claims
+	Late     time.Duration             // ClaimMissed
+	Reason   string                    // ClaimRefused
+}
+
+// stopped reports whether the emergency stop is on, inside tx, so that a stop
+// written by any process is seen by the very next claim.
+func (tx *Tx) stopped(ctx context.Context) (bool, error) {
+	var v string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingSendingStopped).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("read emergency stop: %w", err)
+	}
+	return v == "1", nil
+}
+
+// claim runs fn in a write transaction after the checks every claim shares:
+// the emergency stop, and a source that was deleted meanwhile.
+func (db *DB) claim(ctx context.Context, fn func(tx *Tx, c *Claim) error) (*Claim, error) {
+	c := &Claim{}
+	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
+		if stop, err := tx.stopped(ctx); err != nil || stop {
+			c.Status = ClaimStopped
+			return err
+		}
+		err := fn(tx, c)
+		if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
+			*c = Claim{Status: ClaimSkip}
+			return nil
+		}
+		return err
+	})
+	return c, err
+}
+
+// ClaimMessage re-checks, in one write transaction committed before the
+// network call, that message id is still pending and due at now and that
+// sending is not stopped; then it claims the ledger row with waID and marks
+// the message sending. A ledger row in any state but not_sent means an
+// earlier attempt may have left the machine, so the message is refused.
+func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID string, maxLateness time.Duration) (*Claim, error) {
+	c, err := db.claim(ctx, func(tx *Tx, c *Claim) error {
+		m, err := getMessage(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		c.Message = m
+		if m.Status != vpslink.StatusPending || m.ScheduledAt.After(now) {
+			c.Status = ClaimSkip
+			return nil
+		}
+		if late := now.Sub(m.ScheduledAt); maxLateness > 0 && late > maxLateness {
+			c.Status, c.Late = ClaimMissed, late
+			return nil
+		}
+		prev, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE message_id = ?`, id))
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read ledger: %w", err)
+		}
+		d := &vpslink.Delivery{MessageID: id, Recipient: m.ToPhone + "@" + vpslink.UserServer}
+		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, prev, now, waID); err != nil || c.Status != ClaimOK {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sending', wa_message_id = ?, updated_at = ? WHERE id = ?`,
+			waID, fmtTime(now), id)
+		if err != nil {
+			return fmt.Errorf("mark message sending: %w", err)
+		}
+		m.Status, m.WAMessageID = vpslink.StatusSending, waID
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim message %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// claimDelivery inserts d as a claimed ledger row, or claims prev again when
+// it proved that nothing was sent.
+func (tx *Tx) claimDelivery(ctx context.Context, d, prev *vpslink.Delivery, now time.Time, waID string) (*vpslink.Delivery, ClaimStatus, string, error) {
+	d.WAMessageID, d.State, d.ClaimedAt, d.Attempts = waID, vpslink.DeliveryClaimed, now, 1
+	if prev != nil {
+		if prev.State != vpslink.DeliveryNotSent {
+			return nil, ClaimRefused, fmt.Sprintf("an earlier attempt is recorded as %s (WhatsApp id %s); it is not sent again", prev.State, prev.WAMessageID), nil
+		}
+		d.ID, d.Attempts = prev.ID, prev.Attempts+1
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'claimed', wa_message_id = ?, recipient = ?,
+			attempts = ?, claimed_at = ?, error = NULL WHERE id = ? AND state = 'not_sent'`,
+			waID, d.Recipient, d.Attempts, fmtTime(now), d.ID)
+		if err != nil {
+			return nil, 0, "", fmt.Errorf("reclaim ledger row: %w", err)
+		}
+		return d, ClaimOK, "", nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (message_id, job_id, recipient_index, part_index, recipient,
+		wa_message_id, state, attempts, claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', 1, ?)`,
+		nullString(d.MessageID), nullString(d.JobID), d.RecipientIndex, d.PartIndex, d.Recipient, waID, fmtTime(now))
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("insert ledger row: %w", describe(err))
+	}
+	d.ID, _ = res.LastInsertId()
+	return d, ClaimOK, "", nil
+}
+
+// Outcome is the result of one send as the ledger records it.
+type Outcome struct {
+	State string // vpslink.DeliverySent, DeliveryNotSent, DeliveryFailed or DeliveryUnknown
+	Error string
+	At    time.Time
+}
+
+func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) error {
+	var sentAt any
+	if o.State == vpslink.DeliverySent {
+		sentAt = fmtTime(o.At)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, error = ?, sent_at = ? WHERE id = ?`,
+		o.State, nullString(o.Error), sentAt, id)
+	if err != nil {
+		return fmt.Errorf("record ledger result: %w", err)
+	}
+	return nil
+}
+
+// FinishMessage records the outcome of a claimed message's send: sent, back
+// to pending (not sent, retried later) or failed, with its ledger row.
+func (db *DB) FinishMessage(ctx context.Context, d *vpslink.Delivery, o Outcome) error {
+	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
+		if err := tx.finishDelivery(ctx, d.ID, o); err != nil {
+			return err
+		}
+		var err error
+		switch o.State {
+		case vpslink.DeliverySent:
+			_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sent', sent_at = ?, wa_message_id = ?,
+				error_message = NULL, updated_at = ? WHERE id = ?`, fmtTime(o.At), d.WAMessageID, fmtTime(o.At), d.MessageID)
+		case vpslink.DeliveryNotSent:
+			_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'pending', error_message = ?, updated_at = ?
+				WHERE id = ? AND status = 'sending'`, nullString(o.Error), fmtTime(o.At), d.MessageID)
+		default:
+			_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
+				WHERE id = ?`, o.Error, fmtTime(o.At), d.MessageID)
+		}
+		if err != nil {
+			return fmt.Errorf("update message: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("finish message %s: %w", d.MessageID, err)
+	}
+	return nil
+}
+
+// FailMessage marks a message that is still pending as failed with reason,
+// and reports whether it was.
+func (db *DB) FailMessage(ctx context.Context, id string, now time.Time, reason string) (bool, error) {
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
+			WHERE id = ? AND status = 'pending'`, reason, fmtTime(now), id)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("fail message %s: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+// RecoverMessages handles messages a previous process left in `sending`:
+// their send may have left the machine, so they become failed with reason
+// and their claimed ledger rows unknown. It returns how many there were.
+func (db *DB) RecoverMessages(ctx context.Context, now time.Time, reason string) (int, error) {
+	var n int64
+	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'unknown', error = ?
+			WHERE state = 'claimed' AND message_id IS NOT NULL`, reason); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
+			WHERE status = 'sending'`, reason, fmtTime(now))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("recover interrupted messages: %w", err)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vpslink/vpslink"
+)
+
+// jobDue is when a pending or running job's next step is due: the persisted
+// next_step_at (remaining delays survive a restart), else the start time.
+const jobDue = `coalesce(next_step_at, scheduled_start_at)`
+
+// Due is the earliest thing to send: a scheduled message, or a job's next
+// step (its current recipient and part).
+type Due struct {
+	MessageID string
+	JobID     string
+	At        time.Time
+}
+
+// NextDue returns the earliest pending message or pending/running job step,
+// or nil when there is none. Both queries walk an index to their first row,
+// so this is as cheap with a million pending rows as with one.
+func (db *DB) NextDue(ctx context.Context) (*Due, error) {
+	var best *Due
+	var id, at string
+	err := db.read.QueryRowContext(ctx, `SELECT id, scheduled_at FROM scheduled_messages
+		WHERE status = 'pending' ORDER BY scheduled_at, id LIMIT 1`).Scan(&id, &at)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("next due message: %w", describe(err))
+	} else if err == nil {
+		best = &Due{MessageID: id, At: parseTime(at)}
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT id, `+jobDue+` AS due FROM jobs
+		WHERE status IN ('pending', 'running') ORDER BY due, id LIMIT 1`).Scan(&id, &at)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("next due job: %w", describe(err))
+	} else if err == nil {
+		if t := parseTime(at); best == nil || t.Before(best.At) {
+			best = &Due{JobID: id, At: t}
+		}
+	}
+	return best, nil
+}
+
+// ClaimJobStep re-checks, in one write transaction committed before the
+// network call, that job id is pending or running, still at recipient r and
+// part p, due at now, and that sending is not stopped; then it claims the
+// ledger row for (job, r, p) with waID and marks the job running. A job not
+// started yet whose start is older than maxLateness is reported missed.
+func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Time, waID string, maxLateness time.Duration) (*Claim, error) {
+	c, err := db.claim(ctx, func(tx *Tx, c *Claim) error {
+		j, err := getJob(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		c.Job = j
+		due := j.ScheduledStartAt
+		if j.NextStepAt != nil {
+			due = *j.NextStepAt
+		}
+		if (j.Status != vpslink.JobPending && j.Status != vpslink.JobRunning) ||
+			j.CurrentRecipientIndex != r || j.CurrentPartIndex != p || due.After(now) {
+			c.Status = ClaimSkip
+			return nil
+		}
+		if late := now.Sub(j.ScheduledStartAt); j.Status == vpslink.JobPending && maxLateness > 0 && late > maxLateness {
+			c.Status, c.Late = ClaimMissed, late
+			return nil
+		}
+		if r >= len(j.Recipients) || p >= len(j.MessageParts) {
+			c.Status = ClaimRefused
+			c.Reason = fmt.Sprintf("progress (recipient %d, part %d) is outside the job's %d recipients and %d parts",
+				r, p, len(j.Recipients), len(j.MessageParts))
+			return nil
+		}
+		prev, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+			WHERE job_id = ? AND recipient_index = ? AND part_index = ?`, id, r, p))
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read ledger: %w", err)
+		}
+		d := &vpslink.Delivery{JobID: id, RecipientIndex: r, PartIndex: p, Recipient: j.Recipients[r]}
+		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, prev, now, waID); err != nil || c.Status != ClaimOK {
+			return err
+		}
+		if j.Status == vpslink.JobPending {
+			j.Status = vpslink.JobRunning
+			if _, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'running', updated_at = ? WHERE id = ?`, fmtTime(now), id); err != nil {
+				return fmt.Errorf("mark job running: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim job %s step %d/%d: %w", id, r, p, err)
+	}
+	return c, nil
+}
+
+// JobProgress is a job's progress after a step. A non-empty Status ends the
+// job (completed or failed) unless it was cancelled meanwhile.
+type JobProgress struct {
+	CurrentRecipientIndex int
+	CurrentPartIndex      int
+	RecipientsSent        int
+	RecipientsFailed      int
+	LastSentAt            *time.Time
+	NextStepAt            *time.Time
+	Status                string
+	ErrorMessage          string
+}
+
+// FinishJobStep records a step's ledger outcome and the job's new progress
+// in one transaction, so that a restart resumes at exactly the next step.
+// A job paused meanwhile stays paused; a cancelled one stays cancelled.
+func (db *DB) FinishJobStep(ctx context.Context, jobID string, deliveryID int64, o Outcome, p JobProgress) error {
+	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
+		if deliveryID != 0 {
+			if err := tx.finishDelivery(ctx, deliveryID, o); err != nil {
+				return err
+			}
+		}
+		var completed any
+		if p.Status != "" {
+			completed = fmtTime(o.At)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE jobs SET current_recipient_index = ?, current_part_index = ?,
+			recipients_sent = ?, recipients_failed = ?, last_sent_at = ?, next_step_at = ?,
+			status = CASE WHEN ? <> '' AND status IN ('pending', 'running', 'paused') THEN ? ELSE status END,
+			completed_at = CASE WHEN ? <> '' AND status IN ('pending', 'running', 'paused') THEN ? ELSE completed_at END,
+			error_message = coalesce(?, error_message), updated_at = ? WHERE id = ?`,
+			p.CurrentRecipientIndex, p.CurrentPartIndex, p.RecipientsSent, p.RecipientsFailed,
+			nullTime(p.LastSentAt), nullTime(p.NextStepAt), p.Status, p.Status, p.Status, completed,
+			nullString(p.ErrorMessage), fmtTime(o.At), jobID)
+		if err != nil {
+			return fmt.Errorf("update job progress: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("finish job %s step: %w", jobID, err)
+	}
+	return nil
+}
+
+// FailJob ends a pending or running job as failed with reason.
+func (db *DB) FailJob(ctx context.Context, id string, now time.Time, reason string) error {
+	err := db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_message = ?, completed_at = ?, updated_at = ?
+			WHERE id = ? AND status IN ('pending', 'running')`, reason, fmtTime(now), fmtTime(now), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("fail job %s: %w", id, err)
+	}
+	return nil
+}
+
+// ClaimedJobDeliveries returns the job ledger rows still claimed: sends a
+// previous process started and never recorded the outcome of.
+func (db *DB) ClaimedJobDeliveries(ctx context.Context) ([]*vpslink.Delivery, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE state = 'claimed' AND job_id IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list claimed job deliveries: %w", describe(err))
+	}
+	defer rows.Close()
+	var out []*vpslink.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ChangeWatcher detects commits by any other connection or process through
+// PRAGMA data_version on a dedicated read connection: one cheap query per
+// check, no scan.
+type ChangeWatcher struct {
+	conn    *sql.Conn
+	version int64
+}
+
+// WatchChanges opens a change watcher. Close it when done.
+func (db *DB) WatchChanges(ctx context.Context) (*ChangeWatcher, error) {
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open change watcher: %w", err)
+	}
+	w := &ChangeWatcher{conn: conn}
+	if _, err := w.Changed(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Changed reports whether anything was committed since the last call.
+func (w *ChangeWatcher) Changed(ctx context.Context) (bool, error) {
+	var v int64
+	if err := w.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		return false, fmt.Errorf("read data_version: %w", err)
+	}
+	changed := v != w.version
+	w.version = v
+	return changed, nil
+}
+
+// Close releases the watcher's connection.
+func (w *ChangeWatcher) Close() error { return w.conn.Close() }
