@@ -50,6 +50,8 @@ func (a *app) root() *cobra.Command {
 		newChatsCmd(a),
 		newStatusCmd(a),
 		newBackupCmd(a),
+		newReplicateCmd(a),
+		newRestoreCmd(a),
 	)
 	return root
 }
