@@ -1,0 +1,114 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/vpslink/vpslink"
+)
+
+// maxBody is the largest request body accepted: 1 MiB.
+const maxBody = 1 << 20
+
+// readBody reads the whole (already size-limited) body.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, vpslink.Errorf(vpslink.ETOOLARGE, "request body is larger than %d bytes", maxBody)
+	} else if err != nil {
+		return nil, vpslink.Errorf(vpslink.EINVALID, "cannot read request body")
+	}
+	return b, nil
+}
+
+// decode reads a JSON object into v strictly: the content type must be
+// JSON, unknown fields, trailing data and wrong types are validation errors
+// naming the field.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return vpslink.FieldError("Content-Type", "must be application/json")
+		}
+	} else {
+		return vpslink.FieldError("Content-Type", "must be application/json")
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(b, v)
+}
+
+// decodeEmpty accepts a body-less request, or an empty JSON object, for
+// routes that take no input.
+func decodeEmpty(r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	return decodeJSON(b, &struct{}{})
+}
+
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return vpslink.FieldError("body", "must hold a single JSON object")
+	}
+	return nil
+}
+
+// jsonError turns encoding/json's errors into validation errors naming the
+// field, without echoing the input back.
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var fieldErr *vpslink.Error
+	switch {
+	case errors.As(err, &fieldErr):
+		return fieldErr
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return vpslink.FieldError("body", "is not valid JSON")
+	case errors.Is(err, io.EOF):
+		return vpslink.FieldError("body", "must not be empty")
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return vpslink.FieldError("body", "must be a JSON object")
+		}
+		return vpslink.FieldError(typ.Field, "must be %s", jsonType(typ.Type.Kind().String()))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return vpslink.FieldError(strings.Trim(name, `"`), "is not a known field")
+	}
+	return vpslink.FieldError("body", "is not valid: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	case "int", "int64", "int32", "float64":
+		return "a number"
+	}
+	return fmt.Sprintf("of type %s", kind)
+}

@@ -1,0 +1,174 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+// messageInput is the body of POST /api/messages.
+type messageInput struct {
+	ToPhone     string `json:"to_phone"`
+	Message     string `json:"message"`
+	ScheduledAt string `json:"scheduled_at"`
+	ContactName string `json:"contact_name"`
+	Timezone    string `json:"timezone"`
+}
+
+// messagePatch is the body of PATCH /api/messages/{id}; absent or null
+// fields stay as they are.
+type messagePatch struct {
+	ToPhone     *string `json:"to_phone"`
+	Message     *string `json:"message"`
+	ScheduledAt *string `json:"scheduled_at"`
+	ContactName *string `json:"contact_name"`
+	Timezone    *string `json:"timezone"`
+}
+
+// createdFrom marks messages scheduled through the API.
+const createdFrom = "api"
+
+// userTime parses a time the client sent: RFC 3339 with an offset, or a
+// wall-clock time in the first zone that is known of: the request's
+// timezone, then fallback (the message's or the contact's zone). It
+// returns the zone's name it used, if any.
+func (s *Server) userTime(ctx context.Context, field, value, timezone string, fallback func(context.Context) string) (time.Time, string, error) {
+	loc, err := vpslink.LoadLocation("timezone", timezone)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	t, err := vpslink.ParseUserTime(field, value, loc)
+	if err != nil && loc == nil && fallback != nil {
+		// Only a wall-clock time without a zone gets here: look one up.
+		if loc, _ = vpslink.LoadLocation("timezone", fallback(ctx)); loc != nil {
+			t, err = vpslink.ParseUserTime(field, value, loc)
+		}
+	}
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	if loc == nil {
+		return t, "", nil
+	}
+	return t, loc.String(), nil
+}
+
+// contactZone returns a fallback that reads the timezone of the contact
+// with phone, if there is one.
+func (s *Server) contactZone(phone string) func(context.Context) string {
+	return func(ctx context.Context) string {
+		c, err := s.db.GetContact(ctx, phone)
+		if err != nil {
+			return ""
+		}
+		return c.Timezone
+	}
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
+	q := parseQuery(r, "status", "to", "from", "until", "limit", "offset")
+	f := vpslink.MessageFilter{Status: q.str("status"), To: q.str("to"), From: q.time("from"), Until: q.time("until")}
+	f.Limit, f.Offset = q.paging()
+	if q.err != nil {
+		return q.err
+	}
+	list, total, err := s.db.ListMessages(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, r, http.StatusOK, page{Success: true, Data: list, Total: total, Limit: f.Limit, Offset: f.Offset})
+	return nil
+}
+
+func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) error {
+	var in messageInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	phone, err := vpslink.NormalizePhone("to_phone", in.ToPhone)
+	if err != nil {
+		return err
+	}
+	if err := vpslink.ValidateText("message", in.Message); err != nil {
+		return err
+	}
+	if err := maxLength("contact_name", in.ContactName, maxNameLength); err != nil {
+		return err
+	}
+	at, zone, err := s.userTime(r.Context(), "scheduled_at", in.ScheduledAt, in.Timezone, s.contactZone(phone))
+	if err != nil {
+		return err
+	}
+	m := &vpslink.ScheduledMessage{ToPhone: phone, Message: in.Message, ScheduledAt: at,
+		ContactName: in.ContactName, RecipientTimezone: zone, CreatedFrom: createdFrom}
+	return s.commit(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return m, tx.CreateMessage(ctx, m)
+	})
+}
+
+func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.db.GetMessage(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		return err
+	}
+	writeJSON(w, r, http.StatusOK, success{Success: true, Data: m})
+	return nil
+}
+
+// updateMessage edits a pending message. A wall-clock scheduled_at is read
+// in the request's timezone, else the message's recipient timezone, else
+// its contact's.
+func (s *Server) updateMessage(w http.ResponseWriter, r *http.Request) error {
+	var in messagePatch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	id := mux.Vars(r)["id"]
+	cur, err := s.db.GetMessage(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	u := vpslink.MessageUpdate{Message: in.Message, ContactName: in.ContactName, ToPhone: in.ToPhone}
+	if err := maxLength("contact_name", deref(in.ContactName), maxNameLength); err != nil {
+		return err
+	}
+	if in.ScheduledAt != nil {
+		fallback := func(ctx context.Context) string {
+			if cur.RecipientTimezone != "" {
+				return cur.RecipientTimezone
+			}
+			return s.contactZone(cur.ToPhone)(ctx)
+		}
+		at, _, err := s.userTime(r.Context(), "scheduled_at", *in.ScheduledAt, deref(in.Timezone), fallback)
+		if err != nil {
+			return err
+		}
+		u.ScheduledAt = &at
+	} else if in.Timezone != nil {
+		return vpslink.FieldError("timezone", "is only used with scheduled_at")
+	}
+	m, err := s.db.UpdateMessage(r.Context(), id, u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, r, http.StatusOK, success{Success: true, Data: m})
+	return nil
+}
+
+// cancelMessage is DELETE /api/messages/{id}: the row is kept, cancelled, so
+// that the history shows it; a message being sent right now is a conflict.
+func (s *Server) cancelMessage(w http.ResponseWriter, r *http.Request) error {
+	if err := decodeEmpty(r); err != nil {
+		return err
+	}
+	m, err := s.db.CancelMessage(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		return err
+	}
+	writeJSON(w, r, http.StatusOK, success{Success: true, Data: m})
+	return nil
+}

@@ -1,0 +1,60 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/vpslink/vpslink"
+)
+
+// routes builds the router. Every route here is documented in openapi.yaml;
+// a test walks the router to keep the two in step.
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter()
+	r.Use(nameRoute)
+	notFound := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return vpslink.Errorf(vpslink.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path)
+	})
+	r.NotFoundHandler = notFound
+	r.MethodNotAllowedHandler = notFound
+
+	get := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodGet) }
+	post := func(path string, h handlerFunc) { r.Handle(path, s.idem.wrap(h)).Methods(http.MethodPost) }
+	patch := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodPatch) }
+	del := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodDelete) }
+
+	get("/healthz", s.healthz)
+	get("/health", s.healthReport)
+	r.Handle("/metrics", MetricsHandler(s.gatherer)).Methods(http.MethodGet)
+	post("/scheduler/refresh", s.schedulerRefresh)
+	post("/scheduler/stop", s.schedulerSwitch(s.scheduler.Stop, "Sending stopped"))
+	post("/scheduler/start", s.schedulerSwitch(s.scheduler.Start, "Sending resumed"))
+
+	get("/api/contacts", s.listContacts)
+	post("/api/contacts", s.createContact)
+	get("/api/contacts/{phone}", s.getContact)
+	patch("/api/contacts/{phone}", s.updateContact)
+	del("/api/contacts/{phone}", s.deleteContact)
+
+	get("/api/messages", s.listMessages)
+	post("/api/messages", s.createMessage)
+	get("/api/messages/{id}", s.getMessage)
+	patch("/api/messages/{id}", s.updateMessage)
+	del("/api/messages/{id}", s.cancelMessage)
+
+	get("/api/jobs", s.listJobs)
+	post("/api/jobs", s.createJob)
+	get("/api/jobs/{id}", s.getJob)
+	patch("/api/jobs/{id}", s.updateJob)
+	del("/api/jobs/{id}", s.jobAction(s.db.CancelJob))
+	post("/api/jobs/{id}/pause", s.jobAction(s.db.PauseJob))
+	post("/api/jobs/{id}/resume", s.jobAction(s.db.ResumeJob))
+	post("/api/jobs/{id}/cancel", s.jobAction(s.db.CancelJob))
+
+	get("/api/chats", s.listChats)
+	get("/api/chats/{id}", s.getChat)
+	post("/api/chats/{id}/read", s.markChatRead)
+
+	get("/api/stats", s.stats)
+	return r
+}

@@ -1,0 +1,329 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/api"
+	"github.com/vpslink/vpslink/store"
+)
+
+func TestHealthz_OpenWithoutData(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{path: "/healthz", noAuth: true, remote: "203.0.113.9:5000"})
+	if r.code != http.StatusOK || strings.TrimSpace(string(r.body)) != `{"status":"ok"}` {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+}
+
+func TestContacts(t *testing.T) {
+	e := newEnv(t)
+	var c vpslink.Contact
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"+49 151 1234567","name":"Anna","aliases":["Mum"],
+		"tags":["family"],"is_favorite":true,"timezone":"Europe/Berlin","notes":"n"}`}).ok(t, 201, &c)
+	if c.Phone != "491511234567" || c.Name != "Anna" || !c.IsFavorite || c.Timezone != "Europe/Berlin" || c.ID == 0 {
+		t.Fatalf("created %+v", c)
+	}
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"4930123456","name":"Bob","tags":["work"]}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Dup"}`}).fails(t, 409, "CONFLICT", "")
+
+	for _, tc := range []struct {
+		query string
+		want  []string
+		total int
+	}{
+		{"", []string{"Anna", "Bob"}, 2},
+		{"?search=mum", []string{"Anna"}, 1},
+		{"?search=4930", []string{"Bob"}, 1},
+		{"?favorite=true", []string{"Anna"}, 1},
+		{"?favorite=false", []string{"Bob"}, 1},
+		{"?tag=work", []string{"Bob"}, 1},
+		{"?limit=1&offset=1", []string{"Bob"}, 2},
+	} {
+		var list []vpslink.Contact
+		env := e.do(req{path: "/api/contacts" + tc.query}).ok(t, 200, &list)
+		var names []string
+		for _, c := range list {
+			names = append(names, c.Name)
+		}
+		if fmt.Sprint(names) != fmt.Sprint(tc.want) || *env.Total != tc.total {
+			t.Fatalf("%s: %v total %d", tc.query, names, *env.Total)
+		}
+	}
+	env := e.do(req{path: "/api/contacts?limit=1&offset=1"}).ok(t, 200, nil)
+	if *env.Limit != 1 || *env.Offset != 1 {
+		t.Fatalf("paging echoed as %d/%d", *env.Limit, *env.Offset)
+	}
+
+	e.do(req{path: "/api/contacts/+491511234567"}).ok(t, 200, &c)
+	if c.Name != "Anna" {
+		t.Fatalf("get %+v", c)
+	}
+	e.do(req{method: "PATCH", path: "/api/contacts/491511234567", body: `{"name":"Anna B","is_favorite":false}`}).ok(t, 200, &c)
+	if c.Name != "Anna B" || c.IsFavorite || c.Timezone != "Europe/Berlin" {
+		t.Fatalf("patched %+v", c)
+	}
+	e.do(req{method: "PATCH", path: "/api/contacts/491511234567", body: `{"phone":"1"}`}).fails(t, 400, "VALIDATION_ERROR", "phone")
+	e.do(req{method: "PATCH", path: "/api/contacts/491511234567", body: `{"timezone":"Mars/Base"}`}).fails(t, 400, "VALIDATION_ERROR", "timezone")
+	e.do(req{method: "DELETE", path: "/api/contacts/4930123456"}).ok(t, 200, nil)
+	e.do(req{path: "/api/contacts/4930123456"}).fails(t, 404, "NOT_FOUND", "")
+	e.do(req{method: "DELETE", path: "/api/contacts/4930123456"}).fails(t, 404, "NOT_FOUND", "")
+}
+
+func TestMessages(t *testing.T) {
+	e := newEnv(t)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Anna","timezone":"Europe/Berlin"}`}).ok(t, 201, nil)
+	before := e.sched.notifications()
+
+	var m vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages",
+		body: `{"to_phone":"+49 151 1234567","message":"hello","scheduled_at":"2026-12-24T18:00:00+01:00"}`}).ok(t, 201, &m)
+	if m.ID == "" || m.ToPhone != "491511234567" || m.Status != "pending" || m.ContactName != "Anna" ||
+		!m.ScheduledAt.Equal(time.Date(2026, 12, 24, 17, 0, 0, 0, time.UTC)) || m.CreatedFrom != "api" {
+		t.Fatalf("created %+v", m)
+	}
+	if e.sched.notifications() <= before {
+		t.Fatal("a create did not notify the scheduler")
+	}
+
+	// Local times: the request's zone, else the contact's.
+	var local, fallback vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages",
+		body: `{"to_phone":"491511234567","message":"ny","scheduled_at":"2026-12-25 09:00","timezone":"America/New_York"}`}).ok(t, 201, &local)
+	if !local.ScheduledAt.Equal(time.Date(2026, 12, 25, 14, 0, 0, 0, time.UTC)) || local.RecipientTimezone != "America/New_York" {
+		t.Fatalf("local time: %+v", local)
+	}
+	e.do(req{method: "POST", path: "/api/messages",
+		body: `{"to_phone":"491511234567","message":"berlin","scheduled_at":"2026-12-26 09:00"}`}).ok(t, 201, &fallback)
+	if !fallback.ScheduledAt.Equal(time.Date(2026, 12, 26, 8, 0, 0, 0, time.UTC)) || fallback.RecipientTimezone != "Europe/Berlin" {
+		t.Fatalf("contact's zone: %+v", fallback)
+	}
+	// A new phone: no zone to fall back on, and the contact is created.
+	e.do(req{method: "POST", path: "/api/messages",
+		body: `{"to_phone":"4930111222","message":"x","scheduled_at":"2026-12-26 09:00"}`}).fails(t, 400, "VALIDATION_ERROR", "scheduled_at")
+	var m2 vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages",
+		body: `{"to_phone":"4930111222","message":"x","scheduled_at":"2026-12-27T10:00:00Z","contact_name":"Carl"}`}).ok(t, 201, &m2)
+	e.do(req{path: "/api/contacts/4930111222"}).ok(t, 200, nil)
+
+	var list []vpslink.ScheduledMessage
+	env := e.do(req{path: "/api/messages?status=pending&to=491511234567&from=2026-12-25T00:00:00Z&until=2026-12-31T00:00:00Z"}).ok(t, 200, &list)
+	if *env.Total != 2 || len(list) != 2 || list[0].ID != local.ID {
+		t.Fatalf("filtered list: total %d %+v", *env.Total, list)
+	}
+	e.do(req{path: "/api/messages/" + m.ID}).ok(t, 200, &m)
+
+	var edited vpslink.ScheduledMessage
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"message":"edited","scheduled_at":"2026-12-24 20:00"}`}).ok(t, 200, &edited)
+	if edited.Message != "edited" || !edited.ScheduledAt.Equal(time.Date(2026, 12, 24, 19, 0, 0, 0, time.UTC)) {
+		t.Fatalf("patched %+v", edited)
+	}
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"timezone":"Europe/Paris"}`}).fails(t, 400, "VALIDATION_ERROR", "timezone")
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"message":""}`}).fails(t, 400, "VALIDATION_ERROR", "message")
+
+	var cancelled vpslink.ScheduledMessage
+	e.do(req{method: "DELETE", path: "/api/messages/" + m.ID}).ok(t, 200, &cancelled)
+	if cancelled.Status != "cancelled" {
+		t.Fatalf("deleted %+v", cancelled)
+	}
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"message":"late"}`}).fails(t, 409, "CONFLICT", "")
+
+	// A message being sent can be neither cancelled nor edited.
+	c, err := e.db.ClaimMessage(context.Background(), m2.ID, m2.ScheduledAt, "WAID1", 0)
+	if err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	e.do(req{method: "DELETE", path: "/api/messages/" + m2.ID}).fails(t, 409, "CONFLICT", "")
+	e.do(req{method: "PATCH", path: "/api/messages/" + m2.ID, body: `{"message":"x"}`}).fails(t, 409, "CONFLICT", "")
+	e.do(req{path: "/api/messages/nope"}).fails(t, 404, "NOT_FOUND", "")
+	e.do(req{method: "DELETE", path: "/api/messages/nope"}).fails(t, 404, "NOT_FOUND", "")
+}
+
+func TestJobs(t *testing.T) {
+	e := newEnv(t)
+	body := `{"title":"Xmas","scheduled_start_at":"2026-12-24T09:00:00Z",
+		"recipients":["+49 151 1234567","4930111222@s.whatsapp.net","123-456@g.us"],
+		"message_parts":[{"text":"Merry","delayAfterSeconds":5},{"text":"Christmas","delayAfterSeconds":null}],
+		"config":{"recipientGapSeconds":30,"maxRetries":1}}`
+	var j vpslink.Job
+	e.do(req{method: "POST", path: "/api/jobs", body: body}).ok(t, 201, &j)
+	if j.ID == "" || j.Status != "pending" || j.Recipients[0] != "491511234567@s.whatsapp.net" ||
+		j.Config.RecipientGapSeconds != 30 || *j.MessageParts[0].DelayAfterSeconds != 5 {
+		t.Fatalf("created %+v", j)
+	}
+	var untitled vpslink.Job
+	e.do(req{method: "POST", path: "/api/jobs", body: `{"scheduled_start_at":"2026-12-24 09:00","timezone":"Europe/Berlin",
+		"recipients":["491511234567"],"message_parts":[{"text":"hi","delayAfterSeconds":null}]}`}).ok(t, 201, &untitled)
+	if untitled.Title != "hi" || !untitled.ScheduledStartAt.Equal(time.Date(2026, 12, 24, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("untitled %+v", untitled)
+	}
+
+	var list []vpslink.Job
+	env := e.do(req{path: "/api/jobs?status=pending&limit=10"}).ok(t, 200, &list)
+	if *env.Total != 2 || len(list) != 2 {
+		t.Fatalf("list %d", *env.Total)
+	}
+	e.do(req{method: "PATCH", path: "/api/jobs/" + j.ID, body: `{"title":"Christmas","config":{"recipientGapSeconds":60,"maxRetries":0}}`}).ok(t, 200, &j)
+	if j.Title != "Christmas" || j.Config.RecipientGapSeconds != 60 {
+		t.Fatalf("patched %+v", j)
+	}
+	e.do(req{method: "PATCH", path: "/api/jobs/" + j.ID, body: `{"recipients":[]}`}).fails(t, 400, "VALIDATION_ERROR", "recipients")
+
+	// One step sent: GET shows progress and per-recipient results.
+	ctx := context.Background()
+	c, err := e.db.ClaimJobStep(ctx, j.ID, 0, 0, j.ScheduledStartAt, "WAJOB1", 0)
+	if err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	if err := e.db.FinishJobStep(ctx, j.ID, c.Delivery.ID, store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt},
+		store.JobProgress{CurrentRecipientIndex: 0, CurrentPartIndex: 1, LastSentAt: &j.ScheduledStartAt}); err != nil {
+		t.Fatal(err)
+	}
+	var detail struct {
+		vpslink.Job
+		Progress struct{ Recipients, Done, Percent int }
+		Results  []struct {
+			RecipientIndex int    `json:"recipient_index"`
+			Recipient      string `json:"recipient"`
+			Deliveries     []vpslink.Delivery
+		}
+	}
+	e.do(req{path: "/api/jobs/" + j.ID}).ok(t, 200, &detail)
+	if detail.Status != "running" || detail.Progress.Recipients != 3 || len(detail.Results) != 3 ||
+		len(detail.Results[0].Deliveries) != 1 || detail.Results[0].Deliveries[0].WAMessageID != "WAJOB1" ||
+		detail.Results[0].Deliveries[0].State != "sent" || len(detail.Results[1].Deliveries) != 0 {
+		t.Fatalf("detail %+v", detail)
+	}
+	e.do(req{method: "PATCH", path: "/api/jobs/" + j.ID, body: `{"title":"late"}`}).fails(t, 409, "CONFLICT", "")
+
+	for _, step := range []struct{ action, want string }{
+		{"pause", "paused"}, {"pause", "paused"}, {"resume", "running"}, {"cancel", "cancelled"},
+	} {
+		e.do(req{method: "POST", path: "/api/jobs/" + j.ID + "/" + step.action}).ok(t, 200, &j)
+		if j.Status != step.want {
+			t.Fatalf("%s: %s", step.action, j.Status)
+		}
+	}
+	e.do(req{method: "POST", path: "/api/jobs/" + j.ID + "/resume"}).fails(t, 409, "CONFLICT", "")
+	e.do(req{method: "DELETE", path: "/api/jobs/" + untitled.ID}).ok(t, 200, &untitled)
+	if untitled.Status != "cancelled" || untitled.CancelledAt == nil {
+		t.Fatalf("delete cancels: %+v", untitled)
+	}
+	e.do(req{method: "POST", path: "/api/jobs/nope/pause"}).fails(t, 404, "NOT_FOUND", "")
+	e.do(req{method: "POST", path: "/api/jobs/" + j.ID + "/pause", body: `{"x":1}`}).fails(t, 400, "VALIDATION_ERROR", "x")
+}
+
+func TestChats(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	chat := "491511234567@s.whatsapp.net"
+	b := store.WABatch{
+		Chats: []store.WAChat{{ID: chat, Name: "Anna", UnreadCount: 2, LastMessageTime: 300},
+			{ID: "123-456@g.us", Name: "Group", IsGroup: true, LastMessageTime: 100}},
+	}
+	for i := range 5 {
+		b.Messages = append(b.Messages, store.WAMessage{Message: vpslink.Message{ChatID: chat, Message: fmt.Sprintf("m%d", i),
+			Timestamp: int64(100 + 50*i), MessageType: "text", WAMessageID: fmt.Sprintf("W%d", i)}})
+	}
+	if _, err := e.db.IngestWhatsApp(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	var chats []vpslink.Chat
+	env := e.do(req{path: "/api/chats"}).ok(t, 200, &chats)
+	if *env.Total != 2 || chats[0].ID != chat {
+		t.Fatalf("chats %+v", chats)
+	}
+	e.do(req{path: "/api/chats?unread=true"}).ok(t, 200, &chats)
+	if len(chats) != 1 {
+		t.Fatalf("unread %+v", chats)
+	}
+	var detail struct {
+		vpslink.Chat
+		Messages []vpslink.Message
+	}
+	e.do(req{path: "/api/chats/" + chat + "?limit=2&before=300"}).ok(t, 200, &detail)
+	if detail.Name != "Anna" || len(detail.Messages) != 2 || detail.Messages[0].Message != "m3" || detail.Messages[1].Message != "m2" {
+		t.Fatalf("detail %+v", detail)
+	}
+	var read vpslink.Chat
+	e.do(req{method: "POST", path: "/api/chats/" + chat + "/read"}).ok(t, 200, &read)
+	if read.UnreadCount != 0 {
+		t.Fatalf("read %+v", read)
+	}
+	e.do(req{path: "/api/chats/nope@s.whatsapp.net"}).fails(t, 404, "NOT_FOUND", "")
+	e.do(req{method: "POST", path: "/api/chats/nope@s.whatsapp.net/read"}).fails(t, 404, "NOT_FOUND", "")
+	e.do(req{path: "/api/chats/" + chat + "?before=-1"}).fails(t, 400, "VALIDATION_ERROR", "before")
+}
+
+func TestStatsAndHealth(t *testing.T) {
+	e := newEnv(t, func(c *api.Config) {
+		c.Health = api.HealthSources{
+			WhatsApp:    func() api.WhatsAppState { return api.WhatsAppState{State: "connected", Connected: true} },
+			Replication: func() api.ReplicationState { lag := 1.5; return api.ReplicationState{Mode: "child", Up: true, LagSeconds: &lag} },
+			LastBackup:  func() time.Time { return now.Add(-time.Hour) },
+		}
+	})
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"a","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/jobs", body: `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],
+		"message_parts":[{"text":"hi","delayAfterSeconds":null}]}`}).ok(t, 201, nil)
+
+	var st struct{ Messages, Jobs map[string]int }
+	e.do(req{path: "/api/stats"}).ok(t, 200, &st)
+	if st.Messages["pending"] != 1 || st.Messages["sent"] != 0 || len(st.Messages) != 5 || st.Jobs["pending"] != 1 || len(st.Jobs) != 6 {
+		t.Fatalf("stats %+v", st)
+	}
+
+	r := e.do(req{path: "/health"})
+	var h map[string]any
+	if err := json.Unmarshal(r.body, &h); err != nil || r.code != 200 {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	want := map[string]any{"status": "ok", "connected": true, "pendingMessages": 1.0, "pendingJobs": 1.0, "sender": "dryrun",
+		"version": vpslink.Version, "last_backup_at": "2026-11-27T11:00:00Z"}
+	for k, v := range want {
+		if h[k] != v {
+			t.Fatalf("health[%s] = %v, want %v (%s)", k, h[k], v, r.body)
+		}
+	}
+	if wa := h["whatsapp"].(map[string]any); wa["state"] != "connected" {
+		t.Fatalf("whatsapp %v", wa)
+	}
+	if rep := h["replication"].(map[string]any); rep["lag_seconds"] != 1.5 || rep["up"] != true {
+		t.Fatalf("replication %v", rep)
+	}
+	if _, ok := h["success"]; ok {
+		t.Fatal("/health must be the bare object")
+	}
+
+	e.do(req{method: "POST", path: "/scheduler/stop"}).ok(t, 200, nil)
+	json.Unmarshal(e.do(req{path: "/health"}).body, &h)
+	if h["status"] != "degraded" || h["sending_stopped"] != true {
+		t.Fatalf("stopped health %v", h)
+	}
+}
+
+func TestSchedulerRoutes(t *testing.T) {
+	e := newEnv(t)
+	before := e.sched.notifications()
+	env := e.do(req{method: "POST", path: "/scheduler/refresh"}).ok(t, 200, nil)
+	if env.Message != "Scheduler state refreshed" || e.sched.notifications() != before+1 {
+		t.Fatalf("refresh: %+v", env)
+	}
+	var state struct {
+		Stopped bool `json:"sending_stopped"`
+	}
+	e.do(req{method: "POST", path: "/scheduler/stop"}).ok(t, 200, &state)
+	if !state.Stopped || !e.sched.Stopped() {
+		t.Fatal("stop did not stop")
+	}
+	e.do(req{method: "POST", path: "/scheduler/start", body: `{}`}).ok(t, 200, &state)
+	if state.Stopped {
+		t.Fatal("start did not start")
+	}
+}

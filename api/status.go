@@ -1,0 +1,150 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vpslink/vpslink"
+)
+
+// stats is GET /api/stats: how many scheduled messages and jobs are in each
+// status, every status present even at zero.
+type stats struct {
+	Messages map[string]int `json:"messages"`
+	Jobs     map[string]int `json:"jobs"`
+}
+
+var (
+	messageStatuses = []string{vpslink.StatusPending, vpslink.StatusSending, vpslink.StatusSent, vpslink.StatusFailed, vpslink.StatusCancelled}
+	jobStatuses     = []string{vpslink.JobPending, vpslink.JobRunning, vpslink.JobPaused, vpslink.JobCompleted, vpslink.JobFailed, vpslink.JobCancelled}
+)
+
+func (s *Server) counts(ctx context.Context) (*stats, error) {
+	st := &stats{}
+	for _, c := range []struct {
+		table    string
+		statuses []string
+		out      *map[string]int
+	}{{"scheduled_messages", messageStatuses, &st.Messages}, {"jobs", jobStatuses, &st.Jobs}} {
+		n, err := s.db.CountByStatus(ctx, c.table)
+		if err != nil {
+			return nil, err
+		}
+		for _, status := range c.statuses {
+			n[status] += 0
+		}
+		*c.out = n
+	}
+	return st, nil
+}
+
+func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
+	if err := parseQuery(r).err; err != nil {
+		return err
+	}
+	st, err := s.counts(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, r, http.StatusOK, success{Success: true, Data: st})
+	return nil
+}
+
+// health is GET /health, the seed's bare object without the envelope.
+type health struct {
+	Status          string           `json:"status"`
+	Connected       bool             `json:"connected"`
+	PendingMessages int              `json:"pendingMessages"`
+	PendingJobs     int              `json:"pendingJobs"`
+	Sender          string           `json:"sender"`
+	SendingStopped  bool             `json:"sending_stopped"`
+	WhatsApp        WhatsAppState    `json:"whatsapp"`
+	Replication     ReplicationState `json:"replication"`
+	LastBackupAt    *time.Time       `json:"last_backup_at"`
+	Version         string           `json:"version"`
+}
+
+// Health statuses: ok, degraded (running, but something the user should
+// look at: WhatsApp disconnected, the replicator down, sending stopped),
+// error (the database cannot be read; answered with 503).
+const (
+	healthOK       = "ok"
+	healthDegraded = "degraded"
+	healthError    = "error"
+)
+
+func (s *Server) healthReport(w http.ResponseWriter, r *http.Request) error {
+	if err := parseQuery(r).err; err != nil {
+		return err
+	}
+	h := health{Status: healthOK, Sender: s.sender, Version: vpslink.Version,
+		SendingStopped: s.scheduler.Stopped(),
+		WhatsApp:       WhatsAppState{State: "unknown"}}
+	if f := s.health.WhatsApp; f != nil {
+		h.WhatsApp = f()
+	}
+	h.Connected = h.WhatsApp.Connected
+	if f := s.health.Replication; f != nil {
+		h.Replication = f()
+	}
+	if f := s.health.LastBackup; f != nil {
+		if t := f(); !t.IsZero() {
+			t = t.UTC()
+			h.LastBackupAt = &t
+		}
+	}
+	if (s.health.WhatsApp != nil && !h.Connected) || h.SendingStopped || (s.health.Replication != nil && !h.Replication.Up && h.Replication.Mode != "off") {
+		h.Status = healthDegraded
+	}
+	status := http.StatusOK
+	if st, err := s.counts(r.Context()); err != nil {
+		logger(r).Error("health: count rows", "err", err)
+		h.Status, status = healthError, http.StatusServiceUnavailable
+	} else {
+		h.PendingMessages = st.Messages[vpslink.StatusPending] + st.Messages[vpslink.StatusSending]
+		h.PendingJobs = st.Jobs[vpslink.JobPending] + st.Jobs[vpslink.JobRunning] + st.Jobs[vpslink.JobPaused]
+	}
+	writeJSON(w, r, status, h)
+	return nil
+}
+
+// healthz is the liveness probe: no authentication, no data.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeBody(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n"))
+	return nil
+}
+
+// schedulerReply is the seed's answer to the scheduler routes.
+type schedulerReply struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
+}
+
+type sendingState struct {
+	Stopped bool `json:"sending_stopped"`
+}
+
+func (s *Server) schedulerRefresh(w http.ResponseWriter, r *http.Request) error {
+	if err := decodeEmpty(r); err != nil {
+		return err
+	}
+	s.scheduler.Notify()
+	writeJSON(w, r, http.StatusOK, schedulerReply{Success: true, Message: "Scheduler state refreshed"})
+	return nil
+}
+
+// schedulerSwitch is the emergency stop (fn = Stop) or its release.
+func (s *Server) schedulerSwitch(fn func(context.Context) error, msg string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := decodeEmpty(r); err != nil {
+			return err
+		}
+		if err := fn(r.Context()); err != nil {
+			return err
+		}
+		writeJSON(w, r, http.StatusOK, schedulerReply{Success: true, Message: msg, Data: sendingState{Stopped: s.scheduler.Stopped()}})
+		return nil
+	}
+}
