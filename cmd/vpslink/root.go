@@ -48,10 +48,13 @@ func (a *app) root() *cobra.Command {
 		newMessagesCmd(a),
 		newJobsCmd(a),
 		newChatsCmd(a),
+		newServeCmd(a),
 		newStatusCmd(a),
 		newBackupCmd(a),
 		newReplicateCmd(a),
 		newRestoreCmd(a),
+		newLoginCmd(a),
+		newLogoutCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/scheduler"
+	"github.com/vpslink/vpslink/store"
+)
+
+// dryRunDelayEnv slows every dry-run send by a duration ("300ms"). It stands
+// in for a slow network so that crash tests can kill the service mid-send;
+// it has no effect on the WhatsApp sender.
+const dryRunDelayEnv = "VPSLINK_DRYRUN_DELAY"
+
+func newServeCmd(a *app) *cobra.Command {
+	var sender, listen string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the scheduler and the HTTP API",
+		Long: `Run the service: migrate the database, send scheduled messages and jobs when due,
+and serve the HTTP API. SIGTERM or Ctrl-C lets the in-flight send finish, then exits.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("sender") {
+				cfg.Sender = sender
+			}
+			if cmd.Flags().Changed("listen") {
+				cfg.Listen = listen
+			}
+			if err := cfg.validate(); err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, newLogger(cfg.LogLevel, a.stderr))
+		},
+	}
+	cmd.Flags().StringVar(&sender, "sender", "", "whatsapp or dryrun (env VPSLINK_SENDER)")
+	cmd.Flags().StringVar(&listen, "listen", "", "API listen address (env VPSLINK_LISTEN; default 127.0.0.1:3001)")
+	return cmd
+}
+
+// newLogger logs text to a terminal and JSON otherwise (journald, docker).
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		lvl = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// serve runs the service until ctx is cancelled.
+func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
+	slog.SetDefault(log)
+	if cfg.APISecret == "" && !isLoopback(cfg.Listen) {
+		return fmt.Errorf("listen address %s is not loopback: set VPSLINK_API_SECRET (or api_secret) first", cfg.Listen)
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	secret, err := serveSecret(cfg, log)
+	if err != nil {
+		return err
+	}
+	sender, closeSender, err := newSender(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeSender()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	engine, err := scheduler.New(scheduler.Config{
+		DB: db, Sender: sender, Logger: log, Registerer: reg,
+		SafetyPoll: cfg.SafetyPoll.Duration, MaxLateness: cfg.MaxLateness.Duration,
+		MaxSendsPerMinute: cfg.MaxSendsPerMinute, GapJitter: cfg.GapJitter.Duration,
+	})
+	if err != nil {
+		return err
+	}
+
+	// Replication (cfg.Replicate: child | external | off) is started here:
+	// in child mode serve supervises `vpslink replicate` for its lifetime.
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           buildHandler(handlerDeps{engine: engine, secret: secret, allowed: cfg.AllowedIPs, gatherer: reg, log: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(ln) }()
+	log.Info("vpslink serving", "version", vpslink.Version, "listen", ln.Addr().String(), "db", cfg.DB, "sender", cfg.Sender)
+
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- engine.Run(runCtx) }()
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case runErr = <-engineDone:
+		engineDone <- runErr
+	case err := <-httpDone:
+		runErr = fmt.Errorf("http server: %w", err)
+		httpDone <- err
+	}
+	stopRun()
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	// The engine returns once the in-flight send is finished and recorded.
+	if err := <-engineDone; err != nil && runErr == nil {
+		runErr = err
+	}
+	log.Info("stopped")
+	return runErr
+}
+
+// newSender builds the configured sender and its cleanup.
+func newSender(cfg *Config) (scheduler.Sender, func(), error) {
+	switch cfg.Sender {
+	case "dryrun":
+		s, err := scheduler.NewDryRunSender(cfg.DryRunLogPath(), nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if v := os.Getenv(dryRunDelayEnv); v != "" {
+			if s.Delay, err = time.ParseDuration(v); err != nil {
+				s.Close()
+				return nil, nil, fmt.Errorf("%s: %q is not a duration", dryRunDelayEnv, v)
+			}
+		}
+		return s, func() { s.Close() }, nil
+	case "whatsapp":
+		return nil, nil, errors.New("the whatsapp sender is not wired into serve in this build; use --sender dryrun")
+	}
+	return nil, nil, fmt.Errorf("sender: %q is not whatsapp or dryrun", cfg.Sender)
+}
+
+// isLoopback reports whether listen binds only a loopback address.
+func isLoopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// serveSecret returns the configured secret or, on a loopback listener
+// without one, the secret in <datadir>/api-secret, created once. Only the
+// file's path is ever logged.
+func serveSecret(cfg *Config, log *slog.Logger) (string, error) {
+	if cfg.APISecret != "" {
+		return cfg.APISecret, nil
+	}
+	path := filepath.Join(cfg.DataDir(), "api-secret")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if s := strings.TrimSpace(string(b)); s != "" {
+			log.Info("API secret read from file", "path", path)
+			return s, nil
+		}
+		return "", fmt.Errorf("API secret file %s is empty", path)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("read API secret: %w", err)
+	}
+	var raw [32]byte
+	rand.Read(raw[:])
+	secret := hex.EncodeToString(raw[:])
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("create API secret: %w", err)
+	}
+	_, err = f.WriteString(secret + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("write API secret: %w", err)
+	}
+	log.Info("API secret created", "path", path)
+	return secret, nil
+}
+
+// handlerDeps is what the HTTP handler needs.
+type handlerDeps struct {
+	engine   *scheduler.Engine
+	secret   string
+	allowed  []string
+	gatherer prometheus.Gatherer
+	log      *slog.Logger
+}
+
+// buildHandler is serve's HTTP surface: GET /healthz, the scheduler's
+// refresh and emergency stop/start, and /metrics. The full API (api/)
+// replaces it here.
+func buildHandler(d handlerDeps) http.Handler {
+	var allowed []netip.Prefix
+	for _, s := range d.allowed {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			allowed = append(allowed, p)
+		} else if a, err := netip.ParseAddr(s); err == nil {
+			allowed = append(allowed, netip.PrefixFrom(a, a.BitLen()))
+		} else {
+			d.log.Warn("ignoring allowed IP that is neither an address nor a CIDR", "value", s)
+		}
+	}
+	guard := func(h http.HandlerFunc) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !clientAllowed(r, allowed) {
+				writeError(w, http.StatusForbidden, vpslink.EFORBIDDEN, "client address not allowed")
+				return
+			}
+			if !secretOK(r, d.secret) {
+				writeError(w, http.StatusUnauthorized, vpslink.EUNAUTHORIZED, "missing or wrong API secret")
+				return
+			}
+			h(w, r)
+		})
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.Handle("POST /scheduler/refresh", guard(func(w http.ResponseWriter, r *http.Request) {
+		d.engine.Notify()
+		writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "Scheduler state refreshed"})
+	}))
+	stopStart := func(fn func(context.Context) error) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if err := fn(r.Context()); err != nil {
+				d.log.Error("scheduler stop/start", "err", err)
+				writeError(w, http.StatusInternalServerError, vpslink.EINTERNAL, "internal error")
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": map[string]bool{"stopped": d.engine.Stopped()}})
+		}
+	}
+	mux.Handle("POST /scheduler/stop", guard(stopStart(d.engine.Stop)))
+	mux.Handle("POST /scheduler/start", guard(stopStart(d.engine.Start)))
+	mux.Handle("GET /metrics", guard(promhttp.HandlerFor(d.gatherer, promhttp.HandlerOpts{}).ServeHTTP))
+	return mux
+}
+
+func clientAllowed(r *http.Request, allowed []netip.Prefix) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr().Unmap()
+	for _, p := range allowed {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretOK compares the request's secret in constant time.
+func secretOK(r *http.Request, secret string) bool {
+	got := r.Header.Get("X-API-Secret")
+	if got == "" {
+		got, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	}
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(secret)) == 1
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, errCode, msg string) {
+	writeJSON(w, code, map[string]any{"success": false, "error": map[string]string{"code": errCode, "message": msg}})
+}
