@@ -53,8 +53,6 @@ func (a *app) root() *cobra.Command {
 		newBackupCmd(a),
 		newReplicateCmd(a),
 		newRestoreCmd(a),
-		newLoginCmd(a),
-		newLogoutCmd(a),
 	)
 	return root
 }
