@@ -53,6 +53,8 @@ func (a *app) root() *cobra.Command {
 		newBackupCmd(a),
 		newReplicateCmd(a),
 		newRestoreCmd(a),
+		newLoginCmd(a),
+		newLogoutCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,218 @@
+package whatsapp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/vpslink/vpslink/store"
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	wastore "go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+)
+
+// fakeClient stands in for *whatsmeow.Client.
+type fakeClient struct {
+	mu         sync.Mutex
+	connected  bool
+	handlers   []whatsmeow.EventHandler
+	ids        int
+	sendErr    error
+	sent       []fakeSend
+	presences  int
+	onWA       map[string]types.JID // "+phone" -> canonical JID; missing: not on WhatsApp
+	onWAErr    error
+	onWACalls  int
+	qr         chan whatsmeow.QRChannelItem
+	pairPhones []string
+	onConnect  func() // run in its own goroutine by Connect, like whatsmeow's events
+	connectErr error
+	logouts    int
+	disconnect int
+}
+
+type fakeSend struct {
+	to   types.JID
+	text string
+	id   types.MessageID
+}
+
+func newFakeClient() *fakeClient {
+	return &fakeClient{onWA: map[string]types.JID{}, qr: make(chan whatsmeow.QRChannelItem, 8)}
+}
+
+func (f *fakeClient) GenerateMessageID() types.MessageID {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ids++
+	return types.MessageID(fmt.Sprintf("3EB0%016d", f.ids))
+}
+
+func (f *fakeClient) SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sendErr != nil {
+		return whatsmeow.SendResponse{}, f.sendErr
+	}
+	f.sent = append(f.sent, fakeSend{to: to, text: msg.GetConversation(), id: extra[0].ID})
+	return whatsmeow.SendResponse{ID: extra[0].ID, Timestamp: time.Now()}, nil
+}
+
+func (f *fakeClient) SendChatPresence(ctx context.Context, jid types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.presences++
+	return nil
+}
+
+func (f *fakeClient) IsOnWhatsApp(ctx context.Context, phones []string) ([]types.IsOnWhatsAppResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onWACalls++
+	if f.onWAErr != nil {
+		return nil, f.onWAErr
+	}
+	jid, ok := f.onWA[phones[0]]
+	return []types.IsOnWhatsAppResponse{{Query: phones[0], JID: jid, IsIn: ok}}, nil
+}
+
+func (f *fakeClient) IsConnected() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.connected
+}
+
+func (f *fakeClient) IsLoggedIn() bool { return f.IsConnected() }
+
+func (f *fakeClient) Connect() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.connectErr != nil {
+		return f.connectErr
+	}
+	f.connected = true
+	if f.onConnect != nil {
+		go f.onConnect()
+	}
+	return nil
+}
+
+func (f *fakeClient) Disconnect() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.connected = false
+	f.disconnect++
+}
+
+func (f *fakeClient) Logout(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.logouts++
+	return nil
+}
+
+func (f *fakeClient) AddEventHandler(h whatsmeow.EventHandler) uint32 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.handlers = append(f.handlers, h)
+	return uint32(len(f.handlers))
+}
+
+func (f *fakeClient) GetQRChannel(ctx context.Context) (<-chan whatsmeow.QRChannelItem, error) {
+	return f.qr, nil
+}
+
+func (f *fakeClient) PairPhone(ctx context.Context, phone string, show bool, ct whatsmeow.PairClientType, name string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pairPhones = append(f.pairPhones, phone)
+	return "ABCD-EFGH", nil
+}
+
+// emit delivers evt to the registered handlers, as whatsmeow's event
+// goroutine does.
+func (f *fakeClient) emit(evt any) {
+	f.mu.Lock()
+	hs := append([]whatsmeow.EventHandler(nil), f.handlers...)
+	f.mu.Unlock()
+	for _, h := range hs {
+		h(evt)
+	}
+}
+
+var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+const ownPhone = "491700000000"
+
+// newTestClient returns a service client over a fake whatsmeow client and
+// a fresh database; paired gives the device an account JID.
+func newTestClient(t *testing.T, paired bool) (*Client, *fakeClient, *store.DB) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "whatsapp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return testNow }
+	t.Cleanup(func() { db.Close() })
+	var device *wastore.Device
+	if paired {
+		jid := types.NewADJID(ownPhone, 0, 12)
+		device = &wastore.Device{ID: &jid}
+	}
+	f := newFakeClient()
+	c, err := newClient(f, device, Options{DB: db, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.AddEventHandler(c.handleEvent)
+	return c, f, db
+}
+
+// metricValue reads a counter or gauge.
+func metricValue(t *testing.T, m prometheus.Metric) float64 {
+	t.Helper()
+	var out dto.Metric
+	if err := m.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Counter != nil {
+		return out.Counter.GetValue()
+	}
+	return out.Gauge.GetValue()
+}
+
+// connect brings the fake and the client's state up.
+func connect(c *Client, f *fakeClient) {
+	f.mu.Lock()
+	f.connected = true
+	f.mu.Unlock()
+	f.emit(&events.Connected{})
+}
+
+// testWriter sends log lines to the test's log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// waitFor polls cond for up to 5 seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}

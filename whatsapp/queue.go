@@ -1,0 +1,165 @@
+package whatsapp
+
+import (
+	"context"
+	"sync"
+
+	"github.com/vpslink/vpslink/store"
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+)
+
+// batchSize bounds how many messages one transaction writes, so that a
+// large history sync never holds the write lock for long.
+const batchSize = 500
+
+// queue hands events from whatsmeow's goroutine to the worker. push never
+// blocks and never drops: whatsmeow waits for its handlers before it acks
+// and reads the next frame, and a lost receipt could leave a delivered
+// message marked failed.
+type queue struct {
+	mu    sync.Mutex
+	items []any
+	wake  chan struct{}
+}
+
+func newQueue() *queue { return &queue{wake: make(chan struct{}, 1)} }
+
+func (q *queue) push(item any) {
+	q.mu.Lock()
+	q.items = append(q.items, item)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *queue) take() []any {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	items := q.items
+	q.items = nil
+	return items
+}
+
+// handleEvent is whatsmeow's event handler. Connection events change the
+// state at once; everything that writes to the database goes to the worker.
+func (c *Client) handleEvent(evt any) {
+	if c.handleConnection(evt) {
+		return
+	}
+	switch evt.(type) {
+	case *events.Message, *events.HistorySync, *events.Receipt, *events.GroupInfo, *events.JoinedGroup:
+		c.queue.push(evt)
+	}
+}
+
+// runWorker writes queued events until ctx ends, then writes what is left.
+// The writes themselves are not cancelled: each is one short transaction,
+// and a receipt dropped at shutdown would leave a delivered message failed.
+func (c *Client) runWorker(ctx context.Context) {
+	write := context.WithoutCancel(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			c.process(write, c.queue.take())
+			return
+		case <-c.queue.wake:
+			c.process(write, c.queue.take())
+		}
+	}
+}
+
+// process writes items in order: runs of chats and messages in batches of
+// batchSize, receipts as they come.
+func (c *Client) process(ctx context.Context, items []any) {
+	var b store.WABatch
+	flush := func() {
+		if len(b.Chats) == 0 && len(b.Messages) == 0 {
+			return
+		}
+		n, err := c.db.IngestWhatsApp(ctx, b)
+		if err != nil {
+			c.log.Error("store WhatsApp messages", "messages", len(b.Messages), "chats", len(b.Chats), "err", err)
+		}
+		c.metrics.stored.Add(float64(n))
+		b = store.WABatch{}
+	}
+	add := func(chats []store.WAChat, msgs []store.WAMessage) {
+		if len(chats) > 0 && len(b.Messages) > 0 {
+			flush() // a batch writes its chats first: keep the events' order
+		}
+		b.Chats = append(b.Chats, chats...)
+		for len(msgs) > 0 {
+			n := min(len(msgs), batchSize-len(b.Messages))
+			b.Messages = append(b.Messages, msgs[:n]...)
+			msgs = msgs[n:]
+			if len(b.Messages) >= batchSize {
+				flush()
+			}
+		}
+	}
+	own := c.ownJID()
+	for _, item := range items {
+		switch e := item.(type) {
+		case *events.Message:
+			if m, ok := messageRecord(e, own, true); ok {
+				c.metrics.incoming.Inc()
+				add(nil, []store.WAMessage{m})
+			}
+		case store.WAMessage: // our own send
+			add(nil, []store.WAMessage{e})
+		case *events.HistorySync:
+			add(historyRecords(e, own))
+		case *events.GroupInfo:
+			if e.Name != nil {
+				add([]store.WAChat{{ID: e.JID.String(), Name: e.Name.Name, IsGroup: true, UnreadCount: -1}}, nil)
+			}
+		case *events.JoinedGroup:
+			add([]store.WAChat{{ID: e.JID.String(), Name: e.Name, IsGroup: true, UnreadCount: -1}}, nil)
+		case *events.Receipt:
+			flush()
+			c.applyReceipt(ctx, e)
+		}
+	}
+	flush()
+}
+
+// applyReceipt records a delivered or read receipt from a recipient in the
+// ledger. Receipts sent by our own devices (for messages we received, or
+// "sender" receipts) and retry receipts say nothing about the recipient.
+func (c *Client) applyReceipt(ctx context.Context, e *events.Receipt) {
+	var kind string
+	switch {
+	case e.IsFromMe:
+		c.metrics.receipts.WithLabelValues("own").Inc()
+		return
+	case e.Type == types.ReceiptTypeDelivered:
+		kind = store.ReceiptDelivered
+	case e.Type == types.ReceiptTypeRead || e.Type == types.ReceiptTypePlayed:
+		kind = store.ReceiptRead
+	default:
+		c.metrics.receipts.WithLabelValues(receiptLabel(e.Type)).Inc()
+		return
+	}
+	c.metrics.receipts.WithLabelValues(kind).Inc()
+	res, err := c.db.ApplyReceipt(ctx, kind, e.MessageIDs, e.Timestamp)
+	if err != nil {
+		c.log.Error("record WhatsApp receipt", "kind", kind, "ids", e.MessageIDs, "err", err)
+		return
+	}
+	for _, id := range res.Confirmed {
+		c.log.Info("receipt confirmed a message whose send outcome was unknown", "message_id", id, "receipt", kind)
+	}
+}
+
+// receiptLabel bounds the metric's label values to the types whatsmeow knows.
+func receiptLabel(t types.ReceiptType) string {
+	switch t {
+	case types.ReceiptTypeSender, types.ReceiptTypeRetry, types.ReceiptTypeServerError, types.ReceiptTypeInactive,
+		types.ReceiptTypePeerMsg, types.ReceiptTypeHistorySync, types.ReceiptTypeReadSelf, types.ReceiptTypePlayedSelf:
+		return string(t)
+	}
+	return "other"
+}
