@@ -15,9 +15,8 @@ import (
 	"github.com/vpslink/vpslink"
 )
 
-// requestInfo is what the outer middleware learn about a request as it
-// goes through the chain: the router fills in the route template, auth the
-// client address.
+// requestInfo is what the middleware learn about a request as it goes
+// through the chain: its id, route template and client address.
 type requestInfo struct {
 	id     string
 	route  string
@@ -45,7 +44,7 @@ func (s *Server) withRequestInfo(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-ID", id)
-		info := &requestInfo{id: id, route: unmatched, log: s.log.With("request_id", id)}
+		info := &requestInfo{id: id, log: s.log.With("request_id", id)}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 	})
 }
@@ -100,13 +99,14 @@ func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		info := infoFrom(r.Context())
+		info.route = s.routeOf(r)
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		info := infoFrom(r.Context())
 		method := metricMethod(r.Method)
 		s.metrics.requests.WithLabelValues(info.route, method, strconv.Itoa(rec.status)).Inc()
 		s.metrics.duration.WithLabelValues(info.route, method).Observe(elapsed.Seconds())
@@ -147,16 +147,17 @@ func recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// nameRoute records the matched route's template for observe.
-func nameRoute(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if route := mux.CurrentRoute(r); route != nil {
-			if tmpl, err := route.GetPathTemplate(); err == nil {
-				infoFrom(r.Context()).route = tmpl
-			}
+// routeOf returns the template of the route r matches, or unmatched. It
+// runs before authentication so that refused requests are counted by route
+// too.
+func (s *Server) routeOf(r *http.Request) string {
+	var m mux.RouteMatch
+	if s.router.Match(r, &m) && m.MatchErr == nil && m.Route != nil {
+		if tmpl, err := m.Route.GetPathTemplate(); err == nil {
+			return tmpl
 		}
-		next.ServeHTTP(w, r)
-	})
+	}
+	return unmatched
 }
 
 // limitBody caps every request body at maxBody; reading past it fails, and

@@ -11,7 +11,6 @@ import (
 // a test walks the router to keep the two in step.
 func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
-	r.Use(nameRoute)
 	notFound := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		return vpslink.Errorf(vpslink.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path)
 	})

@@ -264,9 +264,12 @@ func TestChats(t *testing.T) {
 func TestStatsAndHealth(t *testing.T) {
 	e := newEnv(t, func(c *api.Config) {
 		c.Health = api.HealthSources{
-			WhatsApp:    func() api.WhatsAppState { return api.WhatsAppState{State: "connected", Connected: true} },
-			Replication: func() api.ReplicationState { lag := 1.5; return api.ReplicationState{Mode: "child", Up: true, LagSeconds: &lag} },
-			LastBackup:  func() time.Time { return now.Add(-time.Hour) },
+			WhatsApp: func() api.WhatsAppState { return api.WhatsAppState{State: "connected", Connected: true} },
+			Replication: func() api.ReplicationState {
+				lag := 1.5
+				return api.ReplicationState{Mode: "child", Up: true, LagSeconds: &lag}
+			},
+			LastBackup: func() time.Time { return now.Add(-time.Hour) },
 		}
 	})
 	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"a","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, nil)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -223,4 +224,24 @@ func (r *resp) fails(t testing.TB, code int, errCode, field string) {
 	if field != "" && e.Error.Details["field"] != field {
 		t.Fatalf("details.field = %q, want %q (%s)", e.Error.Details["field"], field, r.body)
 	}
+}
+
+func statMode(path string) (os.FileMode, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode().Perm(), nil
+}
+
+// captured runs a hand-made request.
+type captured struct{ w *httptest.ResponseRecorder }
+
+func (c *captured) recorder() *httptest.ResponseRecorder {
+	c.w = httptest.NewRecorder()
+	return c.w
+}
+
+func (c *captured) resp() *resp {
+	return &resp{code: c.w.Code, header: c.w.Header(), body: c.w.Body.Bytes()}
 }

@@ -1,0 +1,140 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/vpslink/vpslink/api"
+)
+
+// rowCount counts the rows of the tables a failed request must not touch.
+func (e *env) rowCount() int {
+	e.t.Helper()
+	var n int
+	err := e.db.Reader().QueryRow(`SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM scheduled_messages)
+		+ (SELECT count(*) FROM jobs) + (SELECT count(*) FROM idempotency_keys)`).Scan(&n)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestErrors_ValidationWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("é", 65537)
+	msg := func(fields string) string {
+		return `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"` + fields + `}`
+	}
+	job := func(fields string) string {
+		return `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":null}]` + fields + `}`
+	}
+	for _, tc := range []struct {
+		name, path, body string
+		header           map[string]string
+		field            string
+	}{
+		{"not JSON", "/api/messages", `{"to_phone":`, nil, "body"},
+		{"empty body", "/api/messages", ``, map[string]string{"Content-Type": "application/json"}, "body"},
+		{"array body", "/api/messages", `[]`, nil, "body"},
+		{"trailing data", "/api/messages", msg("") + `{}`, nil, "body"},
+		{"trailing garbage", "/api/messages", msg("") + `x`, nil, "body"},
+		{"unknown field", "/api/messages", msg(`,"priority":1`), nil, "priority"},
+		{"wrong type", "/api/messages", `{"to_phone":491511234567}`, nil, "to_phone"},
+		{"no content type", "/api/messages", msg(""), map[string]string{"Content-Type": ""}, "Content-Type"},
+		{"form content type", "/api/messages", msg(""), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "Content-Type"},
+		{"bad phone", "/api/messages", `{"to_phone":"12ab","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "to_phone"},
+		{"empty message", "/api/messages", `{"to_phone":"491511234567","message":"","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "message"},
+		{"message too long", "/api/messages", `{"to_phone":"491511234567","message":"` + long + `","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "message"},
+		{"no time", "/api/messages", `{"to_phone":"491511234567","message":"hi"}`, nil, "scheduled_at"},
+		{"bad time", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"tomorrow"}`, nil, "scheduled_at"},
+		{"local time without zone", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-12-24 09:00"}`, nil, "scheduled_at"},
+		{"bad zone", "/api/messages", msg(`,"timezone":"Mars/Olympus"`), nil, "timezone"},
+		{"zone path", "/api/messages", msg(`,"timezone":"../../etc/passwd"`), nil, "timezone"},
+		{"long contact name", "/api/messages", msg(`,"contact_name":"` + strings.Repeat("x", 201) + `"`), nil, "contact_name"},
+		{"job without recipients", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":[],"message_parts":[{"text":"a"}]}`, nil, "recipients"},
+		{"job bad recipient", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["x"],"message_parts":[{"text":"a"}]}`, nil, "recipients[0]"},
+		{"job without parts", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[]}`, nil, "message_parts"},
+		{"job empty part", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":""}]}`, nil, "message_parts[0].text"},
+		{"job negative delay", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":-1}]}`, nil, "message_parts[0].delayAfterSeconds"},
+		{"job negative gap", "/api/jobs", job(`,"config":{"recipientGapSeconds":-5,"maxRetries":0}`), nil, "config.recipientGapSeconds"},
+		{"job unknown config key", "/api/jobs", job(`,"config":{"recipientGapSeconds":5,"intervalMode":"x"}`), nil, "intervalMode"},
+		{"job without start", "/api/jobs", `{"recipients":["491511234567"],"message_parts":[{"text":"a"}]}`, nil, "scheduled_start_at"},
+		{"contact without name", "/api/contacts", `{"phone":"491511234567"}`, nil, "name"},
+		{"contact bad phone", "/api/contacts", `{"phone":"+","name":"x"}`, nil, "phone"},
+		{"contact too many tags", "/api/contacts", `{"phone":"491511234567","name":"x","tags":[` + strings.Repeat(`"t",`, 100) + `"t"]}`, nil, "tags"},
+		{"bad idempotency key", "/api/messages", msg(""), map[string]string{"Idempotency-Key": "has space"}, "Idempotency-Key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.do(req{method: "POST", path: tc.path, body: tc.body, header: tc.header}).fails(t, 400, "VALIDATION_ERROR", tc.field)
+		})
+	}
+	for _, tc := range []struct{ path, field string }{
+		{"/api/messages?status=unknown", "status"},
+		{"/api/messages?limit=0", "limit"},
+		{"/api/messages?limit=1001", "limit"},
+		{"/api/messages?offset=-1", "offset"},
+		{"/api/messages?from=yesterday", "from"},
+		{"/api/messages?to=abc", "to"},
+		{"/api/messages?stauts=pending", "stauts"},
+		{"/api/messages?status=pending&status=sent", "status"},
+		{"/api/contacts?favorite=maybe", "favorite"},
+		{"/api/jobs?status=done", "status"},
+	} {
+		e.do(req{path: tc.path}).fails(t, 400, "VALIDATION_ERROR", tc.field)
+	}
+	if n := e.rowCount(); n != 0 {
+		t.Fatalf("%d rows written by failed requests", n)
+	}
+}
+
+func TestErrors_StatusCodes(t *testing.T) {
+	e := newEnv(t)
+	e.do(req{path: "/api/nope"}).fails(t, 404, "NOT_FOUND", "")
+	e.do(req{method: "PUT", path: "/api/messages"}).fails(t, 404, "NOT_FOUND", "")
+
+	big := `{"to_phone":"491511234567","message":"` + strings.Repeat("a", 1<<20) + `","scheduled_at":"2026-12-24T09:00:00Z"}`
+	e.do(req{method: "POST", path: "/api/messages", body: big}).fails(t, 413, "PAYLOAD_TOO_LARGE", "")
+	e.do(req{method: "POST", path: "/api/messages", body: big, header: map[string]string{"Idempotency-Key": "big"}}).fails(t, 413, "PAYLOAD_TOO_LARGE", "")
+
+	// A body without a declared length is cut at the limit while reading.
+	hr, _ := http.NewRequest("POST", "/api/contacts", strings.NewReader(`{"name":"`+strings.Repeat("a", 1<<20)+`"}`))
+	hr.ContentLength = -1
+	hr.RemoteAddr = "127.0.0.1:1"
+	hr.Header.Set("X-API-Secret", testSecret)
+	hr.Header.Set("Content-Type", "application/json")
+	w := &captured{}
+	e.srv.ServeHTTP(w.recorder(), hr)
+	w.resp().fails(t, 413, "PAYLOAD_TOO_LARGE", "")
+	if n := e.rowCount(); n != 0 {
+		t.Fatalf("%d rows written", n)
+	}
+}
+
+func TestErrors_InternalDetailsNotReturned(t *testing.T) {
+	e := newEnv(t)
+	e.db.Close()
+	r := e.do(req{path: "/api/messages"})
+	r.fails(t, 500, "INTERNAL_ERROR", "")
+	if strings.Contains(string(r.body), "sql") || strings.Contains(string(r.body), "closed") {
+		t.Fatalf("internal details leaked: %s", r.body)
+	}
+	if !strings.Contains(e.logs.String(), "database is closed") {
+		t.Fatalf("internal error not logged:\n%s", e.logs)
+	}
+}
+
+type panickingScheduler struct{ fakeScheduler }
+
+func (*panickingScheduler) Stop(context.Context) error { panic("engine exploded at /secret/path") }
+
+func TestErrors_PanicIsRecovered(t *testing.T) {
+	e := newEnv(t, func(c *api.Config) { c.Scheduler = &panickingScheduler{} })
+	r := e.do(req{method: "POST", path: "/scheduler/stop"})
+	r.fails(t, 500, "INTERNAL_ERROR", "")
+	if strings.Contains(string(r.body), "exploded") || !strings.Contains(e.logs.String(), "exploded") {
+		t.Fatalf("panic: body %s, logs:\n%s", r.body, e.logs)
+	}
+	e.do(req{path: "/api/stats"}).ok(t, 200, nil)
+}
