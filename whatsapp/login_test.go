@@ -160,7 +160,9 @@ func TestLogout(t *testing.T) {
 		logouts   int
 	}{
 		{"unlinks", func(f *fakeClient) { f.emit(&events.Connected{}) }, "Unlinked from WhatsApp", 1},
-		{"already unlinked on the phone", func(f *fakeClient) { f.emit(&events.LoggedOut{OnConnect: true, Reason: events.ConnectFailureLoggedOut}) },
+		{"already unlinked on the phone", func(f *fakeClient) {
+			f.emit(&events.LoggedOut{OnConnect: true, Reason: events.ConnectFailureLoggedOut})
+		},
 			"already unlinked", 0},
 		{"no connection", func(f *fakeClient) {}, "timed out", 0},
 	} {
