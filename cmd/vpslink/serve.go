@@ -26,6 +26,7 @@ import (
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/whatsapp"
 )
 
 // dryRunDelayEnv slows every dry-run send by a duration ("300ms"). It stands
@@ -91,14 +92,13 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	sender, closeSender, err := newSender(cfg)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sender, closeSender, err := newSender(ctx, cfg, db, log, reg)
 	if err != nil {
 		return err
 	}
 	defer closeSender()
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine, err := scheduler.New(scheduler.Config{
 		DB: db, Sender: sender, Logger: log, Registerer: reg,
 		SafetyPoll: cfg.SafetyPoll.Duration, MaxLateness: cfg.MaxLateness.Duration,
@@ -106,6 +106,11 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	})
 	if err != nil {
 		return err
+	}
+	if wa, ok := sender.(*whatsapp.Client); ok {
+		// Sends that came due while offline stayed pending: go at once.
+		wa.OnConnected(engine.Notify)
+		wa.Start(context.WithoutCancel(ctx)) // closeSender stops it after the last send
 	}
 
 	// Replication (cfg.Replicate: child | external | off) is started here:
@@ -154,7 +159,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 }
 
 // newSender builds the configured sender and its cleanup.
-func newSender(cfg *Config) (scheduler.Sender, func(), error) {
+func newSender(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (scheduler.Sender, func(), error) {
 	switch cfg.Sender {
 	case "dryrun":
 		s, err := scheduler.NewDryRunSender(cfg.DryRunLogPath(), nil)
@@ -169,7 +174,7 @@ func newSender(cfg *Config) (scheduler.Sender, func(), error) {
 		}
 		return s, func() { s.Close() }, nil
 	case "whatsapp":
-		return nil, nil, errors.New("the whatsapp sender is not wired into serve in this build; use --sender dryrun")
+		return openWhatsApp(ctx, cfg, db, log, reg)
 	}
 	return nil, nil, fmt.Errorf("sender: %q is not whatsapp or dryrun", cfg.Sender)
 }
