@@ -65,7 +65,7 @@ func CreateSnapshot(ctx context.Context, dbPath, dir string, now time.Time) (Met
 	err = writeFileAtomic(dst, func(w io.Writer) error {
 		hash := sha256.New()
 		counter := &countingWriter{w: io.MultiWriter(w, hash)}
-		zw := gzip.NewWriter(counter)
+		zw, _ := gzip.NewWriterLevel(counter, gzip.BestSpeed) // level 6 is 12x slower for 30% less
 		zw.Name, zw.ModTime = "whatsapp.db", meta.Time
 		if meta.DBSize, err = io.Copy(zw, src); err != nil {
 			return err
@@ -139,7 +139,7 @@ func backupDB(ctx context.Context, src, dst string) error {
 	err = conn.Raw(func(c any) error {
 		b, err := c.(interface {
 			NewBackup(string) (*sqlite.Backup, error)
-		}).NewBackup(dst)
+		}).NewBackup(tempDSN(dst))
 		if err != nil {
 			return err
 		}
@@ -157,8 +157,15 @@ func backupDB(ctx context.Context, src, dst string) error {
 	return execDB(ctx, dst, "PRAGMA journal_mode=DELETE")
 }
 
+// tempDSN opens a temporary copy without durability: it is checked and
+// compressed, then deleted, and a 300 MB fsync would stall the service's
+// own commits on the same disk.
+func tempDSN(path string) string {
+	return sqliteDSN(path, "rwc") + "&_pragma=synchronous(OFF)"
+}
+
 func execDB(ctx context.Context, path, query string) error {
-	db, err := sql.Open("sqlite", sqliteDSN(path, "rw"))
+	db, err := sql.Open("sqlite", tempDSN(path))
 	if err != nil {
 		return err
 	}

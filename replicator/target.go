@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"golang.org/x/sys/unix"
 )
 
 // Target is where snapshots are kept: an S3 bucket prefix or a directory.
@@ -152,7 +153,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if err := write(f); err != nil {
+	if err := write(&writebackFile{File: f}); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
@@ -167,6 +168,25 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	return syncDir(dir)
 }
 
+// writebackFile starts the kernel's writeback of every 8 MiB written, so
+// that the final fsync of a large file is short: one long fsync stalls the
+// service's own commits to the same disk.
+type writebackFile struct {
+	*os.File
+	written, started int64
+}
+
+func (w *writebackFile) Write(p []byte) (int, error) {
+	n, err := w.File.Write(p)
+	w.written += int64(n)
+	if w.written-w.started >= 8<<20 {
+		// Only a hint: an error here changes nothing the final fsync checks.
+		_ = unix.SyncFileRange(int(w.Fd()), w.started, w.written-w.started, unix.SYNC_FILE_RANGE_WRITE)
+		w.started = w.written
+	}
+	return n, err
+}
+
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
@@ -177,4 +197,38 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// SnapshotTarget resolves the snapshot target of SPEC §9 for the database
+// dbPath replicated as ls describes: spec when set (s3://bucket/prefix or a
+// directory), else the S3 replica's bucket under "backups/", else, with a
+// file replica, <datadir>/snapshots. S3 targets reach the server the S3
+// replica uses (endpoint, region, keys); without one, the AWS environment.
+func SnapshotTarget(spec string, ls *Config, dbPath string) (Target, error) {
+	var s3 S3Config
+	db, err := ls.DB(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	if db.Replica.ReplicaType() == "s3" {
+		client, err := db.Replica.newS3Client()
+		if err != nil {
+			return nil, err
+		}
+		s3 = S3Config{
+			Bucket:          client.Bucket,
+			Prefix:          "backups",
+			Endpoint:        client.Endpoint,
+			Region:          client.Region,
+			AccessKeyID:     client.AccessKeyID,
+			SecretAccessKey: client.SecretAccessKey,
+		}
+		if spec == "" {
+			return NewS3Target(s3), nil
+		}
+	}
+	if spec == "" {
+		return DirTarget(filepath.Join(filepath.Dir(dbPath), "snapshots")), nil
+	}
+	return ParseTarget(spec, s3)
 }

@@ -54,16 +54,18 @@ func snapshotter(cfg *Config, target string, reg prometheus.Registerer, logger *
 }
 
 // snapshotTarget resolves the snapshot target: the flag, else
-// VPSLINK_SNAPSHOT_TARGET / snapshot_target, else <datadir>/snapshots.
+// VPSLINK_SNAPSHOT_TARGET / snapshot_target, else the default that follows
+// the litestream replica (its bucket under backups/, or <datadir>/snapshots).
 func snapshotTarget(cfg *Config, flag string) (replicator.Target, error) {
-	target := flag
-	if target == "" {
-		target = cfg.SnapshotTarget
+	spec := flag
+	if spec == "" {
+		spec = cfg.SnapshotTarget
 	}
-	if target == "" {
-		return replicator.DirTarget(filepath.Join(cfg.DataDir(), "snapshots")), nil
+	ls, err := replicator.LoadConfig(cfg.LitestreamConfigPath(), cfg.DB)
+	if err != nil {
+		return nil, err
 	}
-	return replicator.ParseTarget(target, replicator.S3Config{})
+	return replicator.SnapshotTarget(spec, ls, cfg.DB)
 }
 
 // cliSnapshotter is the snapshot job for one CLI command: metrics go to a

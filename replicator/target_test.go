@@ -1,0 +1,62 @@
+package replicator
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+func TestSnapshotTarget(t *testing.T) {
+	t.Setenv("GARAGE_KEY", "GK123")
+	s3Config, err := ParseConfig([]byte(`
+dbs:
+  - path: /data/whatsapp.db
+    replica:
+      type: s3
+      bucket: vpslink
+      path: whatsapp.db
+      endpoint: http://garage:3900
+      region: garage
+      access-key-id: ${GARAGE_KEY}
+      secret-access-key: secret
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileConfig, err := DefaultConfig("/data/whatsapp.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		spec string
+		ls   *Config
+		want string
+		s3   S3Config // for S3 targets
+	}{
+		{"s3 replica default", "", s3Config, "s3://vpslink/backups",
+			S3Config{Bucket: "vpslink", Prefix: "backups", Endpoint: "http://garage:3900", Region: "garage", AccessKeyID: "GK123", SecretAccessKey: "secret"}},
+		{"other bucket on the replica's server", "s3://archive/vpslink/", s3Config, "s3://archive/vpslink",
+			S3Config{Bucket: "archive", Prefix: "vpslink", Endpoint: "http://garage:3900", Region: "garage", AccessKeyID: "GK123", SecretAccessKey: "secret"}},
+		{"directory with an s3 replica", "/mnt/usb/snapshots", s3Config, "/mnt/usb/snapshots", S3Config{}},
+		{"file replica default", "", fileConfig, filepath.Join("/data", "snapshots"), S3Config{}},
+		{"s3 without a replica uses the AWS environment", "s3://b/p", fileConfig, "s3://b/p", S3Config{Bucket: "b", Prefix: "p"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			target, err := SnapshotTarget(tt.spec, tt.ls, "/data/whatsapp.db")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if target.String() != tt.want {
+				t.Fatalf("target = %s, want %s", target, tt.want)
+			}
+			if s3, ok := target.(*S3Target); ok && s3.cfg != tt.s3 {
+				t.Fatalf("s3 config = %+v, want %+v", s3.cfg, tt.s3)
+			}
+		})
+	}
+	for _, bad := range []string{"s3:///prefix", "gs://bucket/x"} {
+		if _, err := SnapshotTarget(bad, fileConfig, "/data/whatsapp.db"); err == nil {
+			t.Errorf("SnapshotTarget(%q) accepted", bad)
+		}
+	}
+}
