@@ -47,8 +47,8 @@ var _ waClient = (*whatsmeow.Client)(nil)
 type Options struct {
 	SessionDB string    // the session store's SQLite file (never the main database)
 	DB        *store.DB // the main database: ledger, chats, messages
-	// Typing shows "typing..." to the recipient for TypingDelay before
-	// each send, as a person would.
+	// Typing shows "typing..." to the recipient for TypingDelay (default
+	// 2s) before each send, as a person would. Off by default.
 	Typing      bool
 	TypingDelay time.Duration
 	Logger      *slog.Logger
@@ -120,6 +120,9 @@ func newClient(cli waClient, device *wastore.Device, opts Options) (*Client, err
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Typing && opts.TypingDelay <= 0 {
+		opts.TypingDelay = 2 * time.Second
 	}
 	m, err := newMetrics(opts.Registerer)
 	if err != nil {
