@@ -55,6 +55,7 @@ func (a *app) root() *cobra.Command {
 		newRestoreCmd(a),
 		newLoginCmd(a),
 		newLogoutCmd(a),
+		newImportCmd(a),
 	)
 	return root
 }
