@@ -33,6 +33,7 @@ type Config struct {
 	MaxLateness       Duration `yaml:"max_lateness"`
 	MaxSendsPerMinute int      `yaml:"max_sends_per_minute"`
 	GapJitter         Duration `yaml:"gap_jitter"`
+	WhatsAppTyping    Duration `yaml:"whatsapp_typing"`
 	LogLevel          string   `yaml:"log_level"`
 
 	SnapshotTarget         string   `yaml:"snapshot_target"`
@@ -142,6 +143,7 @@ func (c *Config) readEnv(lookup func(string) (string, bool)) error {
 		"VPSLINK_SAFETY_POLL":              &c.SafetyPoll,
 		"VPSLINK_MAX_LATENESS":             &c.MaxLateness,
 		"VPSLINK_GAP_JITTER":               &c.GapJitter,
+		"VPSLINK_WHATSAPP_TYPING":          &c.WhatsAppTyping,
 		"VPSLINK_SNAPSHOT_INTERVAL":        &c.SnapshotInterval,
 		"VPSLINK_SNAPSHOT_LOCAL_RETENTION": &c.SnapshotLocalRetention,
 	}
@@ -196,6 +198,9 @@ func (c *Config) validate() error {
 	}
 	if c.MaxLateness.Duration < 0 {
 		return fmt.Errorf("max_lateness: must not be negative")
+	}
+	if c.WhatsAppTyping.Duration < 0 || c.WhatsAppTyping.Duration > time.Minute {
+		return fmt.Errorf("whatsapp_typing: %s is not between 0s and 1m", c.WhatsAppTyping)
 	}
 	if c.MaxSendsPerMinute < 0 {
 		return fmt.Errorf("max_sends_per_minute: must not be negative (0 = no cap)")

@@ -13,7 +13,8 @@ import (
 // openWhatsApp opens the WhatsApp sender over the session store. It does
 // not connect: serve starts it once the scheduler can be notified.
 func openWhatsApp(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (scheduler.Sender, func(), error) {
-	wa, err := whatsapp.Open(ctx, whatsapp.Options{SessionDB: cfg.SessionDBPath(), DB: db, Logger: log, Registerer: reg})
+	wa, err := whatsapp.Open(ctx, whatsapp.Options{SessionDB: cfg.SessionDBPath(), DB: db, Logger: log, Registerer: reg,
+		Typing: cfg.WhatsAppTyping.Duration > 0, TypingDelay: cfg.WhatsAppTyping.Duration})
 	if err != nil {
 		return nil, nil, err
 	}
