@@ -21,6 +21,10 @@ const ShutdownSyncTimeout = 5 * time.Second
 // metric. It is local work only (no S3 requests).
 const lagPollInterval = 250 * time.Millisecond
 
+// catchUpAfter is the lag after which, and the interval at which, the
+// replicator itself retries the upload (see catchUp).
+const catchUpAfter = 3 * time.Second
+
 // Replicator continuously replicates the databases of a Config with the
 // embedded litestream library.
 type Replicator struct {
@@ -93,8 +97,13 @@ func (r *Replicator) Run(ctx context.Context) error {
 
 	ticker := time.NewTicker(lagPollInterval)
 	defer ticker.Stop()
+	var lastNudge time.Time
 	for ctx.Err() == nil {
 		r.sampleLag()
+		if r.Lag() > catchUpAfter && time.Since(lastNudge) > catchUpAfter {
+			lastNudge = time.Now()
+			r.catchUp(ctx)
+		}
 		select {
 		case <-ctx.Done():
 		case <-ticker.C:
@@ -107,6 +116,28 @@ func (r *Replicator) Run(ctx context.Context) error {
 		return fmt.Errorf("stop replication: %w", err)
 	}
 	return nil
+}
+
+// catchUp syncs every lagging database now. Litestream retries a failed
+// upload with a backoff that doubles up to five minutes, so after an S3
+// outage the replica could stay behind for minutes; trying every few
+// seconds instead costs nothing while S3 is unreachable (no request reaches
+// it) and ends the lag within seconds of its return.
+func (r *Replicator) catchUp(ctx context.Context) {
+	for i, db := range r.dbs {
+		r.mu.Lock()
+		lagging := r.lags[i].lag(r.Now()) > catchUpAfter
+		r.mu.Unlock()
+		if !lagging {
+			continue
+		}
+		sctx, cancel := context.WithTimeout(ctx, catchUpAfter)
+		err := db.Replica.Sync(sctx)
+		cancel()
+		if err != nil {
+			r.Logger.Debug("catch-up sync failed", "db", db.Path(), "error", err)
+		}
+	}
 }
 
 // sampleLag updates every database's lag from its local and replicated

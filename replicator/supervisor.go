@@ -30,9 +30,11 @@ type SupervisorConfig struct {
 	ConfigFile string
 
 	// Executable defaults to os.Executable(); Args replace the default
-	// arguments (tests use both to run other programs).
+	// arguments (tests use both to run other programs). Env is added to the
+	// parent's environment.
 	Executable string
 	Args       []string
+	Env        []string
 
 	// Backoff between restarts doubles from MinBackoff (default 1s) up to
 	// MaxBackoff (default 1m); it resets once a child has run for a minute.
@@ -160,6 +162,7 @@ func (s *Supervisor) command() (*exec.Cmd, error) {
 	if s.cfg.DB != "" {
 		cmd.Env = append(cmd.Env, "VPSLINK_DB="+s.cfg.DB)
 	}
+	cmd.Env = append(cmd.Env, s.cfg.Env...)
 	// SIGKILL when the parent dies, even by SIGKILL; the stdin pipe is the
 	// second line (the child exits on EOF), since Pdeathsig follows the
 	// thread that started the child, not the whole process.

@@ -2,19 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink/replicator"
-	"golang.org/x/sync/errgroup"
 )
 
 func newReplicateCmd(a *app) *cobra.Command {
@@ -41,18 +34,11 @@ else a file replica in <datadir>/replica), and runs the hourly snapshot job.
 			// litestream logs through the default logger.
 			slog.SetDefault(logger)
 
-			ctx, cancel := context.WithCancel(cmd.Context())
-			defer cancel()
+			var parent io.Reader
 			if parentPipe {
-				go func() {
-					// The parent holds the other end of stdin: EOF means
-					// it is gone, however it died.
-					_, _ = io.Copy(io.Discard, a.stdin)
-					logger.Info("parent gone, stopping")
-					cancel()
-				}()
+				parent = a.stdin
 			}
-			return runReplicate(ctx, a, litestreamConfig, metricsAddr, logger)
+			return runReplicate(cmd.Context(), a, litestreamConfig, metricsAddr, parent, logger)
 		},
 	}
 	f := cmd.Flags()
@@ -64,7 +50,7 @@ else a file replica in <datadir>/replica), and runs the hourly snapshot job.
 	return cmd
 }
 
-func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr string, logger *slog.Logger) error {
+func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr string, parent io.Reader, logger *slog.Logger) error {
 	if err := replicator.TrustCABundle(); err != nil {
 		return err
 	}
@@ -82,50 +68,15 @@ func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr str
 	if _, err := lcfg.DB(cfg.DB); err != nil {
 		logger.Warn("the service's database is not in the litestream config", "db", cfg.DB, "error", err)
 	}
-	rep, err := replicator.New(lcfg, logger)
+	snap, err := snapshotter(cfg, "", prometheus.DefaultRegisterer, logger.With("job", "snapshot"))
 	if err != nil {
 		return err
 	}
-	// litestream registers its litestream_* metrics in the default registry.
-	reg := prometheus.DefaultRegisterer
-	if err := rep.Register(reg); err != nil {
-		return err
-	}
-	snap, err := snapshotter(cfg, "", reg, logger.With("job", "snapshot"))
-	if err != nil {
-		return err
-	}
-
-	g, ctx := errgroup.WithContext(ctx)
-	if metricsAddr != "" {
-		l, err := net.Listen("tcp", metricsAddr)
-		if err != nil {
-			return fmt.Errorf("metrics: %w", err)
-		}
-		srv := &http.Server{Handler: promhttp.Handler(), ReadHeaderTimeout: 5 * time.Second}
-		logger.Info(replicator.MetricsListeningMsg, "addr", l.Addr().String())
-		g.Go(func() error {
-			if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
-		})
-		g.Go(func() error {
-			<-ctx.Done()
-			return srv.Close()
-		})
-	}
-	g.Go(func() error { return rep.Run(ctx) })
-	// Snapshots are the second line of defence: their failure is logged,
-	// never allowed to stop the continuous replica.
-	go func() {
-		if err := snap.Run(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("snapshot job stopped", "error", err)
-		}
-	}()
-	err = g.Wait()
-	if errors.Is(err, context.Canceled) {
-		err = nil
-	}
-	return err
+	return replicator.RunProcess(ctx, replicator.ProcessOptions{
+		Config:      lcfg,
+		MetricsAddr: metricsAddr,
+		Parent:      parent,
+		Jobs:        []func(context.Context) error{snap.Run},
+		Logger:      logger,
+	})
 }
