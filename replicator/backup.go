@@ -182,6 +182,7 @@ func (s *Snapshotter) Prune(ctx context.Context, now time.Time, dryRun bool) ([]
 	for i := range decisions {
 		decisions[i].Size = sizes[decisions[i].Key]
 	}
+	s.Metrics.observeRetention(decisions)
 	if dryRun {
 		return decisions, nil
 	}
@@ -199,7 +200,6 @@ func (s *Snapshotter) Prune(ctx context.Context, now time.Time, dryRun bool) ([]
 		}
 		s.Logger.Info("snapshot pruned", "key", d.Key, "target", s.Target.String())
 	}
-	s.Metrics.observeRetention(decisions)
 	return decisions, nil
 }
 
@@ -323,6 +323,14 @@ func lockDir(dir string) (unlock func(), err error) {
 func (s *Snapshotter) Run(ctx context.Context) error {
 	if err := s.Policy.Validate(); err != nil {
 		return err
+	}
+	// The metrics start from what earlier runs left: the newest uploaded
+	// local snapshot and the target's tiers.
+	if last, err := LastBackupAt(s.QueueDir); err == nil && !last.IsZero() {
+		s.Metrics.LastSuccess.Set(float64(last.Unix()))
+	}
+	if _, err := s.Prune(ctx, s.Now(), true); err != nil {
+		s.Logger.Warn("snapshot target unreachable at start", "target", s.Target.String(), "err", err)
 	}
 	retry := s.retryAfter(s.Flush(ctx), 0)
 	for {

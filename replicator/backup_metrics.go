@@ -21,7 +21,7 @@ func NewBackupMetrics(reg prometheus.Registerer) *BackupMetrics {
 		}),
 		Backups: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "vpslink_backups",
-			Help: "Snapshots on the target kept by each retention tier after the last prune; tier=\"total\" counts all kept.",
+			Help: "Snapshots on the target kept by each retention tier as of the last retention run; tier=\"total\" counts all kept.",
 		}, []string{"tier"}),
 		QueueLength: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "vpslink_backup_queue_length",

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -421,4 +422,47 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestRun runs the snapshot job with a one-second interval: at start it
+// uploads what an earlier run left queued, then it takes a snapshot on each
+// boundary and verifies the first one of the day.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "whatsapp.db")
+	createTestDB(t, dbPath, 10)
+	target := &failingTarget{Target: DirTarget(filepath.Join(dir, "snapshots"))}
+	s := newTestSnapshotter(t, dbPath, target, &clock{})
+	s.Now, s.Interval = time.Now, time.Second
+	queued, err := CreateSnapshot(ctx, dbPath, s.QueueDir, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	var puts []string
+	for deadline := time.Now().Add(10 * time.Second); len(puts) < 6 || gaugeValue(t, s.Metrics.LastVerify) != 1; {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10s: uploads %v, last verify %v", puts, gaugeValue(t, s.Metrics.LastVerify))
+		}
+		time.Sleep(50 * time.Millisecond)
+		target.mu.Lock()
+		puts = slices.Clone(target.puts)
+		target.mu.Unlock()
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run returned %v", err)
+	}
+	if puts[0] != queued.Key {
+		t.Fatalf("first upload %s, want the queued %s", puts[0], queued.Key)
+	}
+	for _, key := range []string{puts[2], puts[4]} {
+		if ts, err := ParseSnapshotName(key); err != nil || ts.Before(queued.Time.Add(time.Hour)) {
+			t.Fatalf("snapshot %s not taken by Run: %v", key, err)
+		}
+	}
 }
