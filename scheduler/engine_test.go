@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,7 +46,8 @@ func newHarness(t *testing.T, configure func(*scheduler.Config)) *harness {
 	t.Cleanup(func() { db.Close() })
 	h := &harness{t: t, db: db, clock: schedulertest.NewClock(t0), sender: schedulertest.NewSender()}
 	db.Now = h.clock.Now
-	h.cfg = scheduler.Config{DB: db, Sender: h.sender, Clock: h.clock, ChangePoll: -1, SafetyPoll: time.Hour}
+	h.cfg = scheduler.Config{DB: db, Sender: h.sender, Clock: h.clock, ChangePoll: -1, SafetyPoll: time.Hour,
+		Logger: slog.New(slog.DiscardHandler)}
 	if configure != nil {
 		configure(&h.cfg)
 	}

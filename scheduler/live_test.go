@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,6 +21,7 @@ import (
 // runLive runs an engine on the wall clock until the test ends.
 func runLive(t *testing.T, cfg scheduler.Config) (*scheduler.Engine, context.CancelFunc, chan error) {
 	t.Helper()
+	cfg.Logger = slog.New(slog.DiscardHandler)
 	e, err := scheduler.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -118,7 +118,7 @@ type JobProgress struct {
 // in one transaction, so that a restart resumes at exactly the next step.
 // A job paused meanwhile stays paused; a cancelled one stays cancelled.
 func (db *DB) FinishJobStep(ctx context.Context, jobID string, deliveryID int64, o Outcome, p JobProgress) error {
-	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
+	err := db.updateLazy(ctx, func(tx *Tx) error {
 		if deliveryID != 0 {
 			if err := tx.finishDelivery(ctx, deliveryID, o); err != nil {
 				return err

@@ -1,0 +1,93 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+func TestClaimMessage(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		setup   func(db *store.DB, id string)
+		at      time.Time
+		want    store.ClaimStatus
+		attempt int
+	}{
+		{"due and pending is claimed", func(db *store.DB, id string) {}, now, store.ClaimOK, 1},
+		{"not due yet is skipped", func(db *store.DB, id string) {}, now.Add(-time.Second), store.ClaimSkip, 0},
+		{"cancelled is skipped", func(db *store.DB, id string) { db.CancelMessage(ctx, id) }, now, store.ClaimSkip, 0},
+		{"emergency stop", func(db *store.DB, id string) { db.SetSetting(ctx, store.SettingSendingStopped, "1") }, now, store.ClaimStopped, 0},
+		{"claimed once is never claimed again", func(db *store.DB, id string) {
+			db.ClaimMessage(ctx, id, now, "A", 0)
+		}, now, store.ClaimSkip, 0},
+		{"not sent is claimed again", func(db *store.DB, id string) {
+			c, _ := db.ClaimMessage(ctx, id, now, "A", 0)
+			db.FinishMessage(ctx, c.Delivery, store.Outcome{State: vpslink.DeliveryNotSent, Error: "offline", At: now})
+		}, now, store.ClaimOK, 2},
+		{"an unknown outcome put back to pending by hand is refused", func(db *store.DB, id string) {
+			c, _ := db.ClaimMessage(ctx, id, now, "A", 0)
+			db.FinishMessage(ctx, c.Delivery, store.Outcome{State: vpslink.DeliveryUnknown, Error: "timeout", At: now})
+			db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'pending' WHERE id = ?`, id)
+				return err
+			})
+		}, now, store.ClaimRefused, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := MustOpenDB(t)
+			m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: now}
+			if err := db.CreateMessage(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			tt.setup(db, m.ID)
+			c, err := db.ClaimMessage(ctx, m.ID, tt.at, "B", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Status != tt.want {
+				t.Fatalf("claim status %d (%s), want %d", c.Status, c.Reason, tt.want)
+			}
+			if tt.want == store.ClaimOK {
+				got, _ := db.GetMessage(ctx, m.ID)
+				if c.Delivery.Attempts != tt.attempt || got.Status != vpslink.StatusSending || got.WAMessageID != "B" {
+					t.Fatalf("after claim: delivery %+v message %+v", c.Delivery, got)
+				}
+			}
+		})
+	}
+}
+
+// Send results are committed without a sync; the writer must be back to
+// synchronous=FULL for the next claim.
+func TestFinishLeavesWriterSynchronousFull(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
+	if err := db.CreateMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.ClaimMessage(ctx, m.ID, db.Now(), "A", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.FinishMessage(ctx, c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: db.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	var sync int
+	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(`PRAGMA synchronous`).Scan(&sync)
+	}); err != nil || sync != 2 {
+		t.Fatalf("writer synchronous = %d (%v), want 2 (FULL)", sync, err)
+	}
+	got, _ := db.GetMessage(ctx, m.ID)
+	if got.Status != vpslink.StatusSent || got.SentAt == nil {
+		t.Fatalf("message %+v", got)
+	}
+}
