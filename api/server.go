@@ -179,3 +179,6 @@ func ListenAndServe(ctx context.Context, addr string, h http.Handler, grace time
 	}
 	return nil
 }
+
+// Router returns the routes, for tools that walk them (the OpenAPI test).
+func (s *Server) Router() *mux.Router { return s.router }
