@@ -89,6 +89,9 @@ func RestoreSnapshot(ctx context.Context, target Target, key, out string, force 
 	if err != nil {
 		return Metadata{}, err
 	}
+	if err := syncFile(tmp); err != nil {
+		return Metadata{}, err
+	}
 	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if err := os.Remove(out + suffix); err != nil && !os.IsNotExist(err) {
 			return Metadata{}, fmt.Errorf("remove stale %s%s: %w", out, suffix, err)
@@ -101,7 +104,9 @@ func RestoreSnapshot(ctx context.Context, target Target, key, out string, force 
 }
 
 // fetchSnapshot downloads and decompresses snapshot key into the file at
-// path (synced), checking it against its metadata. Every failure says what
+// path, checking it against its metadata. It does not sync the file: a
+// verification's copy is deleted, and a long fsync would stall the
+// service's commits. Every failure says what
 // is wrong with the snapshot.
 func fetchSnapshot(ctx context.Context, target Target, key, path string) (Metadata, error) {
 	body, err := target.Get(ctx, key)
@@ -144,10 +149,6 @@ func fetchSnapshot(ctx context.Context, target Target, key, path string) (Metada
 	if unzipErr != nil {
 		return Metadata{}, fmt.Errorf("snapshot %s: decompress: %w", key, unzipErr)
 	}
-	if err := out.Sync(); err != nil {
-		return Metadata{}, err
-	}
-
 	version, counts, err := checkDB(ctx, path)
 	if err != nil {
 		return Metadata{}, fmt.Errorf("snapshot %s: %w", key, err)
@@ -188,4 +189,16 @@ func diffCounts(want, got map[string]int64) string {
 		}
 	}
 	return strings.Join(diffs, "; ")
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return nil
 }

@@ -151,4 +151,13 @@ func TestS3Outage(t *testing.T) {
 	if err != nil || meta.Key != keys[3] || meta.RowCounts["contacts"] != 104 {
 		t.Fatalf("verify latest = %+v, %v", meta, err)
 	}
+
+	// An object damaged on the server fails verification with the reason.
+	damaged := strings.Repeat("x", int(meta.Size))
+	if err := target.Put(ctx, keys[3], strings.NewReader(damaged), meta.Size, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifySnapshot(ctx, target, "latest", t.TempDir()); err == nil || !strings.Contains(err.Error(), keys[3]+" is corrupt: sha256") {
+		t.Fatalf("verify of a damaged object: %v", err)
+	}
 }

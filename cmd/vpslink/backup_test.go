@@ -74,4 +74,20 @@ func TestCLI_Backup(t *testing.T) {
 	if _, err := runCLI(t, "--db", dbPath, "backup", "verify", "whatsapp_20250101_120000.db.gz"); err == nil || !strings.Contains(err.Error(), "no snapshot") {
 		t.Fatalf("verify of a missing snapshot: %v", err)
 	}
+
+	restored := filepath.Join(dir, "restored", "whatsapp.db")
+	mustRunCLI(t, "--db", dbPath, "restore", "--from-snapshot", "latest", "-o", restored)
+	if _, err := runCLI(t, "--db", dbPath, "restore", "--from-snapshot", key, "-o", restored); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("restore over an existing database: %v", err)
+	}
+	mustRunCLI(t, "--db", dbPath, "restore", "--from-snapshot", key, "-o", restored, "--force")
+	db, err = sql.Open("sqlite", restored+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var phone string
+	if err := db.QueryRow(`SELECT phone FROM contacts`).Scan(&phone); err != nil || phone != "4917612345678" {
+		t.Fatalf("restored database: %q, %v", phone, err)
+	}
 }
