@@ -62,7 +62,7 @@ func helperReplicate() error {
 		Config:      cfg,
 		MetricsAddr: "127.0.0.1:0",
 		Parent:      os.Stdin,
-		Logger:      slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		Logger:      slog.New(replicator.NewChildLogHandler(os.Stderr)),
 	})
 }
 

@@ -26,8 +26,6 @@ type SupervisorConfig struct {
 	DB string
 	// LitestreamConfig is --litestream-config; "" lets the child resolve it.
 	LitestreamConfig string
-	// ConfigFile is vpslink's own --config, passed on when set.
-	ConfigFile string
 
 	// Executable defaults to os.Executable(); Args replace the default
 	// arguments (tests use both to run other programs). Env is added to the
@@ -152,9 +150,6 @@ func (s *Supervisor) command() (*exec.Cmd, error) {
 		}
 		if s.cfg.LitestreamConfig != "" {
 			args = append(args, "--litestream-config", s.cfg.LitestreamConfig)
-		}
-		if s.cfg.ConfigFile != "" {
-			args = append(args, "--config", s.cfg.ConfigFile)
 		}
 	}
 	cmd := exec.Command(exe, args...)

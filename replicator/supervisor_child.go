@@ -17,6 +17,23 @@ import (
 	"github.com/prometheus/common/model"
 )
 
+// childLevelKey replaces "level" as the key of a child's log level:
+// litestream logs a compaction "level" attribute of its own.
+const childLevelKey = "severity"
+
+// NewChildLogHandler is the log handler of a supervised child: JSON lines
+// that forwardLogs understands.
+func NewChildLogHandler(w io.Writer) slog.Handler {
+	return slog.NewJSONHandler(w, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if _, ok := a.Value.Any().(slog.Level); ok && len(groups) == 0 && a.Key == slog.LevelKey {
+				a.Key = childLevelKey
+			}
+			return a
+		},
+	})
+}
+
 // forwardLogs re-logs the child's output through the supervisor's logger:
 // JSON records keep their level, message and attributes; anything else is
 // logged as a line of text.
@@ -33,7 +50,7 @@ func (s *Supervisor) forwardLogs(r io.Reader) {
 			continue
 		}
 		var level slog.Level
-		if v, ok := rec["level"].(string); ok {
+		if v, ok := rec[childLevelKey].(string); ok {
 			_ = level.UnmarshalText([]byte(v))
 		}
 		msg, _ := rec["msg"].(string)
@@ -44,7 +61,7 @@ func (s *Supervisor) forwardLogs(r io.Reader) {
 			go s.scrape(context.Background())
 		}
 		delete(rec, "time")
-		delete(rec, "level")
+		delete(rec, childLevelKey)
 		delete(rec, "msg")
 		keys := make([]string, 0, len(rec))
 		for k := range rec {

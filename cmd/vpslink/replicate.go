@@ -28,7 +28,7 @@ else a file replica in <datadir>/replica), and runs the hourly snapshot job.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var h slog.Handler = slog.NewTextHandler(a.stderr, nil)
 			if logJSON {
-				h = slog.NewJSONHandler(a.stderr, nil)
+				h = replicator.NewChildLogHandler(a.stderr)
 			}
 			logger := slog.New(h)
 			// litestream logs through the default logger.
@@ -44,7 +44,7 @@ else a file replica in <datadir>/replica), and runs the hourly snapshot job.
 	f := cmd.Flags()
 	f.StringVar(&litestreamConfig, "litestream-config", "", "litestream configuration file (env LITESTREAM_CONFIG; default ./litestream.yml if present, else a file replica in <datadir>/replica)")
 	f.StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address, e.g. 127.0.0.1:9091 (port 0 picks one and logs it)")
-	f.BoolVar(&logJSON, "log-json", false, "log JSON lines")
+	f.BoolVar(&logJSON, "log-json", false, "log JSON lines (as serve expects from its child)")
 	f.BoolVar(&parentPipe, "parent-pipe", false, "exit when stdin reaches EOF (set by serve)")
 	_ = f.MarkHidden("parent-pipe")
 	return cmd
@@ -79,4 +79,68 @@ func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr str
 		Jobs:        []func(context.Context) error{snap.Run},
 		Logger:      logger,
 	})
+}
+
+// replication is serve's view of the replicator, by VPSLINK_REPLICATE:
+// "child" supervises `vpslink replicate`; "external" and "off" run nothing
+// here (another container replicates, or nothing does).
+type replication struct {
+	mode string
+	sup  *replicator.Supervisor // nil unless mode is child
+	stop func()
+}
+
+// startReplication starts the replicator child in child mode. stop ends it
+// with a bounded final sync; call it after the last write.
+func startReplication(ctx context.Context, cfg *Config, log *slog.Logger) *replication {
+	r := &replication{mode: cfg.Replicate, stop: func() {}}
+	if cfg.Replicate != "child" {
+		log.Info("replication not supervised here", "mode", cfg.Replicate)
+		return r
+	}
+	// The child resolves its configuration like any command; the settings
+	// it needs are handed over as environment variables, which take
+	// precedence over any vpslink.yml, so it sees exactly serve's values.
+	r.sup = replicator.NewSupervisor(replicator.SupervisorConfig{
+		DB:               cfg.DB,
+		LitestreamConfig: cfg.LitestreamConfig,
+		Env: []string{
+			"VPSLINK_SNAPSHOT_TARGET=" + cfg.SnapshotTarget,
+			"VPSLINK_SNAPSHOT_INTERVAL=" + cfg.SnapshotInterval.String(),
+			"VPSLINK_SNAPSHOT_LOCAL_RETENTION=" + cfg.SnapshotLocalRetention.String(),
+			"VPSLINK_RETENTION=" + cfg.Retention,
+		},
+		Logger: log,
+	})
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := r.sup.Run(ctx); err != nil {
+			log.Error("replicator supervisor", "err", err)
+		}
+	}()
+	r.stop = func() { cancel(); <-done }
+	return r
+}
+
+// gatherer adds the replicator's metrics (litestream_*, the lag, up) to reg.
+func (r *replication) gatherer(reg prometheus.Gatherer) prometheus.Gatherer {
+	if r.sup == nil {
+		return reg
+	}
+	return prometheus.Gatherers{reg, r.sup}
+}
+
+// health is the "replication" object of GET /health.
+func (r *replication) health() map[string]any {
+	h := map[string]any{"mode": r.mode, "up": false, "lag_seconds": nil}
+	if r.sup != nil {
+		h["up"] = r.sup.Up()
+		h["restarts"] = r.sup.Restarts()
+		if lag, ok := r.sup.Lag(); ok {
+			h["lag_seconds"] = lag.Seconds()
+		}
+	}
+	return h
 }

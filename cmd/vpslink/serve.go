@@ -113,15 +113,16 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		wa.Start(context.WithoutCancel(ctx)) // closeSender stops it after the last send
 	}
 
-	// Replication (cfg.Replicate: child | external | off) is started here:
-	// in child mode serve supervises `vpslink replicate` for its lifetime.
+	// In child mode serve supervises `vpslink replicate` for its lifetime.
+	repl := startReplication(ctx, cfg, log)
+	defer repl.stop()
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           buildHandler(handlerDeps{engine: engine, secret: secret, allowed: cfg.AllowedIPs, gatherer: reg, log: log}),
+		Handler:           buildHandler(handlerDeps{engine: engine, secret: secret, allowed: cfg.AllowedIPs, gatherer: repl.gatherer(reg), log: log}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
