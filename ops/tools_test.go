@@ -127,13 +127,19 @@ func envExampleVars(t *testing.T) map[string]string {
 	return vars
 }
 
-// interpolations returns the ${VAR} references in text, and whether each
-// carries a default (${VAR:-x} or ${VAR-x}).
+// interpolations returns the ${VAR} references in text outside comment
+// lines, and whether each carries a default (${VAR:-x} or ${VAR-x}).
 var interpolation = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}`)
 
 func interpolations(text string) map[string]bool {
 	refs := map[string]bool{}
-	for _, m := range interpolation.FindAllStringSubmatch(text, -1) {
+	var lines []string
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			lines = append(lines, line)
+		}
+	}
+	for _, m := range interpolation.FindAllStringSubmatch(strings.Join(lines, "\n"), -1) {
 		hasDefault := strings.HasPrefix(strings.TrimPrefix(m[2], ":"), "-")
 		refs[m[1]] = refs[m[1]] || hasDefault
 	}
