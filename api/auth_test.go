@@ -93,27 +93,7 @@ func TestAuth_SecretNeverLogged(t *testing.T) {
 	}
 }
 
-func TestResolveSecret(t *testing.T) {
-	dir := t.TempDir()
-	if s, path, err := api.ResolveSecret("given", "0.0.0.0:3001", dir); s != "given" || path != "" || err != nil {
-		t.Fatalf("configured: %q %q %v", s, path, err)
-	}
-	for _, listen := range []string{"0.0.0.0:3001", ":3001", "192.0.2.1:3001"} {
-		if _, _, err := api.ResolveSecret("", listen, dir); err == nil {
-			t.Fatalf("%s without a secret started", listen)
-		}
-	}
-	s1, path, err := api.ResolveSecret("", "127.0.0.1:3001", dir)
-	if err != nil || len(s1) < 32 || !strings.HasSuffix(path, api.SecretFile) {
-		t.Fatalf("generated: %q %v", path, err)
-	}
-	s2, _, err := api.ResolveSecret("", "[::1]:3001", dir)
-	if err != nil || s2 != s1 {
-		t.Fatalf("second start got another secret: %v", err)
-	}
-	if fi, err := statMode(path); err != nil || fi != 0o600 {
-		t.Fatalf("mode %o %v", fi, err)
-	}
+func TestNew_RequiresSecret(t *testing.T) {
 	if _, err := api.New(api.Config{DB: newEnv(t).db, Scheduler: &fakeScheduler{}}); err == nil {
 		t.Fatal("New without a secret succeeded")
 	}

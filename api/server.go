@@ -56,7 +56,7 @@ type HealthSources struct {
 type Config struct {
 	DB        *store.DB
 	Scheduler Scheduler
-	// Secret is the API secret; it must not be empty (see ResolveSecret).
+	// Secret is the API secret; it must not be empty.
 	Secret string
 	// AllowedIPs and TrustedProxies are IPs and CIDRs (SPEC §2).
 	AllowedIPs     []string

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -224,14 +223,6 @@ func (r *resp) fails(t testing.TB, code int, errCode, field string) {
 	if field != "" && e.Error.Details["field"] != field {
 		t.Fatalf("details.field = %q, want %q (%s)", e.Error.Details["field"], field, r.body)
 	}
-}
-
-func statMode(path string) (os.FileMode, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return 0, err
-	}
-	return fi.Mode().Perm(), nil
 }
 
 // captured runs a hand-made request.
