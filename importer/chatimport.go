@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -25,14 +24,10 @@ func importChats(ctx context.Context, tx *store.Tx, src Source, r io.Reader, cha
 	if err == nil {
 		return w.Flush(ctx)
 	}
-	var pe *posError
-	if errors.As(err, &pe) {
-		if again, _, oerr := src.Open(ctx, chatsFile); oerr == nil {
-			defer again.Close()
-			return locate(chatsFile, err, again)
-		}
-	}
-	return fmt.Errorf("%s: %w", chatsFile, err)
+	return locate(chatsFile, err, func() (io.ReadCloser, error) {
+		rc, _, err := src.Open(ctx, chatsFile)
+		return rc, err
+	})
 }
 
 // chatImporter is the chatSink that writes to the store.

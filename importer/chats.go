@@ -59,13 +59,14 @@ type chatSink interface {
 // one message is held in memory at a time.
 func parseChats(r io.Reader, sink chatSink) error {
 	p := &chatParser{dec: json.NewDecoder(r), sink: sink}
+	p.dec.UseNumber()
 	if err := p.expect('{', "expected an object keyed by chat JID"); err != nil {
 		return err
 	}
 	for p.dec.More() {
 		tok, err := p.dec.Token()
 		if err != nil {
-			return decodeError(p.dec, err)
+			return decodeError(err)
 		}
 		key, _ := tok.(string)
 		if err := p.chat(key); err != nil {
@@ -73,11 +74,11 @@ func parseChats(r io.Reader, sink chatSink) error {
 		}
 	}
 	if _, err := p.dec.Token(); err != nil {
-		return decodeError(p.dec, err)
+		return decodeError(err)
 	}
 	if tok, err := p.dec.Token(); err != io.EOF {
 		if err != nil {
-			return decodeError(p.dec, err)
+			return decodeError(err)
 		}
 		return errorAt(p.dec.InputOffset(), "unexpected %s after the end of the JSON value", describeToken(tok))
 	}
@@ -95,7 +96,7 @@ func (p *chatParser) expect(delim json.Delim, msg string) error {
 	at := p.dec.InputOffset()
 	tok, err := p.dec.Token()
 	if err != nil {
-		return decodeError(p.dec, err)
+		return decodeError(err)
 	}
 	if tok != delim {
 		return errorAt(at, "%s, found %s", msg, describeToken(tok))
@@ -120,7 +121,7 @@ func (p *chatParser) chat(key string) error {
 	for p.dec.More() {
 		tok, err := p.dec.Token()
 		if err != nil {
-			return decodeError(p.dec, err)
+			return decodeError(err)
 		}
 		field, _ := tok.(string)
 		if field == "messages" {
@@ -131,12 +132,12 @@ func (p *chatParser) chat(key string) error {
 		}
 		var raw json.RawMessage
 		if err := p.dec.Decode(&raw); err != nil {
-			return decodeError(p.dec, err)
+			return decodeError(err)
 		}
 		r.fields[field] = raw
 	}
 	if _, err := p.dec.Token(); err != nil {
-		return decodeError(p.dec, err)
+		return decodeError(err)
 	}
 	chatFields(r, info)
 	return p.sink.endChat(info)
@@ -198,7 +199,7 @@ func (p *chatParser) messages(key, jid string) error {
 	at := p.dec.InputOffset()
 	tok, err := p.dec.Token()
 	if err != nil {
-		return decodeError(p.dec, err)
+		return decodeError(err)
 	}
 	if tok == nil {
 		return nil
@@ -214,7 +215,7 @@ func (p *chatParser) messages(key, jid string) error {
 			if errors.As(err, &te) {
 				return errorAt(at, "chat %q messages[%d]: expected an object, found %s", key, i, te.Value)
 			}
-			return decodeError(p.dec, err)
+			return decodeError(err)
 		}
 		m := &chatMessage{index: i}
 		p.convert(&lm, jid, m)
@@ -223,7 +224,7 @@ func (p *chatParser) messages(key, jid string) error {
 		}
 	}
 	_, err = p.dec.Token()
-	return decodeError(p.dec, err)
+	return decodeError(err)
 }
 
 // convert reads one legacy message into m.msg, or sets m.skip.

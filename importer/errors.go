@@ -20,18 +20,17 @@ func errorAt(offset int64, format string, args ...any) error {
 	return &posError{offset: offset, msg: fmt.Sprintf(format, args...)}
 }
 
-// decodeError turns what encoding/json returns into a posError where it has
-// a position; read errors (a broken S3 stream) pass through.
-func decodeError(dec *json.Decoder, err error) error {
+// decodeError turns what encoding/json returns for malformed input into a
+// posError; read errors (a broken S3 stream) pass through. The offsets a
+// json.Decoder reports for syntax errors are not positions in the file, so
+// such errors are left to locate to find by reading the file again.
+func decodeError(err error) error {
 	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return errorAt(se.Offset, "invalid JSON: %s", se.Error())
-	case errors.As(err, &te):
-		return errorAt(te.Offset, "unexpected %s", te.Value)
+		return &posError{offset: -1, msg: "invalid JSON: " + se.Error()}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return errorAt(dec.InputOffset(), "invalid JSON: unexpected end of input")
+		return &posError{offset: -1, msg: "invalid JSON: unexpected end of input"}
 	}
 	return err
 }
@@ -50,14 +49,55 @@ func (e *ParseError) Error() string {
 }
 
 // locate converts err into a ParseError naming file and the line and column
-// of its offset, read from r (the file again, from its start).
-func locate(file string, err error, r io.Reader) error {
+// where it happened, reading the file again from open to find them.
+func locate(file string, err error, open func() (io.ReadCloser, error)) error {
 	var pe *posError
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	line, col := position(r, pe.offset)
-	return &ParseError{File: file, Offset: pe.offset, Line: line, Column: col, Msg: pe.msg}
+	offset := pe.offset
+	r, oerr := open()
+	if oerr != nil {
+		return fmt.Errorf("%s: %s", file, pe.msg)
+	}
+	if offset < 0 {
+		offset = syntaxOffset(r)
+		r.Close()
+		if r, oerr = open(); oerr != nil {
+			return fmt.Errorf("%s: byte %d: %s", file, offset, pe.msg)
+		}
+	}
+	defer r.Close()
+	line, col := position(r, offset)
+	return &ParseError{File: file, Offset: offset, Line: line, Column: col, Msg: pe.msg}
+}
+
+// syntaxOffset returns the byte where the JSON document in r goes wrong:
+// one Decode from the start reports it exactly.
+func syntaxOffset(r io.Reader) int64 {
+	cr := &countingReader{r: r}
+	dec := json.NewDecoder(cr)
+	var raw json.RawMessage
+	err := dec.Decode(&raw)
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return se.Offset - 1
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return cr.n
+	}
+	return dec.InputOffset()
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // position returns the 1-based line and column of byte offset in r.

@@ -172,7 +172,7 @@ func load[T any](ctx context.Context, src Source, name string, opt Options, pars
 		return nil, fmt.Errorf("%s: larger than %d MiB", name, maxSmallFile>>20)
 	}
 	if l.p, err = parse(data); err != nil {
-		return nil, locate(name, err, bytes.NewReader(data))
+		return nil, locate(name, err, func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	}
 	return l, nil
 }

@@ -25,9 +25,10 @@ type member struct {
 // of its file, and returns its kind ('[' or '{') and elements.
 func members(data []byte, base int64) (byte, []member, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // a huge number is a value to report, not a decoding failure
 	tok, err := dec.Token()
 	if err != nil {
-		return 0, nil, shift(decodeError(dec, err), base)
+		return 0, nil, shift(decodeError(err), base)
 	}
 	kind, ok := tok.(json.Delim)
 	if !ok || (kind != '[' && kind != '{') {
@@ -38,22 +39,22 @@ func members(data []byte, base int64) (byte, []member, error) {
 		m := member{index: i}
 		if kind == '{' {
 			if tok, err = dec.Token(); err != nil {
-				return 0, nil, shift(decodeError(dec, err), base)
+				return 0, nil, shift(decodeError(err), base)
 			}
 			m.key, _ = tok.(string)
 		}
 		if err := dec.Decode(&m.value); err != nil {
-			return 0, nil, shift(decodeError(dec, err), base)
+			return 0, nil, shift(decodeError(err), base)
 		}
 		m.offset = base + dec.InputOffset() - int64(len(m.value))
 		out = append(out, m)
 	}
 	if _, err := dec.Token(); err != nil {
-		return 0, nil, shift(decodeError(dec, err), base)
+		return 0, nil, shift(decodeError(err), base)
 	}
 	if tok, err := dec.Token(); err != io.EOF {
 		if err != nil {
-			return 0, nil, shift(decodeError(dec, err), base)
+			return 0, nil, shift(decodeError(err), base)
 		}
 		return 0, nil, errorAt(base+dec.InputOffset(), "unexpected %s after the end of the JSON value", describeToken(tok))
 	}
@@ -63,7 +64,7 @@ func members(data []byte, base int64) (byte, []member, error) {
 // shift moves a posError of a nested document to its place in the file.
 func shift(err error, base int64) error {
 	var pe *posError
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) && pe.offset >= 0 {
 		return &posError{offset: base + pe.offset, msg: pe.msg}
 	}
 	return err

@@ -1,0 +1,94 @@
+package importer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/vpslink/vpslink/internal/s3test"
+)
+
+// Importing from a real S3 server over TLS with a self-signed CA gives the
+// same database as importing the same files from a directory.
+func TestS3_ImportOverTLS(t *testing.T) {
+	ctx := context.Background()
+	srv := s3test.Start(t, s3test.WithTLS())
+	dir := filepath.Join("testdata", "gen2")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = srv.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(srv.Bucket),
+			Key: aws.String("legacy/" + e.Name()), Body: strings.NewReader(string(b))})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := S3Config{URL: srv.URL("legacy/"), Endpoint: srv.Endpoint, Region: srv.Region, PathStyle: true,
+		AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey, CABundle: srv.CAFile}
+	src, err := NewS3(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromS3 := openDB(t)
+	rep := mustRun(t, fromS3, src, Options{})
+	if rep.Source != "s3://"+srv.Bucket+"/legacy" || rep.Database.Contacts != 2 {
+		t.Errorf("report %+v", rep)
+	}
+	fromDir := openDB(t)
+	mustRun(t, fromDir, Dir(dir), Options{})
+	if a, b := dump(t, fromS3), dump(t, fromDir); a != b {
+		t.Fatalf("S3 import differs from directory import:\n%s\n---\n%s", a, b)
+	}
+
+	t.Run("empty prefix", func(t *testing.T) {
+		cfg := cfg
+		cfg.URL = srv.URL("nothing-here")
+		src, err := NewS3(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(ctx, openDB(t), src, Options{}); err == nil || !strings.Contains(err.Error(), "no legacy files") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("untrusted certificate", func(t *testing.T) {
+		cfg := cfg
+		cfg.CABundle = ""
+		src, err := NewS3(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(ctx, openDB(t), src, Options{}); err == nil || !strings.Contains(err.Error(), "certificate") {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestNewS3_Config(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.pem")
+	os.WriteFile(bad, []byte("not a certificate"), 0o644)
+	for _, tt := range []struct {
+		cfg  S3Config
+		want string
+	}{
+		{S3Config{URL: "http://bucket/x", Region: "garage"}, "not an s3://bucket/prefix URL"},
+		{S3Config{URL: "s3:///x", Region: "garage"}, "not an s3://bucket/prefix URL"},
+		{S3Config{URL: "s3://b/x", Region: "garage", AccessKeyID: "k"}, "set both"},
+		{S3Config{URL: "s3://b/x", Region: "garage", CABundle: bad}, "holds no PEM certificates"},
+		{S3Config{URL: "s3://b/x", Region: "garage", CABundle: bad + ".missing"}, "no such file"},
+	} {
+		if _, err := NewS3(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: %v, want %q", tt.cfg, err, tt.want)
+		}
+	}
+}
