@@ -2,6 +2,20 @@
 // due and at most once. It sleeps on one timer until the earliest due time
 // and claims every send in the delivery ledger, in a committed transaction
 // that re-checks the source row, before the network call.
+//
+// Rules beyond SPEC §4 that the engine settles:
+//   - A not-sent error (not connected, not logged in) backs the whole queue
+//     off, 5 s doubling to 1 min, because it is a property of the connection,
+//     not of one message; Notify (a reconnect, a write, a refresh) retries at
+//     once. A message not sent by its maximum lateness fails as missed.
+//   - The maximum lateness applies to messages and to jobs that have not
+//     started; a started job always finishes its remaining steps.
+//   - A job part that fails (invalid recipient, unknown outcome) fails its
+//     recipient and skips that recipient's remaining parts.
+//   - After a recipient's last part the recipient gap applies, not the last
+//     part's delayAfterSeconds.
+//   - A ledger row in any state but not_sent is never claimed again, even if
+//     its message is put back to pending by hand: it fails with a reason.
 package scheduler
 
 import (
