@@ -381,10 +381,10 @@ func (s *Snapshotter) verifyDaily(ctx context.Context) {
 	s.verifiedDay = day
 	meta, err := VerifySnapshot(ctx, s.Target, "latest", s.QueueDir)
 	if err != nil {
-		s.Metrics.LastVerify.Set(0)
+		s.Metrics.LastVerify.WithLabelValues().Set(0)
 		s.Logger.Error("snapshot verification failed", "target", s.Target.String(), "err", err)
 		return
 	}
-	s.Metrics.LastVerify.Set(1)
+	s.Metrics.LastVerify.WithLabelValues().Set(1)
 	s.Logger.Info("snapshot verified", "key", meta.Key, "target", s.Target.String())
 }

@@ -9,7 +9,7 @@ type BackupMetrics struct {
 	Backups     *prometheus.GaugeVec // snapshots kept per tier, and tier="total"
 	QueueLength prometheus.Gauge     // local snapshots not yet uploaded
 	LastSize    prometheus.Gauge     // compressed size of the newest snapshot
-	LastVerify  prometheus.Gauge     // 1 if the last verification passed, 0 if not
+	LastVerify  *prometheus.GaugeVec // 1 if the last verification passed, 0 if not; absent before the first
 }
 
 // NewBackupMetrics creates the metrics and registers them with reg.
@@ -31,10 +31,12 @@ func NewBackupMetrics(reg prometheus.Registerer) *BackupMetrics {
 			Name: "vpslink_backup_last_size_bytes",
 			Help: "Compressed size of the newest snapshot taken.",
 		}),
-		LastVerify: prometheus.NewGauge(prometheus.GaugeOpts{
+		// No labels: a vector stays absent until the first verification,
+		// where a plain gauge would claim a failure (0) from the start.
+		LastVerify: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "vpslink_backup_last_verify_success",
 			Help: "1 if the last snapshot verification passed, 0 if it failed.",
-		}),
+		}, nil),
 	}
 	reg.MustRegister(m.LastSuccess, m.Backups, m.QueueLength, m.LastSize, m.LastVerify)
 	return m

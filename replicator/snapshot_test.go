@@ -444,9 +444,9 @@ func TestRun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
 	var puts []string
-	for deadline := time.Now().Add(10 * time.Second); len(puts) < 6 || gaugeValue(t, s.Metrics.LastVerify) != 1; {
+	for deadline := time.Now().Add(10 * time.Second); len(puts) < 6 || gaugeValue(t, s.Metrics.LastVerify.WithLabelValues()) != 1; {
 		if time.Now().After(deadline) {
-			t.Fatalf("after 10s: uploads %v, last verify %v", puts, gaugeValue(t, s.Metrics.LastVerify))
+			t.Fatalf("after 10s: uploads %v, last verify %v", puts, gaugeValue(t, s.Metrics.LastVerify.WithLabelValues()))
 		}
 		time.Sleep(50 * time.Millisecond)
 		target.mu.Lock()
