@@ -37,9 +37,12 @@ type WhatsAppState struct {
 
 // ReplicationState is the litestream replica as /health reports it.
 type ReplicationState struct {
+	// Mode is serve's replicator mode: child (supervised here, so Up is
+	// known), external or off.
 	Mode       string   `json:"mode,omitempty"`
 	Up         bool     `json:"up"`
 	LagSeconds *float64 `json:"lag_seconds"`
+	Restarts   int      `json:"restarts,omitempty"`
 }
 
 // HealthSources report the state of the parts the API does not own. A nil

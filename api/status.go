@@ -94,7 +94,7 @@ func (s *Server) healthReport(w http.ResponseWriter, r *http.Request) error {
 			h.LastBackupAt = &t
 		}
 	}
-	if (s.health.WhatsApp != nil && !h.Connected) || h.SendingStopped || (s.health.Replication != nil && !h.Replication.Up && h.Replication.Mode != "off") {
+	if (s.health.WhatsApp != nil && !h.Connected) || h.SendingStopped || (h.Replication.Mode == "child" && !h.Replication.Up) {
 		h.Status = healthDegraded
 	}
 	status := http.StatusOK

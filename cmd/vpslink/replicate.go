@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
+	"github.com/vpslink/vpslink/api"
 	"github.com/vpslink/vpslink/replicator"
 )
 
@@ -133,13 +134,14 @@ func (r *replication) gatherer(reg prometheus.Gatherer) prometheus.Gatherer {
 }
 
 // health is the "replication" object of GET /health.
-func (r *replication) health() map[string]any {
-	h := map[string]any{"mode": r.mode, "up": false, "lag_seconds": nil}
+func (r *replication) health() api.ReplicationState {
+	h := api.ReplicationState{Mode: r.mode}
 	if r.sup != nil {
-		h["up"] = r.sup.Up()
-		h["restarts"] = r.sup.Restarts()
+		h.Up = r.sup.Up()
+		h.Restarts = r.sup.Restarts()
 		if lag, ok := r.sup.Lag(); ok {
-			h["lag_seconds"] = lag.Seconds()
+			s := lag.Seconds()
+			h.LagSeconds = &s
 		}
 	}
 	return h

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,9 +19,10 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/api"
+	"github.com/vpslink/vpslink/replicator"
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/whatsapp"
@@ -121,8 +120,20 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	handler, err := buildHandler(handlerDeps{db: db, engine: engine, secret: secret, cfg: cfg,
+		health: healthSources(sender, repl, cfg), registerer: reg, gatherer: repl.gatherer(reg), log: log})
+	if err != nil {
+		return err
+	}
+	if cfg.MetricsListen != "" {
+		go func() {
+			if err := api.ListenAndServe(ctx, cfg.MetricsListen, api.MetricsHandler(repl.gatherer(reg)), 5*time.Second); err != nil {
+				log.Error("metrics listener", "err", err)
+			}
+		}()
+	}
 	srv := &http.Server{
-		Handler:           buildHandler(handlerDeps{engine: engine, secret: secret, allowed: cfg.AllowedIPs, gatherer: repl.gatherer(reg), log: log}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -229,95 +240,43 @@ func serveSecret(cfg *Config, log *slog.Logger) (string, error) {
 	return secret, nil
 }
 
-// handlerDeps is what the HTTP handler needs.
+// handlerDeps is what the HTTP API needs from serve.
 type handlerDeps struct {
-	engine   *scheduler.Engine
-	secret   string
-	allowed  []string
-	gatherer prometheus.Gatherer
-	log      *slog.Logger
+	db         *store.DB
+	engine     *scheduler.Engine
+	secret     string
+	cfg        *Config
+	health     api.HealthSources
+	registerer prometheus.Registerer
+	gatherer   prometheus.Gatherer
+	log        *slog.Logger
 }
 
-// buildHandler is serve's HTTP surface: GET /healthz, the scheduler's
-// refresh and emergency stop/start, and /metrics. The full API (api/)
-// replaces it here.
-func buildHandler(d handlerDeps) http.Handler {
-	var allowed []netip.Prefix
-	for _, s := range d.allowed {
-		if p, err := netip.ParsePrefix(s); err == nil {
-			allowed = append(allowed, p)
-		} else if a, err := netip.ParseAddr(s); err == nil {
-			allowed = append(allowed, netip.PrefixFrom(a, a.BitLen()))
-		} else {
-			d.log.Warn("ignoring allowed IP that is neither an address nor a CIDR", "value", s)
-		}
-	}
-	guard := func(h http.HandlerFunc) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !clientAllowed(r, allowed) {
-				writeError(w, http.StatusForbidden, vpslink.EFORBIDDEN, "client address not allowed")
-				return
-			}
-			if !secretOK(r, d.secret) {
-				writeError(w, http.StatusUnauthorized, vpslink.EUNAUTHORIZED, "missing or wrong API secret")
-				return
-			}
-			h(w, r)
-		})
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+// buildHandler is serve's HTTP surface: the API of SPEC §5 (api/).
+func buildHandler(d handlerDeps) (http.Handler, error) {
+	return api.New(api.Config{
+		DB: d.db, Scheduler: d.engine, Secret: d.secret,
+		AllowedIPs: d.cfg.AllowedIPs, TrustedProxies: d.cfg.TrustedProxies,
+		Sender: d.cfg.Sender, Health: d.health,
+		Registerer: d.registerer, Gatherer: d.gatherer, Logger: d.log,
 	})
-	mux.Handle("POST /scheduler/refresh", guard(func(w http.ResponseWriter, r *http.Request) {
-		d.engine.Notify()
-		writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "Scheduler state refreshed"})
-	}))
-	stopStart := func(fn func(context.Context) error) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			if err := fn(r.Context()); err != nil {
-				d.log.Error("scheduler stop/start", "err", err)
-				writeError(w, http.StatusInternalServerError, vpslink.EINTERNAL, "internal error")
-				return
-			}
-			writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": map[string]bool{"stopped": d.engine.Stopped()}})
+}
+
+// healthSources tells GET /health about WhatsApp, the replicator and the
+// last snapshot, which the snapshot job keeps in <datadir>/backups.
+func healthSources(sender scheduler.Sender, repl *replication, cfg *Config) api.HealthSources {
+	h := api.HealthSources{
+		Replication: repl.health,
+		LastBackup: func() time.Time {
+			t, _ := replicator.LastBackupAt(filepath.Join(cfg.DataDir(), "backups"))
+			return t
+		},
+	}
+	if wa, ok := sender.(*whatsapp.Client); ok {
+		h.WhatsApp = func() api.WhatsAppState {
+			state, reason, connected := wa.State()
+			return api.WhatsAppState{State: state, Reason: reason, Connected: connected}
 		}
 	}
-	mux.Handle("POST /scheduler/stop", guard(stopStart(d.engine.Stop)))
-	mux.Handle("POST /scheduler/start", guard(stopStart(d.engine.Start)))
-	mux.Handle("GET /metrics", guard(promhttp.HandlerFor(d.gatherer, promhttp.HandlerOpts{}).ServeHTTP))
-	return mux
-}
-
-func clientAllowed(r *http.Request, allowed []netip.Prefix) bool {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := ap.Addr().Unmap()
-	for _, p := range allowed {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
-}
-
-// secretOK compares the request's secret in constant time.
-func secretOK(r *http.Request, secret string) bool {
-	got := r.Header.Get("X-API-Secret")
-	if got == "" {
-		got, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	}
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(secret)) == 1
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
-}
-
-func writeError(w http.ResponseWriter, code int, errCode, msg string) {
-	writeJSON(w, code, map[string]any{"success": false, "error": map[string]string{"code": errCode, "message": msg}})
+	return h
 }

@@ -253,7 +253,11 @@ func TestServe_Handler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := buildHandler(handlerDeps{engine: e, secret: "s3cret", allowed: []string{"127.0.0.0/8", "::1"}, gatherer: reg, log: newLogger("error", os.Stderr)})
+	cfg := DefaultConfig()
+	h, err := buildHandler(handlerDeps{db: db, engine: e, secret: "s3cret", cfg: cfg, registerer: reg, gatherer: reg, log: newLogger("error", os.Stderr)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		method, path, remote string
 		header               map[string]string
