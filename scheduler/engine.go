@@ -276,11 +276,14 @@ func (e *Engine) watch(ctx context.Context, w *store.ChangeWatcher) {
 	}
 }
 
+// sleep waits until now+d (d counted from the plan's now, not from the
+// time the plan took), a wake-up, or ctx's end.
 func (e *Engine) sleep(ctx context.Context, now time.Time, d time.Duration) {
-	t := e.clock.NewTimer(d)
+	wake := now.Add(d)
+	t := e.clock.NewTimer(wake.Sub(e.clock.Now()))
 	defer t.Stop()
 	if e.onIdle != nil {
-		e.onIdle(now, now.Add(d))
+		e.onIdle(now, wake)
 	}
 	select {
 	case <-ctx.Done():
