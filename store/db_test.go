@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -76,5 +77,20 @@ func TestOpenReadOnly(t *testing.T) {
 	defer ro.Close()
 	if err := ro.SetSetting(ctx, "k", "v"); err == nil {
 		t.Fatal("wrote through a read-only handle")
+	}
+}
+
+func TestSizeCollector(t *testing.T) {
+	db := MustOpenDB(t)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(store.NewSizeCollector(db))
+	families, err := reg.Gather()
+	if err != nil || len(families) != 2 {
+		t.Fatalf("%v, %v", families, err)
+	}
+	for _, f := range families {
+		if f.GetName() == "vpslink_database_size_bytes" && f.GetMetric()[0].GetGauge().GetValue() < 4096 {
+			t.Fatalf("database size %v", f.GetMetric()[0].GetGauge().GetValue())
+		}
 	}
 }
