@@ -150,7 +150,24 @@ type Outcome struct {
 	At    time.Time
 }
 
-func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) error {
+// finishDelivery records a send's outcome on its ledger row. A receipt can
+// be processed before the outcome is (the recipient's phone answers while
+// the result commit waits): a row already delivered or read keeps that
+// state, and the returned outcome says the send succeeded.
+func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) (Outcome, error) {
+	var state string
+	if err := tx.QueryRowContext(ctx, `SELECT state FROM deliveries WHERE id = ?`, id).Scan(&state); err != nil {
+		return o, fmt.Errorf("read ledger row: %w", err)
+	}
+	if state == vpslink.DeliveryDelivered || state == vpslink.DeliveryRead {
+		o.State, o.Error = vpslink.DeliverySent, ""
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET error = NULL, sent_at = coalesce(sent_at, ?) WHERE id = ?`,
+			fmtTime(o.At), id)
+		if err != nil {
+			return o, fmt.Errorf("record ledger result: %w", err)
+		}
+		return o, nil
+	}
 	var sentAt any
 	if o.State == vpslink.DeliverySent {
 		sentAt = fmtTime(o.At)
@@ -158,9 +175,9 @@ func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) error {
 	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, error = ?, sent_at = ? WHERE id = ?`,
 		o.State, nullString(o.Error), sentAt, id)
 	if err != nil {
-		return fmt.Errorf("record ledger result: %w", err)
+		return o, fmt.Errorf("record ledger result: %w", err)
 	}
-	return nil
+	return o, nil
 }
 
 // updateLazy is UpdateQuiet with a commit that is not synced
@@ -202,10 +219,10 @@ func (db *DB) updateLazy(ctx context.Context, fn func(tx *Tx) error) error {
 // to pending (not sent, retried later) or failed, with its ledger row.
 func (db *DB) FinishMessage(ctx context.Context, d *vpslink.Delivery, o Outcome) error {
 	err := db.updateLazy(ctx, func(tx *Tx) error {
-		if err := tx.finishDelivery(ctx, d.ID, o); err != nil {
+		o, err := tx.finishDelivery(ctx, d.ID, o)
+		if err != nil {
 			return err
 		}
-		var err error
 		switch o.State {
 		case vpslink.DeliverySent:
 			_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sent', sent_at = ?, wa_message_id = ?,

@@ -91,3 +91,34 @@ func TestFinishLeavesWriterSynchronousFull(t *testing.T) {
 		t.Fatalf("message %+v", got)
 	}
 }
+
+// A receipt processed before the send's outcome is recorded keeps the
+// delivery delivered, and the message is sent whatever the sender said.
+func TestReceiptBeforeOutcome(t *testing.T) {
+	for _, outcome := range []string{vpslink.DeliverySent, vpslink.DeliveryUnknown} {
+		t.Run(outcome, func(t *testing.T) {
+			ctx := context.Background()
+			db := MustOpenDB(t)
+			m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
+			if err := db.CreateMessage(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			c, err := db.ClaimMessage(ctx, m.ID, db.Now(), "WAID1", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ApplyReceipt(ctx, vpslink.DeliveryDelivered, []string{"WAID1"}, db.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.FinishMessage(ctx, c.Delivery, store.Outcome{State: outcome, Error: "timeout", At: db.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := db.GetMessage(ctx, m.ID)
+			var state string
+			db.Reader().QueryRow(`SELECT state FROM deliveries WHERE id = ?`, c.Delivery.ID).Scan(&state)
+			if got.Status != vpslink.StatusSent || state != vpslink.DeliveryDelivered {
+				t.Fatalf("message %s, ledger %s", got.Status, state)
+			}
+		})
+	}
+}

@@ -120,7 +120,7 @@ type JobProgress struct {
 func (db *DB) FinishJobStep(ctx context.Context, jobID string, deliveryID int64, o Outcome, p JobProgress) error {
 	err := db.updateLazy(ctx, func(tx *Tx) error {
 		if deliveryID != 0 {
-			if err := tx.finishDelivery(ctx, deliveryID, o); err != nil {
+			if _, err := tx.finishDelivery(ctx, deliveryID, o); err != nil {
 				return err
 			}
 		}
