@@ -102,7 +102,7 @@ func helperSupervise() error {
 // env is the environment of a test's helper processes: the repository's
 // production litestream.yml pointed at srv.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *s3test.Server
 	db   string
 	vars []string
@@ -223,7 +223,7 @@ func insert(t *testing.T, db *sql.DB, first, n int) {
 
 // dump returns every row of the database at path byte for byte (hex), in
 // id order.
-func dump(t *testing.T, path string) []string {
+func dump(t testing.TB, path string) []string {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
@@ -233,7 +233,7 @@ func dump(t *testing.T, path string) []string {
 	return rowsOf(t, db)
 }
 
-func rowsOf(t *testing.T, db *sql.DB) []string {
+func rowsOf(t testing.TB, db *sql.DB) []string {
 	t.Helper()
 	rows, err := db.Query(`SELECT id, hex(to_phone), hex(message), hex(payload) FROM scheduled_messages ORDER BY id`)
 	if err != nil {
