@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vpslink/vpslink/internal/s3test"
 	"github.com/vpslink/vpslink/replicator"
 )
@@ -53,6 +54,7 @@ func TestReplication(t *testing.T) {
 			})
 
 			e.waitRestorable(rowsOf(t, db), 20*time.Second)
+			checkMetrics(t, sup)
 			if got, want := dump(t, e.restoreOfficial()), rowsOf(t, db); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Fatalf("official litestream restore has %d rows, want %d", len(got), len(want))
 			}
@@ -162,6 +164,34 @@ func TestParentKilled(t *testing.T) {
 	}
 	if got, want := dump(t, out), rowsOf(t, db); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("after SIGKILL the replica has %d rows, want %d", len(got), len(want))
+	}
+}
+
+// checkMetrics checks that the supervisor serves the child's litestream
+// and vpslink metrics with its own, and none of the child's Go runtime ones.
+func checkMetrics(t *testing.T, sup *replicator.Supervisor) {
+	t.Helper()
+	families, err := prometheus.Gatherers{prometheus.NewRegistry(), sup}.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]float64{}
+	for _, mf := range families {
+		if len(mf.Metric) > 0 {
+			m := mf.Metric[0]
+			have[mf.GetName()] = m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+	}
+	for name, want := range map[string]float64{"vpslink_replicator_up": 1, "vpslink_replication_lag_seconds": 0, "vpslink_replicator_restarts_total": 0} {
+		if got, ok := have[name]; !ok || got != want {
+			t.Errorf("%s = %v (present %v), want %v", name, got, ok, want)
+		}
+	}
+	if _, ok := have["litestream_txid"]; !ok {
+		t.Error("litestream_txid missing")
+	}
+	if _, ok := have["go_goroutines"]; ok {
+		t.Error("the child's go_* metrics would clash with serve's")
 	}
 }
 

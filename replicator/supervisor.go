@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -111,6 +112,10 @@ func NewSupervisor(cfg SupervisorConfig) *Supervisor {
 // nil after a clean shutdown; only a child that cannot be started at all
 // (e.g. no executable) is an error.
 func (s *Supervisor) Run(ctx context.Context) error {
+	// Pdeathsig fires when the thread that started the child exits, not the
+	// process: keep every child's starting thread alive for the whole run.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	backoff := s.cfg.MinBackoff
 	for {
 		started := time.Now()
@@ -158,9 +163,8 @@ func (s *Supervisor) command() (*exec.Cmd, error) {
 		cmd.Env = append(cmd.Env, "VPSLINK_DB="+s.cfg.DB)
 	}
 	cmd.Env = append(cmd.Env, s.cfg.Env...)
-	// SIGKILL when the parent dies, even by SIGKILL; the stdin pipe is the
-	// second line (the child exits on EOF), since Pdeathsig follows the
-	// thread that started the child, not the whole process.
+	// SIGKILL when the parent dies, even by SIGKILL (see Run for the
+	// thread); the stdin pipe is the second line: the child exits on EOF.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	return cmd, nil
 }
