@@ -82,6 +82,14 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	if cfg.APISecret == "" && !isLoopback(cfg.Listen) {
 		return fmt.Errorf("listen address %s is not loopback: set VPSLINK_API_SECRET (or api_secret) first", cfg.Listen)
 	}
+	if err := os.MkdirAll(cfg.DataDir(), 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	unlock, err := lockDatabase(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return err

@@ -292,3 +292,20 @@ func TestServe_Handler(t *testing.T) {
 		t.Fatalf("stop then start left the setting %q", v)
 	}
 }
+
+func TestServe_OneServicePerDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "whatsapp.db")
+	release, err := lockDatabase(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockDatabase(path); err == nil || !strings.Contains(err.Error(), "another vpslink serve") {
+		t.Fatalf("second lock: %v", err)
+	}
+	release()
+	again, err := lockDatabase(path)
+	if err != nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	again()
+}
