@@ -13,12 +13,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"golang.org/x/sys/unix"
 	"modernc.org/sqlite"
 )
 
@@ -38,30 +36,8 @@ type Metadata struct {
 // into dir as SnapshotName(now) plus its metadata sidecar, written last. The
 // copy is made with SQLite's online backup API in one read transaction, so
 // it is consistent while the service keeps writing; it is integrity-checked
-// before it is compressed and it is never held in memory as a whole. It
-// runs at a low CPU priority so that the service's requests go first.
-func CreateSnapshot(ctx context.Context, dbPath, dir string, now time.Time) (meta Metadata, err error) {
-	err = lowPriority(func() error {
-		meta, err = createSnapshot(ctx, dbPath, dir, now)
-		return err
-	})
-	return meta, err
-}
-
-// lowPriority runs fn on an OS thread of its own at nice 10. The thread is
-// never unlocked, so it exits with the goroutine instead of returning to
-// the runtime's pool with its lowered priority.
-func lowPriority(fn func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 10) // best effort: only an optimisation
-		errc <- fn()
-	}()
-	return <-errc
-}
-
-func createSnapshot(ctx context.Context, dbPath, dir string, now time.Time) (Metadata, error) {
+// before it is compressed and it is never held in memory as a whole.
+func CreateSnapshot(ctx context.Context, dbPath, dir string, now time.Time) (Metadata, error) {
 	meta := Metadata{Key: SnapshotName(now), Time: now.UTC().Truncate(time.Second)}
 	dst := filepath.Join(dir, meta.Key)
 	if _, err := os.Stat(dst); err == nil {
