@@ -63,6 +63,11 @@ func snapshotTarget(cfg *Config, flag string) (replicator.Target, error) {
 	}
 	ls, err := replicator.LoadConfig(cfg.LitestreamConfigPath(), cfg.DB)
 	if err != nil {
+		// A directory needs nothing from the litestream config; an S3
+		// target may need its credentials, so the error stands.
+		if spec != "" && !strings.HasPrefix(spec, "s3://") {
+			return replicator.ParseTarget(spec, replicator.S3Config{})
+		}
 		return nil, err
 	}
 	return replicator.SnapshotTarget(spec, ls, cfg.DB)

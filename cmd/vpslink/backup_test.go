@@ -25,6 +25,9 @@ func TestCLI_Backup(t *testing.T) {
 	db.Close()
 	target := filepath.Join(dir, "remote")
 	t.Setenv("VPSLINK_SNAPSHOT_TARGET", target)
+	// A litestream config that cannot be loaded does not matter to a
+	// directory target.
+	t.Setenv("LITESTREAM_CONFIG", filepath.Join(dir, "missing.yml"))
 	t.Setenv("VPSLINK_RETENTION", "daily=2")
 
 	out := mustRunCLI(t, "--db", dbPath, "backup", "now")
