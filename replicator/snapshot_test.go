@@ -466,3 +466,45 @@ func TestRun(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueCleansUpAfterACrash: files an interrupted snapshot leaves in the
+// queue are removed at the next flush; other files are left alone.
+func TestQueueCleansUpAfterACrash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "whatsapp.db")
+	createTestDB(t, dbPath, 1)
+	c := &clock{now: time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)}
+	s := newTestSnapshotter(t, dbPath, DirTarget(filepath.Join(dir, "snapshots")), c)
+	if err := os.MkdirAll(s.QueueDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	leftovers := []string{
+		".whatsapp_20261127_120000.db.gz.copy",    // the uncompressed copy
+		".whatsapp_20261127_120000.db.gz.tmp-123", // a half-written file
+		"whatsapp_20261127_110000.db.gz",          // data without its sidecar
+		"whatsapp_20261127_100000.db.gz.json",     // sidecar without its data
+		"whatsapp_20261127_090000.db.gz.uploaded", // a lone marker
+	}
+	for _, name := range append(leftovers, "notes.txt") {
+		if err := os.WriteFile(filepath.Join(s.QueueDir, name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	meta, err := s.Backup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(s.QueueDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	want := []string{".lock", "notes.txt", meta.Key, meta.Key + ".json", meta.Key + ".uploaded"}
+	if !slicesEqual(got, want) {
+		t.Fatalf("queue holds %v, want %v", got, want)
+	}
+}
