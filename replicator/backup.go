@@ -92,7 +92,7 @@ func (s *Snapshotter) Flush(ctx context.Context) error {
 }
 
 func (s *Snapshotter) flush(ctx context.Context) error {
-	local, err := s.localSnapshots()
+	local, err := localSnapshots(s.QueueDir)
 	if err != nil {
 		return err
 	}
@@ -210,9 +210,9 @@ type localSnapshot struct {
 	uploaded bool
 }
 
-// localSnapshots lists the queue oldest first.
-func (s *Snapshotter) localSnapshots() ([]localSnapshot, error) {
-	entries, err := os.ReadDir(s.QueueDir)
+// localSnapshots lists the queue in dir oldest first.
+func localSnapshots(dir string) ([]localSnapshot, error) {
+	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
 		return nil, nil
 	} else if err != nil {
@@ -239,7 +239,7 @@ func (s *Snapshotter) localSnapshots() ([]localSnapshot, error) {
 // behind: half-written temporary files and snapshots without a sidecar.
 // Snapshots not yet uploaded stay whatever their age: they are the queue.
 func (s *Snapshotter) pruneLocal() error {
-	local, err := s.localSnapshots()
+	local, err := localSnapshots(s.QueueDir)
 	if err != nil {
 		return err
 	}
@@ -285,8 +285,7 @@ func (s *Snapshotter) pruneLocal() error {
 // directory that reached the target (zero if none). The snapshot job always
 // keeps that one locally, so this is cheap and needs no network.
 func LastBackupAt(queueDir string) (time.Time, error) {
-	s := Snapshotter{QueueDir: queueDir}
-	local, err := s.localSnapshots()
+	local, err := localSnapshots(queueDir)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -366,7 +365,7 @@ func (s *Snapshotter) retryAfter(err error, previous time.Duration) time.Duratio
 		return 0
 	}
 	s.Logger.Error("snapshot job", "err", err)
-	local, _ := s.localSnapshots()
+	local, _ := localSnapshots(s.QueueDir)
 	if !slices.ContainsFunc(local, func(l localSnapshot) bool { return !l.uploaded }) {
 		return 0
 	}

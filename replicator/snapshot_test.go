@@ -369,7 +369,7 @@ func TestQueueWhileTargetDown(t *testing.T) {
 	k4 := snapshotAt(28, true)
 	wantLocal := func(want ...string) {
 		t.Helper()
-		local, err := s.localSnapshots()
+		local, err := localSnapshots(s.QueueDir)
 		if err != nil {
 			t.Fatal(err)
 		}
