@@ -322,10 +322,9 @@ func checkGen3(t *testing.T, db *store.DB, rep *Report) {
 	}
 }
 
-// copyDir copies the fixture directory dir into a new temporary directory.
-func copyDir(t *testing.T, dir string) string {
+// eachFile calls fn with the name and content of every file in dir.
+func eachFile(t *testing.T, dir string, fn func(name string, b []byte)) {
 	t.Helper()
-	out := t.TempDir()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -335,10 +334,19 @@ func copyDir(t *testing.T, dir string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(out, e.Name()), b, 0o644); err != nil {
+		fn(e.Name(), b)
+	}
+}
+
+// copyDir copies the fixture directory dir into a new temporary directory.
+func copyDir(t *testing.T, dir string) string {
+	t.Helper()
+	out := t.TempDir()
+	eachFile(t, dir, func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(out, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
+	})
 	return out
 }
 

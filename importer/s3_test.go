@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -18,21 +19,13 @@ func TestS3_ImportOverTLS(t *testing.T) {
 	ctx := context.Background()
 	srv := s3test.Start(t, s3test.WithTLS())
 	dir := filepath.Join("testdata", "gen2")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+	eachFile(t, dir, func(name string, b []byte) {
+		_, err := srv.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(srv.Bucket),
+			Key: aws.String("legacy/" + name), Body: bytes.NewReader(b)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = srv.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(srv.Bucket),
-			Key: aws.String("legacy/" + e.Name()), Body: strings.NewReader(string(b))})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	cfg := S3Config{URL: srv.URL("legacy/"), Endpoint: srv.Endpoint, Region: srv.Region, PathStyle: true,
 		AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey, CABundle: srv.CAFile}
 	src, err := NewS3(cfg)
