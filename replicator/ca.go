@@ -2,10 +2,11 @@ package replicator
 
 import (
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+	"time"
 )
 
 // TrustCABundle makes the certificates in $AWS_CA_BUNDLE trusted by every
@@ -25,18 +26,21 @@ func TrustCABundle() error {
 	if bundle == "" {
 		return nil
 	}
-	pem, err := os.ReadFile(bundle)
+	data, err := os.ReadFile(bundle)
 	if err != nil {
 		return fmt.Errorf("AWS_CA_BUNDLE: %w", err)
 	}
-	if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+	roots := parseCerts(data)
+	if len(roots) == 0 {
 		return fmt.Errorf("AWS_CA_BUNDLE %s: no PEM certificates", bundle)
 	}
 	dir, err := os.MkdirTemp("", "vpslink-ca-")
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "aws-ca-bundle.pem"), pem, 0o644); err != nil {
+	// The directory is only read once, by the load below.
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "aws-ca-bundle.pem"), data, 0o600); err != nil {
 		return err
 	}
 	// An unset SSL_CERT_DIR means Go's default directories; keep them.
@@ -44,8 +48,42 @@ func TrustCABundle() error {
 	if dirs == "" {
 		dirs = "/etc/ssl/certs:/etc/pki/tls/certs:/system/etc/security/cacerts"
 	}
-	if err := os.Setenv("SSL_CERT_DIR", strings.Join([]string{dir, dirs}, ":")); err != nil {
+	if err := os.Setenv("SSL_CERT_DIR", dir+":"+dirs); err != nil {
 		return err
 	}
+	if _, err := x509.SystemCertPool(); err != nil { // loads the pool now
+		return fmt.Errorf("system certificates: %w", err)
+	}
+	// A pool loaded before this call would not have the bundle: say so
+	// rather than fail later with an unknown authority. Only valid
+	// self-signed roots can be checked on their own; one is enough.
+	checked, trusted := 0, 0
+	now := time.Now()
+	for _, c := range roots {
+		if !c.IsCA || c.CheckSignatureFrom(c) != nil || now.Before(c.NotBefore) || now.After(c.NotAfter) {
+			continue
+		}
+		checked++
+		if _, err := c.Verify(x509.VerifyOptions{KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err == nil {
+			trusted++
+			break
+		}
+	}
+	if checked > 0 && trusted == 0 {
+		return fmt.Errorf("AWS_CA_BUNDLE %s: could not be added to the trusted roots (TLS roots loaded too early)", bundle)
+	}
 	return os.Unsetenv("AWS_CA_BUNDLE")
+}
+
+func parseCerts(data []byte) []*x509.Certificate {
+	var certs []*x509.Certificate
+	for {
+		var block *pem.Block
+		if block, data = pem.Decode(data); block == nil {
+			return certs
+		}
+		if c, err := x509.ParseCertificate(block.Bytes); err == nil && block.Type == "CERTIFICATE" {
+			certs = append(certs, c)
+		}
+	}
 }
