@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -149,6 +150,7 @@ func (p *replicaProcess) start(tb testing.TB, cmd *exec.Cmd) {
 		tb.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // no orphan if the benchmark is killed
 	// Our replicator exits when its stdin closes, as under serve.
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
