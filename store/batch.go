@@ -107,7 +107,7 @@ func (b *Batcher) run(ops []*batchOp) {
 				errs[i] = err
 				continue
 			}
-			errs[i] = b.runOp(ctx, tx, op)
+			errs[i] = b.runOp(ctx, tx, op, len(ops) > 1)
 			if errors.Is(errs[i], errSavepoint) {
 				return errs[i] // the transaction's state is unknown: abort it all
 			} else if errs[i] == nil {
@@ -135,15 +135,22 @@ func (b *Batcher) run(ops []*batchOp) {
 	}
 }
 
-// runOp runs one op in a savepoint. A panic in fn becomes its error so that
-// the batch, and the callers waiting for it, carry on.
-func (b *Batcher) runOp(ctx context.Context, tx *Tx, op *batchOp) (err error) {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT batch_op`); err != nil {
-		return fmt.Errorf("%w: %w", errSavepoint, err)
+// runOp runs one op, in a savepoint when it shares the transaction (a lone
+// op's failure rolls back the whole transaction instead, which saves two
+// statements). A panic in fn becomes its error so that the batch, and the
+// callers waiting for it, carry on.
+func (b *Batcher) runOp(ctx context.Context, tx *Tx, op *batchOp, isolate bool) (err error) {
+	if isolate {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT batch_op`); err != nil {
+			return fmt.Errorf("%w: %w", errSavepoint, err)
+		}
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("batched write panicked: %v", p)
+		}
+		if !isolate {
+			return
 		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO batch_op`); rerr != nil {

@@ -65,10 +65,17 @@ func TestBatcher_AllFailedWritesNothing(t *testing.T) {
 	notified := false
 	db.OnWrite(func() { notified = true })
 	err := store.NewBatcher(db).Update(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+		m := &vpslink.ScheduledMessage{ID: "lone", ToPhone: "4915112345678", Message: "hi", ScheduledAt: db.Now()}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
 		return vpslink.Errorf(vpslink.ECONFLICT, "no")
 	})
 	if vpslink.ErrorCode(err) != vpslink.ECONFLICT || notified {
 		t.Fatalf("err %v, notified %v", err, notified)
+	}
+	if _, err := db.GetMessage(context.Background(), "lone"); vpslink.ErrorCode(err) != vpslink.ENOTFOUND {
+		t.Fatalf("the failed write was kept: %v", err)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,7 +46,18 @@ func main() {
 	warmup := flag.Duration("warmup", time.Second, "unmeasured time before each run")
 	rows := flag.Int("rows", 10000, "messages seeded for the list scenario")
 	dir := flag.String("dir", "", "directory for the database (default: a temporary one)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	var clients []int
 	for _, s := range strings.Split(*clientList, ",") {
@@ -63,6 +75,7 @@ func main() {
 		for _, n := range clients {
 			res, err := runOne(sc, n, *rows, *warmup, *duration, *dir)
 			if err != nil {
+				pprof.StopCPUProfile()
 				fatal(err)
 			}
 			fmt.Println(res)
