@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -115,15 +114,6 @@ func (h handlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := h(w, r); err != nil {
 		writeError(w, r, err)
 	}
-}
-
-// errorf is shorthand for an application error.
-var errorf = vpslink.Errorf
-
-// isAppError reports whether err carries a client-facing code.
-func isAppError(err error) bool {
-	var e *vpslink.Error
-	return errors.As(err, &e)
 }
 
 // logger returns the request's logger, which carries its request id.
