@@ -110,7 +110,7 @@ func (m *idempotency) wrap(next http.Handler) http.Handler {
 			return nil
 		}
 
-		rec := &bodyRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, body: &bytes.Buffer{}}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), idemKey{}, q)))
 		if q.saved || rec.status < 200 || rec.status > 299 {
 			return nil // stored with the write, or an error: nothing to replay
@@ -143,28 +143,6 @@ func keyStripe(key string) int {
 	h := fnv.New32a()
 	h.Write([]byte(key))
 	return int(h.Sum32() % 64)
-}
-
-// bodyRecorder keeps a copy of the response for storing it.
-type bodyRecorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (w *bodyRecorder) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *bodyRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	w.body.Write(b)
-	return w.ResponseWriter.Write(b)
 }
 
 // commit runs fn in a write transaction, possibly shared with concurrent

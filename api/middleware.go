@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -68,11 +69,13 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// statusRecorder remembers the status a handler sent.
+// statusRecorder remembers the status a handler sent and, when body is
+// set, a copy of the body.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	body   *bytes.Buffer
 }
 
 func (w *statusRecorder) WriteHeader(status int) {
@@ -85,6 +88,9 @@ func (w *statusRecorder) WriteHeader(status int) {
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+	}
+	if w.body != nil {
+		w.body.Write(b)
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
