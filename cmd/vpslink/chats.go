@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
 )
 
 func newChatsCmd(a *app) *cobra.Command {
@@ -20,23 +21,20 @@ func newChatsListCmd(a *app) *cobra.Command {
 		Short: "List chats, most recent first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			chats, total, err := db.ListChats(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(listJSON(chats, total, f.Limit, f.Offset))
-			}
-			t := a.table("ID", "NAME", "GROUP", "UNREAD", "LAST MESSAGE")
-			for _, c := range chats {
-				t.row(c.ID, c.Name, c.IsGroup, c.UnreadCount, unixTime(c.LastMessageTime))
-			}
-			return t.flush()
+			return a.read(cmd, func(db *store.DB) error {
+				chats, total, err := db.ListChats(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				if a.jsonOut {
+					return a.printJSON(listJSON(chats, total, f.Limit, f.Offset))
+				}
+				t := a.table("ID", "NAME", "GROUP", "UNREAD", "LAST MESSAGE")
+				for _, c := range chats {
+					t.row(c.ID, c.Name, c.IsGroup, c.UnreadCount, unixTime(c.LastMessageTime))
+				}
+				return t.flush()
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&f.Unread, "unread", false, "only chats with unread messages")
@@ -57,29 +55,26 @@ func newChatsShowCmd(a *app) *cobra.Command {
 		Short: "Show a chat and its latest messages",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			c, err := db.GetChat(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			msgs, err := db.ChatMessages(cmd.Context(), c.ID, limit, 0)
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(chatDetail{Chat: c, Messages: msgs})
-			}
-			a.detail("id", c.ID, "name", c.Name, "group", c.IsGroup, "unread", c.UnreadCount)
-			t := a.table("TIME", "FROM ME", "TYPE", "MESSAGE")
-			for i := len(msgs) - 1; i >= 0; i-- {
-				m := msgs[i]
-				t.row(unixTime(m.Timestamp), m.IsFromMe, m.MessageType, m.Message)
-			}
-			return t.flush()
+			return a.read(cmd, func(db *store.DB) error {
+				c, err := db.GetChat(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				msgs, err := db.ChatMessages(cmd.Context(), c.ID, limit, 0)
+				if err != nil {
+					return err
+				}
+				if a.jsonOut {
+					return a.printJSON(chatDetail{Chat: c, Messages: msgs})
+				}
+				a.detail("id", c.ID, "name", c.Name, "group", c.IsGroup, "unread", c.UnreadCount)
+				t := a.table("TIME", "FROM ME", "TYPE", "MESSAGE")
+				for i := len(msgs) - 1; i >= 0; i-- {
+					m := msgs[i]
+					t.row(unixTime(m.Timestamp), m.IsFromMe, m.MessageType, m.Message)
+				}
+				return t.flush()
+			})
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 20, "messages to show")

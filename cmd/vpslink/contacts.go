@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
 )
 
 func newContactsCmd(a *app) *cobra.Command {
@@ -25,23 +26,20 @@ func newContactsListCmd(a *app) *cobra.Command {
 			if favorite {
 				f.Favorite = &favorite
 			}
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			contacts, total, err := db.ListContacts(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(listJSON(contacts, total, f.Limit, f.Offset))
-			}
-			t := a.table("PHONE", "NAME", "ALIASES", "TAGS", "FAVORITE", "TIMEZONE")
-			for _, c := range contacts {
-				t.row(c.Phone, c.Name, joinList(c.Aliases), joinList(c.Tags), c.IsFavorite, c.Timezone)
-			}
-			return t.flush()
+			return a.read(cmd, func(db *store.DB) error {
+				contacts, total, err := db.ListContacts(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				if a.jsonOut {
+					return a.printJSON(listJSON(contacts, total, f.Limit, f.Offset))
+				}
+				t := a.table("PHONE", "NAME", "ALIASES", "TAGS", "FAVORITE", "TIMEZONE")
+				for _, c := range contacts {
+					t.row(c.Phone, c.Name, joinList(c.Aliases), joinList(c.Tags), c.IsFavorite, c.Timezone)
+				}
+				return t.flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&f.Search, "search", "", "match name, alias or phone")
@@ -57,17 +55,14 @@ func newContactsShowCmd(a *app) *cobra.Command {
 		Short: "Show one contact",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			c, err := db.GetContact(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.printContact(c)
-			return nil
+			return a.read(cmd, func(db *store.DB) error {
+				c, err := db.GetContact(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				a.printContact(c)
+				return nil
+			})
 		},
 	}
 }

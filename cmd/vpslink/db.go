@@ -39,31 +39,28 @@ func newDBCmd(a *app) *cobra.Command {
 		Short: "Run SQLite's integrity and foreign key checks",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			problems, err := db.Check(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				if err := a.printJSON(map[string]any{"ok": len(problems) == 0, "problems": problems}); err != nil {
+			return a.read(cmd, func(db *store.DB) error {
+				problems, err := db.Check(cmd.Context())
+				if err != nil {
 					return err
 				}
-			} else {
-				for _, p := range problems {
-					fmt.Fprintln(a.stdout, p)
+				if a.jsonOut {
+					if err := a.printJSON(map[string]any{"ok": len(problems) == 0, "problems": problems}); err != nil {
+						return err
+					}
+				} else {
+					for _, p := range problems {
+						fmt.Fprintln(a.stdout, p)
+					}
 				}
-			}
-			if len(problems) > 0 {
-				return fmt.Errorf("%s: %d problems found", db.Path(), len(problems))
-			}
-			if !a.jsonOut {
-				fmt.Fprintf(a.stdout, "%s: ok\n", db.Path())
-			}
-			return nil
+				if len(problems) > 0 {
+					return fmt.Errorf("%s: %d problems found", db.Path(), len(problems))
+				}
+				if !a.jsonOut {
+					fmt.Fprintf(a.stdout, "%s: ok\n", db.Path())
+				}
+				return nil
+			})
 		},
 	})
 	return cmd

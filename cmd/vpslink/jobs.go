@@ -25,23 +25,20 @@ func newJobsListCmd(a *app) *cobra.Command {
 		Short: "List jobs, latest start first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			jobs, total, err := db.ListJobs(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(listJSON(jobs, total, f.Limit, f.Offset))
-			}
-			t := a.table("ID", "START", "STATUS", "RECIPIENTS", "SENT", "FAILED", "TITLE")
-			for _, j := range jobs {
-				t.row(j.ID, j.ScheduledStartAt, j.Status, len(j.Recipients), j.RecipientsSent, j.RecipientsFailed, j.Title)
-			}
-			return t.flush()
+			return a.read(cmd, func(db *store.DB) error {
+				jobs, total, err := db.ListJobs(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				if a.jsonOut {
+					return a.printJSON(listJSON(jobs, total, f.Limit, f.Offset))
+				}
+				t := a.table("ID", "START", "STATUS", "RECIPIENTS", "SENT", "FAILED", "TITLE")
+				for _, j := range jobs {
+					t.row(j.ID, j.ScheduledStartAt, j.Status, len(j.Recipients), j.RecipientsSent, j.RecipientsFailed, j.Title)
+				}
+				return t.flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&f.Status, "status", "", "pending, running, paused, completed, failed or cancelled")
@@ -61,21 +58,18 @@ func newJobsShowCmd(a *app) *cobra.Command {
 		Short: "Show a job, its progress and per-recipient results",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			j, err := db.GetJob(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			ds, err := db.JobDeliveries(cmd.Context(), j.ID)
-			if err != nil {
-				return err
-			}
-			a.printJob(&jobDetail{Job: j, Deliveries: ds})
-			return nil
+			return a.read(cmd, func(db *store.DB) error {
+				j, err := db.GetJob(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				ds, err := db.JobDeliveries(cmd.Context(), j.ID)
+				if err != nil {
+					return err
+				}
+				a.printJob(&jobDetail{Job: j, Deliveries: ds})
+				return nil
+			})
 		},
 	}
 }

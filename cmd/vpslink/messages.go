@@ -20,23 +20,20 @@ func newMessagesListCmd(a *app) *cobra.Command {
 		Short: "List scheduled messages, soonest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			msgs, total, err := db.ListMessages(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(listJSON(msgs, total, f.Limit, f.Offset))
-			}
-			t := a.table("ID", "SCHEDULED", "TO", "NAME", "STATUS", "MESSAGE")
-			for _, m := range msgs {
-				t.row(m.ID, m.ScheduledAt, m.ToPhone, m.ContactName, m.Status, m.Message)
-			}
-			return t.flush()
+			return a.read(cmd, func(db *store.DB) error {
+				msgs, total, err := db.ListMessages(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				if a.jsonOut {
+					return a.printJSON(listJSON(msgs, total, f.Limit, f.Offset))
+				}
+				t := a.table("ID", "SCHEDULED", "TO", "NAME", "STATUS", "MESSAGE")
+				for _, m := range msgs {
+					t.row(m.ID, m.ScheduledAt, m.ToPhone, m.ContactName, m.Status, m.Message)
+				}
+				return t.flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&f.Status, "status", "", "pending, sending, sent, failed or cancelled")
@@ -51,17 +48,14 @@ func newMessagesShowCmd(a *app) *cobra.Command {
 		Short: "Show one scheduled message",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.openRead(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			m, err := db.GetMessage(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.printMessage(m)
-			return nil
+			return a.read(cmd, func(db *store.DB) error {
+				m, err := db.GetMessage(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				a.printMessage(m)
+				return nil
+			})
 		},
 	}
 }

@@ -81,6 +81,16 @@ func (a *app) openRead(ctx context.Context) (*store.DB, error) {
 	return store.OpenReadOnly(ctx, cfg.DB)
 }
 
+// read opens the database read-only for fn and closes it afterwards.
+func (a *app) read(cmd *cobra.Command, fn func(db *store.DB) error) error {
+	db, err := a.openRead(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db)
+}
+
 // openWrite opens an existing database for a write; only `db migrate` and
 // `serve` create one, so a typo in --db cannot start an empty database.
 func (a *app) openWrite(ctx context.Context) (*store.DB, *Config, error) {
