@@ -47,7 +47,10 @@ type fakeSend struct {
 }
 
 func newFakeClient() *fakeClient {
-	return &fakeClient{onWA: map[string]types.JID{}, qr: make(chan whatsmeow.QRChannelItem, 8)}
+	// The QR channel is unbuffered: a feed's next step happens only after
+	// login has taken (and acted on) the previous item, as with a person
+	// who scans the code that is shown.
+	return &fakeClient{onWA: map[string]types.JID{}, qr: make(chan whatsmeow.QRChannelItem)}
 }
 
 func (f *fakeClient) GenerateMessageID() types.MessageID {
