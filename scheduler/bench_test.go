@@ -110,8 +110,8 @@ func BenchmarkDispatchLateness(b *testing.B) {
 }
 
 // BenchmarkBurst: 1,000 messages due in the same second, each with its own
-// claim commit and result commit (synchronous=FULL) and a synced dry-run
-// line.
+// synced claim commit (which also writes the previous send's result) and a
+// dry-run line.
 func BenchmarkBurst(b *testing.B) {
 	for range b.N {
 		const n = 1000

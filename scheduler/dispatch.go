@@ -32,8 +32,12 @@ func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.T
 	o := e.send(ctx, log, Send{
 		Kind: KindMessage, MessageID: m.ID, To: c.Delivery.Recipient, Text: m.Message, WAMessageID: c.Delivery.WAMessageID,
 	}, m.ScheduledAt, now)
-	// The outcome is recorded even when shutting down: the send happened.
-	return e.db.FinishMessage(context.WithoutCancel(ctx), c.Delivery, o)
+	e.db.FinishMessage(c.Delivery, o)
+	if o.State == vpslink.DeliveryNotSent {
+		// The plan must see the message pending again to retry it.
+		return e.db.FlushResults(context.WithoutCancel(ctx))
+	}
+	return nil
 }
 
 // dispatchJob claims, sends and records a due job's next step.

@@ -248,9 +248,11 @@ func (e *Engine) Run(ctx context.Context) error {
 			wait = minBackoff
 		}
 		if wait > 0 {
+			e.flushResults(ctx)
 			e.sleep(ctx, now, wait)
 		}
 	}
+	e.flushResults(context.WithoutCancel(ctx))
 	e.log.Info("scheduler stopped")
 	return nil
 }
@@ -273,6 +275,15 @@ func (e *Engine) watch(ctx context.Context, w *store.ChangeWatcher) {
 		} else if changed {
 			e.wakeUp()
 		}
+	}
+}
+
+// flushResults commits the outcomes of the sends since the last claim, so
+// that they show before the engine sleeps. The outcomes stay queued on
+// failure and go with the next write.
+func (e *Engine) flushResults(ctx context.Context) {
+	if err := e.db.FlushResults(ctx); err != nil && ctx.Err() == nil {
+		e.log.Error("recording send outcomes failed; retried with the next write", "err", err)
 	}
 }
 

@@ -33,9 +33,9 @@ type DB struct {
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 
-	mu       sync.Mutex
-	onWrite  []func()
-	closeErr error
+	mu      sync.Mutex
+	onWrite []func()
+	results []messageResult // send outcomes for the next write transaction
 }
 
 // Open opens (creating it and its directory if needed) the database at path
@@ -134,11 +134,11 @@ func (db *DB) verifyWAL(ctx context.Context) error {
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both pools.
+// Close writes queued send outcomes and closes both pools.
 func (db *DB) Close() error {
 	var errs []error
 	if db.write != nil && db.write != db.read {
-		errs = append(errs, db.write.Close())
+		errs = append(errs, db.FlushResults(context.Background()), db.write.Close())
 	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
@@ -199,13 +199,18 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", describe(err))
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}
-	if err := fn(tx); err != nil {
+	written, err := tx.writeResults(ctx)
+	if err == nil {
+		err = fn(tx)
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", describe(err))
 	}
+	db.dropResults(written)
 	return nil
 }
 

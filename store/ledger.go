@@ -183,7 +183,7 @@ func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) (Outcome,
 // updateLazy is UpdateQuiet with a commit that is not synced
 // (synchronous=NORMAL): it becomes durable with the next synced commit,
 // which is the next claim, so a burst costs one fsync per send instead of
-// two. Only send results use it. A result lost to a power cut leaves its
+// two. Job step results use it. A result lost to a power cut leaves its
 // claim behind, and start-up treats a leftover claim as an unknown outcome:
 // the send is never repeated.
 func (db *DB) updateLazy(ctx context.Context, fn func(tx *Tx) error) error {
@@ -217,30 +217,76 @@ func (db *DB) updateLazy(ctx context.Context, fn func(tx *Tx) error) error {
 
 // FinishMessage records the outcome of a claimed message's send: sent, back
 // to pending (not sent, retried later) or failed, with its ledger row.
-func (db *DB) FinishMessage(ctx context.Context, d *vpslink.Delivery, o Outcome) error {
-	err := db.updateLazy(ctx, func(tx *Tx) error {
-		o, err := tx.finishDelivery(ctx, d.ID, o)
-		if err != nil {
-			return err
-		}
-		switch o.State {
-		case vpslink.DeliverySent:
-			_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sent', sent_at = ?, wa_message_id = ?,
-				error_message = NULL, updated_at = ? WHERE id = ?`, fmtTime(o.At), d.WAMessageID, fmtTime(o.At), d.MessageID)
-		case vpslink.DeliveryNotSent:
-			_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'pending', error_message = ?, updated_at = ?
-				WHERE id = ? AND status = 'sending'`, nullString(o.Error), fmtTime(o.At), d.MessageID)
-		default:
-			_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
-				WHERE id = ?`, o.Error, fmtTime(o.At), d.MessageID)
-		}
-		if err != nil {
-			return fmt.Errorf("update message: %w", err)
-		}
+//
+// The outcome is written by the next write transaction, which in a burst
+// is the next claim, so that each send costs one commit and one fsync;
+// FlushResults writes it when no claim follows (the engine calls it before
+// it sleeps). A process killed in between leaves the claim behind, and
+// start-up treats a leftover claim as an unknown outcome: the send is never
+// repeated.
+func (db *DB) FinishMessage(d *vpslink.Delivery, o Outcome) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.results = append(db.results, messageResult{d, o})
+}
+
+// messageResult is a send outcome waiting for the next write transaction.
+type messageResult struct {
+	d *vpslink.Delivery
+	o Outcome
+}
+
+// FlushResults commits the send outcomes FinishMessage has queued.
+func (db *DB) FlushResults(ctx context.Context) error {
+	db.mu.Lock()
+	n := len(db.results)
+	db.mu.Unlock()
+	if n == 0 {
 		return nil
-	})
+	}
+	return db.UpdateQuiet(ctx, func(*Tx) error { return nil })
+}
+
+// writeResults writes the queued outcomes in tx and returns how many, to
+// be dropped from the queue once tx commits.
+func (tx *Tx) writeResults(ctx context.Context) (int, error) {
+	tx.db.mu.Lock()
+	results := tx.db.results
+	tx.db.mu.Unlock()
+	for _, r := range results {
+		if err := tx.finishMessage(ctx, r.d, r.o); err != nil {
+			return 0, fmt.Errorf("finish message %s: %w", r.d.MessageID, err)
+		}
+	}
+	return len(results), nil
+}
+
+// dropResults removes the first n queued outcomes, written by a committed
+// transaction; outcomes queued meanwhile stay.
+func (db *DB) dropResults(n int) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.results = db.results[n:]
+}
+
+func (tx *Tx) finishMessage(ctx context.Context, d *vpslink.Delivery, o Outcome) error {
+	o, err := tx.finishDelivery(ctx, d.ID, o)
 	if err != nil {
-		return fmt.Errorf("finish message %s: %w", d.MessageID, err)
+		return err
+	}
+	switch o.State {
+	case vpslink.DeliverySent:
+		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sent', sent_at = ?, wa_message_id = ?,
+			error_message = NULL, updated_at = ? WHERE id = ?`, fmtTime(o.At), d.WAMessageID, fmtTime(o.At), d.MessageID)
+	case vpslink.DeliveryNotSent:
+		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'pending', error_message = ?, updated_at = ?
+			WHERE id = ? AND status = 'sending'`, nullString(o.Error), fmtTime(o.At), d.MessageID)
+	default:
+		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
+			WHERE id = ?`, o.Error, fmtTime(o.At), d.MessageID)
+	}
+	if err != nil {
+		return fmt.Errorf("update message: %w", err)
 	}
 	return nil
 }

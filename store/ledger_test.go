@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -28,11 +29,11 @@ func TestClaimMessage(t *testing.T) {
 		}, now, store.ClaimSkip, 0},
 		{"not sent is claimed again", func(db *store.DB, id string) {
 			c, _ := db.ClaimMessage(ctx, id, now, "A", 0)
-			db.FinishMessage(ctx, c.Delivery, store.Outcome{State: vpslink.DeliveryNotSent, Error: "offline", At: now})
+			db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliveryNotSent, Error: "offline", At: now})
 		}, now, store.ClaimOK, 2},
 		{"an unknown outcome put back to pending by hand is refused", func(db *store.DB, id string) {
 			c, _ := db.ClaimMessage(ctx, id, now, "A", 0)
-			db.FinishMessage(ctx, c.Delivery, store.Outcome{State: vpslink.DeliveryUnknown, Error: "timeout", At: now})
+			db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliveryUnknown, Error: "timeout", At: now})
 			db.UpdateQuiet(ctx, func(tx *store.Tx) error {
 				_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'pending' WHERE id = ?`, id)
 				return err
@@ -64,20 +65,84 @@ func TestClaimMessage(t *testing.T) {
 	}
 }
 
-// Send results are committed without a sync; the writer must be back to
-// synchronous=FULL for the next claim.
-func TestFinishLeavesWriterSynchronousFull(t *testing.T) {
+// A send's outcome is written by the next write transaction (the next
+// claim in a burst), by FlushResults, or when the database is closed.
+func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
-	if err := db.CreateMessage(ctx, m); err != nil {
-		t.Fatal(err)
+	for _, tt := range []struct {
+		name  string
+		write func(db *store.DB, next string) error
+	}{
+		{"next claim", func(db *store.DB, next string) error {
+			_, err := db.ClaimMessage(ctx, next, db.Now(), "B", 0)
+			return err
+		}},
+		{"flush", func(db *store.DB, next string) error { return db.FlushResults(ctx) }},
+		{"close", func(db *store.DB, next string) error { return db.Close() }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "whatsapp.db")
+			db, err := store.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var ids []string
+			for range 2 {
+				m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
+				if err := db.CreateMessage(ctx, m); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, m.ID)
+			}
+			c, err := db.ClaimMessage(ctx, ids[0], db.Now(), "A", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: db.Now()})
+			if got := messageStatus(t, path, ids[0]); got != vpslink.StatusSending {
+				t.Fatalf("before the next write: %s", got)
+			}
+			if err := tt.write(db, ids[1]); err != nil {
+				t.Fatal(err)
+			}
+			if got := messageStatus(t, path, ids[0]); got != vpslink.StatusSent {
+				t.Fatalf("after the next write: %s", got)
+			}
+		})
 	}
-	c, err := db.ClaimMessage(ctx, m.ID, db.Now(), "A", 0)
+}
+
+// messageStatus reads a message's status through a connection of its own.
+func messageStatus(t *testing.T, path, id string) string {
+	t.Helper()
+	db, err := store.OpenReadOnly(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FinishMessage(ctx, c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: db.Now()}); err != nil {
+	defer db.Close()
+	m, err := db.GetMessage(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Status
+}
+
+// Job step results are committed without a sync; the writer must be back
+// to synchronous=FULL for the next claim.
+func TestFinishJobStepLeavesWriterSynchronousFull(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	j := newJob()
+	if err := db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.ClaimJobStep(ctx, j.ID, 0, 0, j.ScheduledStartAt, "A", 0)
+	if err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	o := store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt}
+	if err := db.FinishJobStep(ctx, j.ID, c.Delivery.ID, o, store.JobProgress{CurrentPartIndex: 1}); err != nil {
 		t.Fatal(err)
 	}
 	var sync int
@@ -86,9 +151,9 @@ func TestFinishLeavesWriterSynchronousFull(t *testing.T) {
 	}); err != nil || sync != 2 {
 		t.Fatalf("writer synchronous = %d (%v), want 2 (FULL)", sync, err)
 	}
-	got, _ := db.GetMessage(ctx, m.ID)
-	if got.Status != vpslink.StatusSent || got.SentAt == nil {
-		t.Fatalf("message %+v", got)
+	got, _ := db.GetJob(ctx, j.ID)
+	if got.CurrentPartIndex != 1 {
+		t.Fatalf("job %+v", got)
 	}
 }
 
@@ -110,7 +175,8 @@ func TestReceiptBeforeOutcome(t *testing.T) {
 			if _, err := db.ApplyReceipt(ctx, vpslink.DeliveryDelivered, []string{"WAID1"}, db.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.FinishMessage(ctx, c.Delivery, store.Outcome{State: outcome, Error: "timeout", At: db.Now()}); err != nil {
+			db.FinishMessage(c.Delivery, store.Outcome{State: outcome, Error: "timeout", At: db.Now()})
+			if err := db.FlushResults(ctx); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := db.GetMessage(ctx, m.ID)
