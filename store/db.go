@@ -92,6 +92,13 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database %s has no vpslink schema (run `vpslink db migrate`)", path)
 	}
+	// Reads rely on every migration's tables; a file that only a writer of
+	// an older version (or the seed SQL alone) has touched is brought up to
+	// date by a writer, never here.
+	if v, err := db.SchemaVersion(ctx); err != nil || v < latestVersion() {
+		db.Close()
+		return nil, fmt.Errorf("database %s has an older schema than this vpslink (run `vpslink db migrate`)", path)
+	}
 	return db, nil
 }
 

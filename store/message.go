@@ -118,8 +118,13 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 		args = append(args, fmtTime(*f.Until))
 	}
 	cond := whereClause(where)
+	countQuery := `SELECT count(*) FROM scheduled_messages` + cond
+	if f.To == "" && f.From == nil && f.Until == nil {
+		// Kept by triggers (migration 0004): no scan of the matching rows.
+		countQuery = `SELECT coalesce(sum(n), 0) FROM scheduled_message_counts` + cond
+	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM scheduled_messages`+cond, args...).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, countQuery, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count messages: %w", describe(err))
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+messageColumns+` FROM scheduled_messages`+cond+
@@ -240,7 +245,11 @@ func (db *DB) CountByStatus(ctx context.Context, table string) (map[string]int, 
 	if table != "scheduled_messages" && table != "jobs" {
 		return nil, fmt.Errorf("no status column in %q", table)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT status, count(*) FROM `+table+` GROUP BY status`)
+	query := `SELECT status, count(*) FROM jobs GROUP BY status`
+	if table == "scheduled_messages" {
+		query = `SELECT status, n FROM scheduled_message_counts`
+	}
+	rows, err := db.read.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("count %s: %w", table, describe(err))
 	}

@@ -108,6 +108,56 @@ func TestMessages_ListFilters(t *testing.T) {
 	}
 }
 
+// The per-status counters follow every kind of write, from vpslink and
+// from other tools, and db check notices when they do not.
+func TestMessages_StatusCounters(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	a := mustCreateMessage(t, db, "4915100000001", at)
+	b := mustCreateMessage(t, db, "4915100000001", at)
+	mustCreateMessage(t, db, "4915100000002", at)
+	if _, err := db.CancelMessage(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('+49 151 00000003', 'raw', '2026-12-01 10:00')`,
+		`UPDATE scheduled_messages SET status = 'failed' WHERE id = '` + b.ID + `'`,
+		`UPDATE scheduled_messages SET message = 'same status' WHERE status = 'pending'`,
+		`DELETE FROM scheduled_messages WHERE id = '` + a.ID + `'`,
+	} {
+		if err := db.Update(ctx, func(tx *store.Tx) error { _, err := tx.Exec(stmt); return err }); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	want := map[string]int{"pending": 2, "failed": 1, "cancelled": 0}
+	got, err := db.CountByStatus(ctx, "scheduled_messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for status, n := range want {
+		if got[status] != n {
+			t.Errorf("counter %s = %d, want %d (all: %v)", status, got[status], n, got)
+		}
+		if _, total, err := db.ListMessages(ctx, vpslink.MessageFilter{Status: status}); err != nil || total != n {
+			t.Errorf("list %s: total %d, %v; want %d", status, total, err, n)
+		}
+	}
+	if problems, err := db.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+	if err := db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE scheduled_message_counts SET n = 7 WHERE status = 'pending'`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := db.Check(ctx)
+	if err != nil || len(problems) != 1 || problems[0] != "counters: 2 messages are pending, the counter says 7" {
+		t.Fatalf("check of a wrong counter: %q %v", problems, err)
+	}
+}
+
 func TestMessages_UpdateAndCancel(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -63,6 +64,17 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	})
 }
 
+// latestVersion is the number of the newest embedded migration.
+func latestVersion() int {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	latest := 0
+	for _, name := range names {
+		v, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		latest = max(latest, v)
+	}
+	return latest
+}
+
 // SchemaVersion returns the highest applied migration.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
@@ -104,6 +116,38 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		problems = append(problems, fmt.Sprintf("foreign key: %s row %v references a missing %s", table, rowid, parent))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("foreign key check: %w", describe(err))
+	}
+	counts, err := db.countProblems(ctx)
+	return append(problems, counts...), err
+}
+
+// countProblems compares the per-status message counters with the rows.
+func (db *DB) countProblems(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT status, rows, kept FROM (
+			SELECT status, count(*) AS rows,
+			       (SELECT n FROM scheduled_message_counts c WHERE c.status = m.status) AS kept
+			  FROM scheduled_messages m GROUP BY status
+			UNION ALL
+			SELECT status, 0, n FROM scheduled_message_counts c
+			 WHERE NOT EXISTS (SELECT 1 FROM scheduled_messages m WHERE m.status = c.status)
+		) WHERE kept IS NOT rows AND NOT (rows = 0 AND kept = 0)`)
+	if err != nil {
+		return nil, fmt.Errorf("check message counters: %w", describe(err))
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var status string
+		var n int
+		var kept sql.NullInt64
+		if err := rows.Scan(&status, &n, &kept); err != nil {
+			return nil, err
+		}
+		problems = append(problems, fmt.Sprintf("counters: %d messages are %s, the counter says %d", n, status, kept.Int64))
 	}
 	return problems, rows.Err()
 }
