@@ -107,11 +107,11 @@ func (a *app) openWrite(ctx context.Context) (*store.DB, *Config, error) {
 	return db, cfg, err
 }
 
-// printJSON writes v as indented JSON.
+// printJSON writes v as one line of compact JSON, the API's form: --json
+// is for programs (indenting a list of thousands costs more than reading
+// it; `| jq` shows it indented).
 func (a *app) printJSON(v any) error {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return json.NewEncoder(a.stdout).Encode(v)
 }
 
 // oneLine renders an error as the single line the CLI prints.
