@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,6 +38,9 @@ const (
 	DefaultChangePoll    = time.Second
 	DefaultShutdownGrace = 30 * time.Second
 )
+
+// burstRead is how many messages due at once are read in one query.
+const burstRead = 64
 
 // Not-sent retries back off from minBackoff, doubling up to maxBackoff.
 const (
@@ -75,6 +79,12 @@ type Engine struct {
 	log     *slog.Logger
 	metrics *metrics
 	wake    chan struct{}
+
+	// burst holds messages already due, read in one query, that the loop
+	// sends one by one before it plans again; stale marks it out of date
+	// (a write or a wake-up since it was read).
+	burst []*store.Due
+	stale atomic.Bool
 
 	mu      sync.Mutex
 	stopped bool
@@ -131,6 +141,7 @@ func (e *Engine) Notify() {
 }
 
 func (e *Engine) wakeUp() {
+	e.stale.Store(true)
 	select {
 	case e.wake <- struct{}{}:
 	default:
@@ -313,7 +324,7 @@ func (e *Engine) step(ctx context.Context, now time.Time) (time.Duration, error)
 			return e.cfg.SafetyPoll, err
 		}
 	}
-	due, err := e.db.NextDue(ctx)
+	due, err := e.nextDue(ctx, now)
 	if err != nil || due == nil {
 		return e.cfg.SafetyPoll, err
 	}
@@ -322,12 +333,40 @@ func (e *Engine) step(ctx context.Context, now time.Time) (time.Duration, error)
 		at = ready
 	}
 	if at.After(now) {
+		e.burst = nil
 		return min(at.Sub(now), e.cfg.SafetyPoll), nil
 	}
 	if due.MessageID != "" {
+		if len(e.burst) > 0 {
+			e.burst = e.burst[1:]
+		}
 		return 0, e.dispatchMessage(ctx, due, now)
 	}
 	return 0, e.dispatchJob(ctx, due, now)
+}
+
+// nextDue returns the earliest due item. When it is a message due now, the
+// messages due with it are read in the same go and handed out one by one,
+// which spares a burst one query per send. The claim re-checks each of
+// them, so a list read moments ago is safe; a write or wake-up (stale)
+// drops it, and a job step due meanwhile waits at most for the rest of it.
+func (e *Engine) nextDue(ctx context.Context, now time.Time) (*store.Due, error) {
+	if e.stale.Swap(false) {
+		e.burst = nil
+	}
+	if len(e.burst) > 0 {
+		return e.burst[0], nil
+	}
+	due, err := e.db.NextDue(ctx)
+	if err != nil || due == nil || due.MessageID == "" || due.At.After(now) {
+		return due, err
+	}
+	burst, err := e.db.DueMessages(ctx, now, burstRead)
+	if err != nil || len(burst) == 0 || burst[0].MessageID != due.MessageID {
+		return due, err
+	}
+	e.burst = burst
+	return due, nil
 }
 
 // readyAt is the earliest time the next send may start under the not-sent

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -259,5 +260,44 @@ func TestHumanDuration(t *testing.T) {
 		if got := scheduler.HumanDuration(d); got != want {
 			t.Errorf("%s: %q, want %q", d, got, want)
 		}
+	}
+}
+
+// Messages due at the same moment are sent once each, in order, across
+// several reads of the due list; one cancelled in the middle of the burst
+// is not sent.
+func TestEngine_Burst(t *testing.T) {
+	h := newHarness(t, nil)
+	due := t0.Add(time.Minute)
+	var ids []string
+	for range 150 {
+		ids = append(ids, h.schedule(due, "happy new year"))
+	}
+	slices.Sort(ids) // same due time: sent in id order
+	cancelled := ids[100]
+	var sent int
+	h.sender.OnSend(func(scheduler.Send) {
+		if sent++; sent == 90 {
+			if _, err := h.db.CancelMessage(context.Background(), cancelled); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	h.start()
+	h.advance(time.Minute)
+	var got []string
+	for _, s := range h.wantAttempts(149) {
+		got = append(got, s.MessageID)
+	}
+	want := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == cancelled })
+	if !slices.Equal(got, want) {
+		t.Fatalf("sent in the wrong order or not exactly once:\n got %v\nwant %v", got, want)
+	}
+	for _, id := range ids {
+		status := vpslink.StatusSent
+		if id == cancelled {
+			status = vpslink.StatusCancelled
+		}
+		h.wantStatus(id, status, "")
 	}
 }

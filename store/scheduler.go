@@ -47,6 +47,26 @@ func (db *DB) NextDue(ctx context.Context) (*Due, error) {
 	return best, nil
 }
 
+// DueMessages returns up to n pending messages due at or before now, in
+// NextDue's order: a burst of messages due at once is read in one query.
+func (db *DB) DueMessages(ctx context.Context, now time.Time, n int) ([]*Due, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, scheduled_at FROM scheduled_messages
+		WHERE status = 'pending' AND scheduled_at <= ? ORDER BY scheduled_at, id LIMIT ?`, fmtTime(now), n)
+	if err != nil {
+		return nil, fmt.Errorf("due messages: %w", describe(err))
+	}
+	defer rows.Close()
+	var due []*Due
+	for rows.Next() {
+		var id, at string
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, fmt.Errorf("due messages: %w", err)
+		}
+		due = append(due, &Due{MessageID: id, At: parseTime(at)})
+	}
+	return due, rows.Err()
+}
+
 // ClaimJobStep re-checks, in one write transaction committed before the
 // network call, that job id is pending or running, still at recipient r and
 // part p, due at now, and that sending is not stopped; then it claims the

@@ -30,6 +30,7 @@ type Sender struct {
 	attempts []scheduler.Send
 	n        int
 	started  chan scheduler.Send
+	onSend   func(scheduler.Send)
 }
 
 // NewSender returns a sender that succeeds unless scripted otherwise.
@@ -47,6 +48,14 @@ func (s *Sender) SetDefault(r Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fallback = r
+}
+
+// OnSend sets a function each send calls first, in the engine's goroutine:
+// a test's way to change the database at an exact point of a run.
+func (s *Sender) OnSend(fn func(scheduler.Send)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onSend = fn
 }
 
 // Started delivers each send as it begins (buffered).
@@ -75,7 +84,11 @@ func (s *Sender) Send(ctx context.Context, snd scheduler.Send) error {
 		r, s.script = s.script[0], s.script[1:]
 	}
 	s.attempts = append(s.attempts, snd)
+	onSend := s.onSend
 	s.mu.Unlock()
+	if onSend != nil {
+		onSend(snd)
+	}
 	s.started <- snd
 	switch r {
 	case NotSent:
