@@ -42,6 +42,12 @@ func TestOpen_WALAndMigrations(t *testing.T) {
 	if fk != 1 || sync != 2 {
 		t.Fatalf("foreign_keys=%d synchronous=%d, want 1 and 2 (FULL)", fk, sync)
 	}
+	var autocheckpoint int
+	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&autocheckpoint)
+	}); err != nil || autocheckpoint != 8192 {
+		t.Fatalf("writer wal_autocheckpoint = %d, %v; want 8192", autocheckpoint, err)
+	}
 	v, err := db.SchemaVersion(ctx)
 	if err != nil || v < 2 {
 		t.Fatalf("schema version %d, %v", v, err)

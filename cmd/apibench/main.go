@@ -17,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/vpslink/vpslink/internal/gc"
 	"io"
 	"log/slog"
 	"net"
@@ -48,6 +49,7 @@ func main() {
 	dir := flag.String("dir", "", "directory for the database (default: a temporary one)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.Parse()
+	gc.TuneForService() // as vpslink serve does
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/vpslink/vpslink/internal/gc"
 	"io"
 	"log/slog"
 	"net"
@@ -55,6 +56,7 @@ and serve the HTTP API. SIGTERM or Ctrl-C lets the in-flight send finish, then e
 			if err := cfg.validate(); err != nil {
 				return err
 			}
+			gc.TuneForService()
 			return serve(cmd.Context(), cfg, newLogger(cfg.LogLevel, a.stderr))
 		},
 	}
