@@ -230,18 +230,23 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", describe(err))
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}
-	written, err := tx.writeResults(ctx)
+	// The queued send outcomes leave the queue for this transaction alone,
+	// so that no other transaction writes them again; they go back if it
+	// does not commit.
+	results := db.takeResults()
+	err = tx.writeResults(ctx, results)
 	if err == nil {
 		err = fn(tx)
 	}
 	if err != nil {
 		sqlTx.Rollback()
+		db.requeueResults(results)
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		db.requeueResults(results)
 		return fmt.Errorf("commit: %w", describe(err))
 	}
-	db.dropResults(written)
 	return nil
 }
 

@@ -247,26 +247,34 @@ func (db *DB) FlushResults(ctx context.Context) error {
 	return db.UpdateQuiet(ctx, func(*Tx) error { return nil })
 }
 
-// writeResults writes the queued outcomes in tx and returns how many, to
-// be dropped from the queue once tx commits.
-func (tx *Tx) writeResults(ctx context.Context) (int, error) {
-	tx.db.mu.Lock()
-	results := tx.db.results
-	tx.db.mu.Unlock()
-	for _, r := range results {
-		if err := tx.finishMessage(ctx, r.d, r.o); err != nil {
-			return 0, fmt.Errorf("finish message %s: %w", r.d.MessageID, err)
-		}
-	}
-	return len(results), nil
-}
-
-// dropResults removes the first n queued outcomes, written by a committed
-// transaction; outcomes queued meanwhile stay.
-func (db *DB) dropResults(n int) {
+// takeResults empties the queue of send outcomes and returns them.
+func (db *DB) takeResults() []messageResult {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	db.results = db.results[n:]
+	results := db.results
+	db.results = nil
+	return results
+}
+
+// requeueResults puts back, ahead of any queued since, outcomes that a
+// transaction took and did not commit.
+func (db *DB) requeueResults(results []messageResult) {
+	if len(results) == 0 {
+		return
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.results = append(results, db.results...)
+}
+
+// writeResults writes send outcomes in tx.
+func (tx *Tx) writeResults(ctx context.Context, results []messageResult) error {
+	for _, r := range results {
+		if err := tx.finishMessage(ctx, r.d, r.o); err != nil {
+			return fmt.Errorf("finish message %s: %w", r.d.MessageID, err)
+		}
+	}
+	return nil
 }
 
 func (tx *Tx) finishMessage(ctx context.Context, d *vpslink.Delivery, o Outcome) error {

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -79,6 +81,13 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 		}},
 		{"flush", func(db *store.DB, next string) error { return db.FlushResults(ctx) }},
 		{"close", func(db *store.DB, next string) error { return db.Close() }},
+		{"flush after a write that failed", func(db *store.DB, next string) error {
+			failed := errors.New("refused")
+			if err := db.Update(ctx, func(*store.Tx) error { return failed }); err != failed {
+				return fmt.Errorf("failed write: %v", err)
+			}
+			return db.FlushResults(ctx)
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "whatsapp.db")
