@@ -4,8 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 )
+
+// errServeRunning: the database's lock is held by a running vpslink serve.
+var errServeRunning = errors.New("another vpslink serve is running")
 
 // lockDatabase takes an exclusive advisory lock next to the database, so that
 // a second `vpslink serve` on the same file refuses to start. (Two would not
@@ -21,9 +25,26 @@ func lockDatabase(dbPath string) (release func(), err error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("another vpslink serve is running on %s", dbPath)
+			return nil, fmt.Errorf("%w on %s", errServeRunning, dbPath)
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	return func() { f.Close() }, nil
+}
+
+// whileServeStopped runs fn holding the lock serve takes, so that login and
+// logout refuse while serve runs (it would keep using the session it loaded
+// at start and replace what they write) and serve cannot start meanwhile.
+func whileServeStopped(dbPath string, fn func() error) error {
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	release, err := lockDatabase(dbPath)
+	if errors.Is(err, errServeRunning) {
+		return fmt.Errorf("vpslink serve is running on %s: stop it first (docker compose stop vpslink, or systemctl stop vpslink), then run this again and start it", dbPath)
+	} else if err != nil {
+		return err
+	}
+	defer release()
+	return fn()
 }

@@ -15,17 +15,19 @@ func newLoginCmd(a *app) *cobra.Command {
 		Long: `Link vpslink as a device of your WhatsApp account. Scan the QR code shown in
 the terminal (or in --qr-png FILE) with WhatsApp > Settings > Linked devices, or
 pass --phone to get a code to type on the phone instead. The session is stored in
-its own file (VPSLINK_SESSION_DB, default <datadir>/session.db). Restart a running
-vpslink serve afterwards.`,
+its own file (VPSLINK_SESSION_DB, default <datadir>/session.db). Stop vpslink serve
+first and start it again afterwards; login refuses while it runs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.SessionDB, err = a.sessionDB(); err != nil {
+			cfg, err := a.config()
+			if err != nil {
 				return err
 			}
-			opts.Out = a.stdout
-			_, err = whatsapp.Login(cmd.Context(), opts)
-			return err
+			opts.SessionDB, opts.Out = cfg.SessionDBPath(), a.stdout
+			return whileServeStopped(cfg.DB, func() error {
+				_, err := whatsapp.Login(cmd.Context(), opts)
+				return err
+			})
 		},
 	}
 	cmd.Flags().StringVar(&opts.QRPNG, "qr-png", "", "also write the QR code to this PNG file")
@@ -40,26 +42,18 @@ func newLogoutCmd(a *app) *cobra.Command {
 		Use:   "logout",
 		Short: "Unlink vpslink from your WhatsApp account and delete the session",
 		Long: `Unlink this device from the WhatsApp account and delete the session store's keys.
-Stop vpslink serve first: two processes using one session replace each other.`,
+Stop vpslink serve first (logout refuses while it runs): two processes using one
+session replace each other.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.SessionDB, err = a.sessionDB(); err != nil {
+			cfg, err := a.config()
+			if err != nil {
 				return err
 			}
-			opts.Out = a.stdout
-			return whatsapp.Logout(cmd.Context(), opts)
+			opts.SessionDB, opts.Out = cfg.SessionDBPath(), a.stdout
+			return whileServeStopped(cfg.DB, func() error { return whatsapp.Logout(cmd.Context(), opts) })
 		},
 	}
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for the connection")
 	return cmd
-}
-
-// sessionDB returns the configured WhatsApp session store's path.
-func (a *app) sessionDB() (string, error) {
-	cfg, err := a.config()
-	if err != nil {
-		return "", err
-	}
-	return cfg.SessionDBPath(), nil
 }

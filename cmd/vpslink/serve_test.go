@@ -309,3 +309,24 @@ func TestServe_OneServicePerDatabase(t *testing.T) {
 	}
 	again()
 }
+
+// login and logout refuse while serve holds the database: serve keeps the
+// session it loaded at start and would replace what they write.
+func TestLoginLogout_RefuseWhileServeRuns(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "whatsapp.db")
+	t.Setenv("VPSLINK_SESSION_DB", filepath.Join(dir, "session.db"))
+	release, err := lockDatabase(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"login", "logout"} {
+		if _, err := runCLI(t, cmd, "--db", path); err == nil || !strings.Contains(err.Error(), "stop it first") {
+			t.Fatalf("%s while serve runs: %v", cmd, err)
+		}
+	}
+	release()
+	if out, err := runCLI(t, "logout", "--db", path); err != nil || !strings.Contains(out, "Not paired") {
+		t.Fatalf("logout once serve stopped: %q %v", out, err)
+	}
+}
