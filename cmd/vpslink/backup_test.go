@@ -79,7 +79,9 @@ func TestCLI_Backup(t *testing.T) {
 	}
 
 	restored := filepath.Join(dir, "restored", "whatsapp.db")
-	mustRunCLI(t, "--db", dbPath, "restore", "--from-snapshot", "latest", "-o", restored)
+	if out := mustRunCLI(t, "--db", dbPath, "restore", "--from-snapshot", "latest", "-o", restored); !strings.Contains(out, key) {
+		t.Fatalf("restore of the latest snapshot does not name it (%s): %q", key, out)
+	}
 	if _, err := runCLI(t, "--db", dbPath, "restore", "--from-snapshot", key, "-o", restored); err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("restore over an existing database: %v", err)
 	}

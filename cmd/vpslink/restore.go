@@ -45,11 +45,13 @@ replaced with --force.`,
 			if opt.Output == "" {
 				opt.Output = cfg.DB
 			}
+			if litestreamConfig != "" {
+				// Also for --from-snapshot: an S3 snapshot target takes its
+				// endpoint and credentials from the litestream config.
+				cfg.LitestreamConfig = litestreamConfig
+			}
 			if fromSnapshot != "" {
 				return a.restoreSnapshot(cmd, cfg, fromSnapshot, opt)
-			}
-			if litestreamConfig != "" {
-				cfg.LitestreamConfig = litestreamConfig
 			}
 			lcfg, err := replicator.LoadConfig(cfg.LitestreamConfigPath(), cfg.DB)
 			if err != nil {
@@ -110,6 +112,6 @@ func (a *app) restoreSnapshot(cmd *cobra.Command, cfg *Config, key string, opt r
 	if a.jsonOut {
 		return a.printJSON(map[string]any{"restored": true, "output": opt.Output, "snapshot": meta})
 	}
-	fmt.Fprintf(a.stdout, "%s: restored from snapshot %s\n", opt.Output, key)
+	fmt.Fprintf(a.stdout, "%s: restored from snapshot %s (taken %s)\n", opt.Output, meta.Key, vpslink.FormatTime(meta.Time))
 	return nil
 }

@@ -29,6 +29,8 @@ func TestRestoreCmd(t *testing.T) {
 		{"no replica", []string{"--db", missing, "restore"}, "", "no replica"},
 		{"no replica is a no-op", []string{"--db", missing, "restore", "--if-replica-exists"}, "no replica found", ""},
 		{"bad timestamp", []string{"--db", missing, "restore", "--timestamp", "yesterday"}, "", "RFC 3339"},
+		{"snapshot with the given litestream config", []string{"--db", missing, "restore", "--from-snapshot", "latest",
+			"--litestream-config", filepath.Join(dir, "absent.yml")}, "", "absent.yml"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := runCLI(t, tt.args...)
