@@ -277,9 +277,14 @@ func (tx *Tx) writeResults(ctx context.Context, results []messageResult) error {
 	return nil
 }
 
+// finishMessage writes one send outcome. A message deleted since its claim
+// (its ledger row goes with it) has nothing left to record; skipping it
+// keeps one vanished row from failing every later write.
 func (tx *Tx) finishMessage(ctx context.Context, d *vpslink.Delivery, o Outcome) error {
 	o, err := tx.finishDelivery(ctx, d.ID, o)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	switch o.State {

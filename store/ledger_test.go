@@ -122,6 +122,34 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 	}
 }
 
+// A message deleted (by another tool) between its claim and the write of
+// its outcome does not make later writes fail.
+func TestFinishMessage_DeletedMessage(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
+	if err := db.CreateMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.ClaimMessage(ctx, m.ID, db.Now(), "A", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`DELETE FROM scheduled_messages WHERE id = ?`, m.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: db.Now()})
+	if err := db.FlushResults(ctx); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+	if err := db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "next", ScheduledAt: db.Now()}); err != nil {
+		t.Fatalf("a later write: %v", err)
+	}
+}
+
 // messageStatus reads a message's status through a connection of its own.
 func messageStatus(t *testing.T, path, id string) string {
 	t.Helper()
