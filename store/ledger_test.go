@@ -127,14 +127,7 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 func TestFinishMessage_DeletedMessage(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
-	if err := db.CreateMessage(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.ClaimMessage(ctx, m.ID, db.Now(), "A", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, c := mustClaimNew(t, db, "A")
 	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
 		_, err := tx.Exec(`DELETE FROM scheduled_messages WHERE id = ?`, m.ID)
 		return err
@@ -148,6 +141,20 @@ func TestFinishMessage_DeletedMessage(t *testing.T) {
 	if err := db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "next", ScheduledAt: db.Now()}); err != nil {
 		t.Fatalf("a later write: %v", err)
 	}
+}
+
+// mustClaimNew creates a message due now and claims it with waID.
+func mustClaimNew(t *testing.T, db *store.DB, waID string) (*vpslink.ScheduledMessage, *store.Claim) {
+	t.Helper()
+	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
+	if err := db.CreateMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.ClaimMessage(context.Background(), m.ID, db.Now(), waID, 0)
+	if err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	return m, c
 }
 
 // messageStatus reads a message's status through a connection of its own.
@@ -201,14 +208,7 @@ func TestReceiptBeforeOutcome(t *testing.T) {
 		t.Run(outcome, func(t *testing.T) {
 			ctx := context.Background()
 			db := MustOpenDB(t)
-			m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
-			if err := db.CreateMessage(ctx, m); err != nil {
-				t.Fatal(err)
-			}
-			c, err := db.ClaimMessage(ctx, m.ID, db.Now(), "WAID1", 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, c := mustClaimNew(t, db, "WAID1")
 			if _, err := db.ApplyReceipt(ctx, vpslink.DeliveryDelivered, []string{"WAID1"}, db.Now()); err != nil {
 				t.Fatal(err)
 			}
