@@ -301,3 +301,28 @@ func TestEngine_Burst(t *testing.T) {
 		h.wantStatus(id, status, "")
 	}
 }
+
+// The emergency stop halts a burst within one send, even with the rest of
+// the burst already read.
+func TestEngine_StopDuringBurst(t *testing.T) {
+	h := newHarness(t, nil)
+	due := t0.Add(time.Minute)
+	for range 100 {
+		h.schedule(due, "happy new year")
+	}
+	var sent int
+	h.sender.OnSend(func(scheduler.Send) {
+		if sent++; sent == 10 {
+			if err := h.e.Stop(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	h.start()
+	h.advance(time.Minute)
+	h.wantAttempts(10)
+	counts, err := h.db.CountByStatus(context.Background(), "scheduled_messages")
+	if err != nil || counts[vpslink.StatusSent] != 10 || counts[vpslink.StatusPending] != 90 {
+		t.Fatalf("after the stop: %v %v", counts, err)
+	}
+}
