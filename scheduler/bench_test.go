@@ -25,6 +25,9 @@ func benchEngine(b *testing.B, fill func(db *store.DB)) *store.DB {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
+	if err := db.ReserveWAL(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	fill(db)
 	sender, err := scheduler.NewDryRunSender(filepath.Join(dir, "dryrun.jsonl"), nil)
 	if err != nil {

@@ -329,7 +329,9 @@ func (db *DB) FailMessage(ctx context.Context, id string, now time.Time, reason 
 func (db *DB) RecoverMessages(ctx context.Context, now time.Time, reason string) (int, error) {
 	var n int64
 	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'unknown', error = ?
+		// Without the index named, the planner walks every message's ledger
+		// row through idx_deliveries_message.
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries INDEXED BY idx_deliveries_claimed SET state = 'unknown', error = ?
 			WHERE state = 'claimed' AND message_id IS NOT NULL`, reason); err != nil {
 			return err
 		}

@@ -97,6 +97,10 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	if err := db.ReserveWAL(ctx); err != nil {
+		// Only commits' speed depends on it.
+		log.Warn("WAL not reserved", "err", err)
+	}
 	secret, err := serveSecret(cfg, log)
 	if err != nil {
 		return err

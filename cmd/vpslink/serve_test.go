@@ -27,7 +27,9 @@ type service struct {
 	cmd *exec.Cmd
 }
 
-func startService(t *testing.T, bin, dir string) *service {
+// startService starts serve on dir's database without replication; env
+// adds to or overrides its environment.
+func startService(t *testing.T, bin, dir string, env ...string) *service {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--sender", "dryrun", "--listen", "127.0.0.1:0")
 	cmd.Dir = dir
@@ -38,6 +40,7 @@ func startService(t *testing.T, bin, dir string) *service {
 		"VPSLINK_CONFIG=/dev/null",
 		dryRunDelayEnv+"=150ms",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	logf, err := os.OpenFile(filepath.Join(dir, "serve.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +56,19 @@ func startService(t *testing.T, bin, dir string) *service {
 func (s *service) kill() {
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.cmd.Wait()
+}
+
+// serviceSetup builds the binary and opens, in a new directory, the
+// database a service will use; the test watches the service through it.
+func serviceSetup(t *testing.T) (bin, dir string, db *store.DB) {
+	t.Helper()
+	bin, dir = buildBinary(t, t.TempDir()), t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "whatsapp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return bin, dir, db
 }
 
 // waitFor polls the database until cond holds.
@@ -86,14 +102,8 @@ func TestServe_CrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinary(t, t.TempDir())
-	dir := t.TempDir()
+	bin, dir, db := serviceSetup(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "whatsapp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	start := time.Now().Add(500 * time.Millisecond)
 	var msgIDs []string
 	for i := range 6 {
