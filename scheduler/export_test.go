@@ -7,3 +7,10 @@ func (e *Engine) SetOnIdle(fn func(now, wake time.Time)) { e.onIdle = fn }
 
 // HumanDuration exposes humanDuration to the external tests.
 var HumanDuration = humanDuration
+
+// RecentSends is how many send times the rate cap keeps.
+func (e *Engine) RecentSends() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.recent)
+}

@@ -300,6 +300,9 @@ func TestEngine_Burst(t *testing.T) {
 		}
 		h.wantStatus(id, status, "")
 	}
+	if n := h.e.RecentSends(); n != 0 {
+		t.Fatalf("with no rate cap the engine keeps %d send times", n)
+	}
 }
 
 // The emergency stop halts a burst within one send, even with the rest of
