@@ -205,6 +205,23 @@ type Tx struct {
 // Now returns the transaction's time.
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// ExecContext, QueryContext and QueryRowContext run a statement of the
+// transaction. A cancelled ctx does not interrupt it: a write transaction
+// is short and ends in a commit or a rollback either way, and
+// mattn/go-sqlite3 runs every statement that could be interrupted on a
+// goroutine of its own, which costs more than most of these statements.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
+
 // Update runs fn in a write transaction and commits it when fn returns nil.
 // Nothing is written when fn or the commit fails.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
@@ -225,7 +242,11 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.readOnly {
 		return fmt.Errorf("database %s is open read-only", db.path)
 	}
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Not interruptible either, for the same reason as its statements.
+	sqlTx, err := db.write.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", describe(err))
 	}

@@ -94,12 +94,8 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID s
 			c.Status, c.Late = ClaimMissed, late
 			return nil
 		}
-		prev, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE message_id = ?`, id))
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read ledger: %w", err)
-		}
 		d := &vpslink.Delivery{MessageID: id, Recipient: m.ToPhone + "@" + vpslink.UserServer}
-		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, prev, now, waID); err != nil || c.Status != ClaimOK {
+		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, waID, `message_id = ?`, id); err != nil || c.Status != ClaimOK {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sending', wa_message_id = ?, updated_at = ? WHERE id = ?`,
@@ -116,30 +112,37 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID s
 	return c, nil
 }
 
-// claimDelivery inserts d as a claimed ledger row, or claims prev again when
-// it proved that nothing was sent.
-func (tx *Tx) claimDelivery(ctx context.Context, d, prev *vpslink.Delivery, now time.Time, waID string) (*vpslink.Delivery, ClaimStatus, string, error) {
+// claimDelivery inserts d as a claimed ledger row. When the source has a
+// row already (its unique index refuses the insert), that row is claimed
+// again only if it proved that nothing was sent; prevWhere and prevArgs
+// select it. Trying the insert first spares the usual case, a source never
+// attempted, a query.
+func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.Time, waID, prevWhere string, prevArgs ...any) (*vpslink.Delivery, ClaimStatus, string, error) {
 	d.WAMessageID, d.State, d.ClaimedAt, d.Attempts = waID, vpslink.DeliveryClaimed, now, 1
-	if prev != nil {
-		if prev.State != vpslink.DeliveryNotSent {
-			return nil, ClaimRefused, fmt.Sprintf("an earlier attempt is recorded as %s (WhatsApp id %s); it is not sent again", prev.State, prev.WAMessageID), nil
-		}
-		d.ID, d.Attempts = prev.ID, prev.Attempts+1
-		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'claimed', wa_message_id = ?, recipient = ?,
-			attempts = ?, claimed_at = ?, error = NULL WHERE id = ? AND state = 'not_sent'`,
-			waID, d.Recipient, d.Attempts, fmtTime(now), d.ID)
-		if err != nil {
-			return nil, 0, "", fmt.Errorf("reclaim ledger row: %w", err)
-		}
-		return d, ClaimOK, "", nil
-	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (message_id, job_id, recipient_index, part_index, recipient,
-		wa_message_id, state, attempts, claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', 1, ?)`,
+		wa_message_id, state, attempts, claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', 1, ?) ON CONFLICT DO NOTHING`,
 		nullString(d.MessageID), nullString(d.JobID), d.RecipientIndex, d.PartIndex, d.Recipient, waID, fmtTime(now))
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("insert ledger row: %w", describe(err))
 	}
-	d.ID, _ = res.LastInsertId()
+	if n, _ := res.RowsAffected(); n == 1 {
+		d.ID, _ = res.LastInsertId()
+		return d, ClaimOK, "", nil
+	}
+	prev, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+prevWhere, prevArgs...))
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("read ledger: %w", err)
+	}
+	if prev.State != vpslink.DeliveryNotSent {
+		return nil, ClaimRefused, fmt.Sprintf("an earlier attempt is recorded as %s (WhatsApp id %s); it is not sent again", prev.State, prev.WAMessageID), nil
+	}
+	d.ID, d.Attempts = prev.ID, prev.Attempts+1
+	_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'claimed', wa_message_id = ?, recipient = ?,
+		attempts = ?, claimed_at = ?, error = NULL WHERE id = ? AND state = 'not_sent'`,
+		waID, d.Recipient, d.Attempts, fmtTime(now), d.ID)
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("reclaim ledger row: %w", err)
+	}
 	return d, ClaimOK, "", nil
 }
 
@@ -153,27 +156,29 @@ type Outcome struct {
 // finishDelivery records a send's outcome on its ledger row. A receipt can
 // be processed before the outcome is (the recipient's phone answers while
 // the result commit waits): a row already delivered or read keeps that
-// state, and the returned outcome says the send succeeded.
+// state, and the returned outcome says the send succeeded. A row that no
+// longer exists is sql.ErrNoRows.
 func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) (Outcome, error) {
-	var state string
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM deliveries WHERE id = ?`, id).Scan(&state); err != nil {
-		return o, fmt.Errorf("read ledger row: %w", err)
-	}
-	if state == vpslink.DeliveryDelivered || state == vpslink.DeliveryRead {
-		o.State, o.Error = vpslink.DeliverySent, ""
-		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET error = NULL, sent_at = coalesce(sent_at, ?) WHERE id = ?`,
-			fmtTime(o.At), id)
-		if err != nil {
-			return o, fmt.Errorf("record ledger result: %w", err)
-		}
-		return o, nil
-	}
 	var sentAt any
 	if o.State == vpslink.DeliverySent {
 		sentAt = fmtTime(o.At)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, error = ?, sent_at = ? WHERE id = ?`,
-		o.State, nullString(o.Error), sentAt, id)
+	res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, error = ?, sent_at = ?
+		WHERE id = ? AND state NOT IN ('delivered', 'read')`, o.State, nullString(o.Error), sentAt, id)
+	if err != nil {
+		return o, fmt.Errorf("record ledger result: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return o, nil
+	}
+	// Gone, or a receipt came first.
+	var state string
+	if err := tx.QueryRowContext(ctx, `SELECT state FROM deliveries WHERE id = ?`, id).Scan(&state); err != nil {
+		return o, fmt.Errorf("read ledger row: %w", err)
+	}
+	o.State, o.Error = vpslink.DeliverySent, ""
+	_, err = tx.ExecContext(ctx, `UPDATE deliveries SET error = NULL, sent_at = coalesce(sent_at, ?) WHERE id = ?`,
+		fmtTime(o.At), id)
 	if err != nil {
 		return o, fmt.Errorf("record ledger result: %w", err)
 	}

@@ -98,13 +98,9 @@ func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Ti
 				r, p, len(j.Recipients), len(j.MessageParts))
 			return nil
 		}
-		prev, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-			WHERE job_id = ? AND recipient_index = ? AND part_index = ?`, id, r, p))
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read ledger: %w", err)
-		}
 		d := &vpslink.Delivery{JobID: id, RecipientIndex: r, PartIndex: p, Recipient: j.Recipients[r]}
-		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, prev, now, waID); err != nil || c.Status != ClaimOK {
+		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, waID,
+			`job_id = ? AND recipient_index = ? AND part_index = ?`, id, r, p); err != nil || c.Status != ClaimOK {
 			return err
 		}
 		if j.Status == vpslink.JobPending {
