@@ -96,11 +96,12 @@ func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, deliveryID i
 	if o.State != vpslink.DeliveryNotSent {
 		p = advance(j, o.State == vpslink.DeliverySent, o.At, e.jitter())
 	}
-	if p.Status != "" {
-		e.log.Info("job finished", "job_id", j.ID, "status", p.Status,
-			"recipients_sent", p.RecipientsSent, "recipients_failed", p.RecipientsFailed)
+	t, err := e.db.FinishJobStep(ctx, j.ID, deliveryID, o, p)
+	if err == nil && p.Finished {
+		e.log.Info("job finished", "job_id", j.ID, "status", t.Status,
+			"recipients_sent", t.RecipientsSent, "recipients_failed", t.RecipientsFailed)
 	}
-	return e.db.FinishJobStep(ctx, j.ID, deliveryID, o, p)
+	return err
 }
 
 // send makes the network call for a claimed send and classifies its result
@@ -187,7 +188,7 @@ func (e *Engine) recover(ctx context.Context) error {
 		if j.CurrentRecipientIndex != d.RecipientIndex || j.CurrentPartIndex != d.PartIndex ||
 			j.CurrentRecipientIndex >= len(j.Recipients) || len(j.MessageParts) == 0 {
 			// Progress already moved past the step: only the ledger is stale.
-			if err := e.db.FinishJobStep(ctx, j.ID, d.ID, o, progressOf(j)); err != nil {
+			if _, err := e.db.FinishJobStep(ctx, j.ID, d.ID, o, progressOf(j)); err != nil {
 				return err
 			}
 			continue

@@ -12,8 +12,6 @@ func progressOf(j *vpslink.Job) store.JobProgress {
 	return store.JobProgress{
 		CurrentRecipientIndex: j.CurrentRecipientIndex,
 		CurrentPartIndex:      j.CurrentPartIndex,
-		RecipientsSent:        j.RecipientsSent,
-		RecipientsFailed:      j.RecipientsFailed,
 		LastSentAt:            j.LastSentAt,
 		NextStepAt:            j.NextStepAt,
 	}
@@ -26,7 +24,8 @@ func progressOf(j *vpslink.Job) store.JobProgress {
 // part fails its recipient and skips the recipient's remaining parts: the
 // later parts of a multi-part message make no sense without the one that
 // failed. After the last recipient the job ends: failed when every
-// recipient failed, else completed.
+// recipient failed, else completed (the store decides which, from the
+// counters as they are when the step is recorded).
 func advance(j *vpslink.Job, sent bool, now time.Time, jitter time.Duration) store.JobProgress {
 	p := progressOf(j)
 	if sent {
@@ -40,19 +39,15 @@ func advance(j *vpslink.Job, sent bool, now time.Time, jitter time.Duration) sto
 			p.NextStepAt = &next
 			return p
 		}
-		p.RecipientsSent++
+		p.RecipientSent = true
 	} else {
-		p.RecipientsFailed++
+		p.RecipientFailed = true
 	}
 	p.CurrentRecipientIndex++
 	p.CurrentPartIndex = 0
 	if p.CurrentRecipientIndex >= len(j.Recipients) {
 		p.NextStepAt = nil
-		p.Status = vpslink.JobCompleted
-		if p.RecipientsSent == 0 {
-			p.Status = vpslink.JobFailed
-			p.ErrorMessage = "every recipient failed"
-		}
+		p.Finished = true
 		return p
 	}
 	next := now.Add(time.Duration(j.Config.RecipientGapSeconds)*time.Second + jitter)

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/scheduler/schedulertest"
+	"github.com/vpslink/vpslink/store"
 )
 
 func seconds(n int) *int { return &n }
@@ -88,38 +90,60 @@ func TestEngine_Jobs(t *testing.T) {
 		name         string
 		script       []schedulertest.Result
 		during       func(h *harness, j *vpslink.Job) // after the first part
+		after        func(h *harness, j *vpslink.Job) // once every step ran
 		attempts     int
 		want         []step
 		wantStatus   string
 		sent, failed int
 	}{
-		{"parts with delays and gaps between recipients", nil, nil, 4,
+		{"parts with delays and gaps between recipients", nil, nil, nil, 4,
 			[]step{{0, 0, 0}, {30 * time.Second, 0, 1}, {90 * time.Second, 1, 0}, {120 * time.Second, 1, 1}},
 			vpslink.JobCompleted, 2, 0},
 		{"a failed part fails its recipient and skips its other parts",
-			[]schedulertest.Result{schedulertest.Invalid}, nil, 3,
+			[]schedulertest.Result{schedulertest.Invalid}, nil, nil, 3,
 			[]step{{0, 0, 0}, {60 * time.Second, 1, 0}, {90 * time.Second, 1, 1}},
 			vpslink.JobCompleted, 1, 1},
 		{"every recipient failed ends failed",
-			[]schedulertest.Result{schedulertest.Succeed, schedulertest.Unknown, schedulertest.Invalid}, nil, 3,
+			[]schedulertest.Result{schedulertest.Succeed, schedulertest.Unknown, schedulertest.Invalid}, nil, nil, 3,
 			[]step{{0, 0, 0}, {30 * time.Second, 0, 1}, {90 * time.Second, 1, 0}},
 			vpslink.JobFailed, 0, 2},
 		{"not sent retries the same step",
-			[]schedulertest.Result{schedulertest.Succeed, schedulertest.NotSent}, nil, 5,
+			[]schedulertest.Result{schedulertest.Succeed, schedulertest.NotSent}, nil, nil, 5,
 			[]step{{0, 0, 0}, {35 * time.Second, 0, 1}, {95 * time.Second, 1, 0}, {125 * time.Second, 1, 1}},
 			vpslink.JobCompleted, 2, 0},
+		{"a receipt for an unknown last part counts its recipient sent, even while the next one is sent",
+			[]schedulertest.Result{schedulertest.Succeed, schedulertest.Unknown},
+			func(h *harness, j *vpslink.Job) {
+				h.sender.OnSend(func(s scheduler.Send) {
+					if s.RecipientIndex == 1 && s.PartIndex == 0 {
+						h.receipt(j, 0, 1)
+					}
+				})
+			}, nil, 4,
+			[]step{{0, 0, 0}, {30 * time.Second, 0, 1}, {90 * time.Second, 1, 0}, {120 * time.Second, 1, 1}},
+			vpslink.JobCompleted, 2, 0},
+		{"a receipt completes a job that failed for want of that recipient",
+			[]schedulertest.Result{schedulertest.Succeed, schedulertest.Unknown, schedulertest.Invalid}, nil,
+			func(h *harness, j *vpslink.Job) { h.receipt(j, 0, 1) }, 3,
+			[]step{{0, 0, 0}, {30 * time.Second, 0, 1}, {90 * time.Second, 1, 0}},
+			vpslink.JobCompleted, 1, 1},
+		{"a receipt for an unknown earlier part leaves its recipient failed (the later parts were skipped)",
+			[]schedulertest.Result{schedulertest.Unknown}, nil,
+			func(h *harness, j *vpslink.Job) { h.receipt(j, 0, 0) }, 3,
+			[]step{{0, 0, 0}, {60 * time.Second, 1, 0}, {90 * time.Second, 1, 1}},
+			vpslink.JobCompleted, 1, 1},
 		{"pause holds the next part, resume sends it at once when its delay ran out", nil,
 			func(h *harness, j *vpslink.Job) {
 				h.do(func(ctx context.Context) error { _, err := h.db.PauseJob(ctx, j.ID); return err })
 				h.runFor(45 * time.Second)
 				h.do(func(ctx context.Context) error { _, err := h.db.ResumeJob(ctx, j.ID); return err })
-			}, 4,
+			}, nil, 4,
 			[]step{{0, 0, 0}, {45 * time.Second, 0, 1}, {105 * time.Second, 1, 0}, {135 * time.Second, 1, 1}},
 			vpslink.JobCompleted, 2, 0},
 		{"cancel takes effect before the next part", nil,
 			func(h *harness, j *vpslink.Job) {
 				h.do(func(ctx context.Context) error { _, err := h.db.CancelJob(ctx, j.ID); return err })
-			}, 1,
+			}, nil, 1,
 			[]step{{0, 0, 0}},
 			vpslink.JobCancelled, 0, 0},
 	}
@@ -137,6 +161,9 @@ func TestEngine_Jobs(t *testing.T) {
 				tt.during(h, j)
 			}
 			h.runFor(5 * time.Minute)
+			if tt.after != nil {
+				tt.after(h, j)
+			}
 			for i := range tt.want {
 				tt.want[i].at += time.Second
 			}
@@ -147,6 +174,23 @@ func TestEngine_Jobs(t *testing.T) {
 					got.RecipientsFailed, got.ErrorMessage, tt.wantStatus, tt.sent, tt.failed)
 			}
 		})
+	}
+}
+
+// receipt applies a delivered and then a read receipt to a job step's
+// WhatsApp id, as the WhatsApp client does when the recipient's phone
+// answers; the second must change no count.
+func (h *harness) receipt(j *vpslink.Job, recipient, part int) {
+	h.t.Helper()
+	var waID string
+	if err := h.db.Reader().QueryRow(`SELECT wa_message_id FROM deliveries WHERE job_id = ? AND recipient_index = ? AND part_index = ?`,
+		j.ID, recipient, part).Scan(&waID); err != nil {
+		h.t.Fatal(err)
+	}
+	for _, kind := range []string{store.ReceiptDelivered, store.ReceiptRead} {
+		if _, err := h.db.ApplyReceipt(context.Background(), kind, []string{waID}, h.clock.Now()); err != nil {
+			h.t.Fatal(err)
+		}
 	}
 }
 

@@ -186,7 +186,7 @@ func TestFinishJobStepLeavesWriterSynchronousFull(t *testing.T) {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
 	o := store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt}
-	if err := db.FinishJobStep(ctx, j.ID, c.Delivery.ID, o, store.JobProgress{CurrentPartIndex: 1}); err != nil {
+	if _, err := db.FinishJobStep(ctx, j.ID, c.Delivery.ID, o, store.JobProgress{CurrentPartIndex: 1}); err != nil {
 		t.Fatal(err)
 	}
 	var sync int

@@ -117,50 +117,67 @@ func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Ti
 	return c, nil
 }
 
-// JobProgress is a job's progress after a step. A non-empty Status ends the
-// job (completed or failed) unless it was cancelled meanwhile.
+// JobProgress is a job's progress after a step.
 type JobProgress struct {
 	CurrentRecipientIndex int
 	CurrentPartIndex      int
-	RecipientsSent        int
-	RecipientsFailed      int
-	LastSentAt            *time.Time
-	NextStepAt            *time.Time
-	Status                string
-	ErrorMessage          string
+	// RecipientSent and RecipientFailed say that the step ended its
+	// recipient, and how. The job's counters are incremented, never set,
+	// so that a receipt recounting an earlier recipient meanwhile stays.
+	RecipientSent   bool
+	RecipientFailed bool
+	LastSentAt      *time.Time
+	NextStepAt      *time.Time
+	// Finished: the step ended the last recipient. The job ends completed,
+	// or failed when no recipient was sent.
+	Finished bool
 }
+
+// JobTotals is a job's status and counters after a step.
+type JobTotals struct {
+	Status           string
+	RecipientsSent   int
+	RecipientsFailed int
+}
+
+// everyRecipientFailed is the error of a job that ended with no recipient sent.
+const everyRecipientFailed = "every recipient failed"
 
 // FinishJobStep records a step's ledger outcome and the job's new progress
 // in one transaction, so that a restart resumes at exactly the next step.
 // A job paused meanwhile stays paused; a cancelled one stays cancelled.
-func (db *DB) FinishJobStep(ctx context.Context, jobID string, deliveryID int64, o Outcome, p JobProgress) error {
+func (db *DB) FinishJobStep(ctx context.Context, jobID string, deliveryID int64, o Outcome, p JobProgress) (JobTotals, error) {
+	var t JobTotals
 	err := db.updateLazy(ctx, func(tx *Tx) error {
 		if deliveryID != 0 {
 			if _, err := tx.finishDelivery(ctx, deliveryID, o); err != nil {
 				return err
 			}
 		}
-		var completed any
-		if p.Status != "" {
-			completed = fmtTime(o.At)
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE jobs SET current_recipient_index = ?, current_part_index = ?,
-			recipients_sent = ?, recipients_failed = ?, last_sent_at = ?, next_step_at = ?,
-			status = CASE WHEN ? <> '' AND status IN ('pending', 'running', 'paused') THEN ? ELSE status END,
-			completed_at = CASE WHEN ? <> '' AND status IN ('pending', 'running', 'paused') THEN ? ELSE completed_at END,
-			error_message = coalesce(?, error_message), updated_at = ? WHERE id = ?`,
-			p.CurrentRecipientIndex, p.CurrentPartIndex, p.RecipientsSent, p.RecipientsFailed,
-			nullTime(p.LastSentAt), nullTime(p.NextStepAt), p.Status, p.Status, p.Status, completed,
-			nullString(p.ErrorMessage), fmtTime(o.At), jobID)
+		// In SET expressions, columns hold the row's values before the
+		// update: recipients_sent + ?3 is the new count.
+		err := tx.QueryRowContext(ctx, `UPDATE jobs SET current_recipient_index = ?1, current_part_index = ?2,
+			recipients_sent = recipients_sent + ?3, recipients_failed = recipients_failed + ?4,
+			last_sent_at = ?5, next_step_at = ?6,
+			status = CASE WHEN ?7 AND status IN ('pending', 'running', 'paused')
+				THEN CASE WHEN recipients_sent + ?3 = 0 THEN 'failed' ELSE 'completed' END ELSE status END,
+			completed_at = CASE WHEN ?7 AND status IN ('pending', 'running', 'paused') THEN ?8 ELSE completed_at END,
+			error_message = CASE WHEN ?7 AND status IN ('pending', 'running', 'paused') AND recipients_sent + ?3 = 0
+				THEN ?9 ELSE error_message END,
+			updated_at = ?8 WHERE id = ?10
+			RETURNING status, recipients_sent, recipients_failed`,
+			p.CurrentRecipientIndex, p.CurrentPartIndex, p.RecipientSent, p.RecipientFailed,
+			nullTime(p.LastSentAt), nullTime(p.NextStepAt), p.Finished, fmtTime(o.At), everyRecipientFailed, jobID,
+		).Scan(&t.Status, &t.RecipientsSent, &t.RecipientsFailed)
 		if err != nil {
 			return fmt.Errorf("update job progress: %w", err)
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("finish job %s step: %w", jobID, err)
+		return t, fmt.Errorf("finish job %s step: %w", jobID, err)
 	}
-	return nil
+	return t, nil
 }
 
 // FailJob ends a pending or running job as failed with reason.

@@ -120,14 +120,17 @@ const (
 type ReceiptResult struct {
 	Deliveries int      // ledger rows matched
 	Confirmed  []string // scheduled messages flipped to sent
+	Recounted  []string // jobs with a recipient moved from failed to sent
 }
 
 // ApplyReceipt records a delivered or read receipt for WhatsApp message ids.
 // A receipt proves the message left the machine, so a delivery whose
 // outcome was unknown becomes delivered or read, and its scheduled message
 // moves from failed to sent (or from pending, should a send classified as
-// not sent have arrived after all: it must not go out twice). States only
-// move forward (read stays read).
+// not sent have arrived after all: it must not go out twice). For a job,
+// the recipient whose last part's outcome was unknown counts as sent, not
+// failed, and a job that had failed because every recipient failed is
+// completed after all. States only move forward (read stays read).
 func (db *DB) ApplyReceipt(ctx context.Context, kind string, waIDs []string, at time.Time) (ReceiptResult, error) {
 	var res ReceiptResult
 	var set string
@@ -144,6 +147,10 @@ func (db *DB) ApplyReceipt(ctx context.Context, kind string, waIDs []string, at 
 	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
 		res = ReceiptResult{}
 		for _, id := range waIDs {
+			unknownSteps, err := tx.unknownJobSteps(ctx, id)
+			if err != nil {
+				return err
+			}
 			var messageIDs []string
 			rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET `+set+`, sent_at = coalesce(sent_at, ?1), error = NULL
 				WHERE wa_message_id = ?2 RETURNING coalesce(message_id, '')`, ts, id)
@@ -175,10 +182,59 @@ func (db *DB) ApplyReceipt(ctx context.Context, kind string, waIDs []string, at 
 					res.Confirmed = append(res.Confirmed, mid)
 				}
 			}
+			for _, d := range unknownSteps {
+				recounted, err := tx.recountDelivered(ctx, d)
+				if err != nil {
+					return err
+				}
+				if recounted {
+					res.Recounted = append(res.Recounted, d.JobID)
+				}
+			}
 		}
 		return nil
 	})
 	return res, err
+}
+
+// unknownJobSteps returns the job ledger rows with WhatsApp id waID whose
+// outcome is unknown: their recipient was counted failed.
+func (tx *Tx) unknownJobSteps(ctx context.Context, waID string) ([]*vpslink.Delivery, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE wa_message_id = ? AND job_id IS NOT NULL AND state = 'unknown'`, waID)
+	if err != nil {
+		return nil, fmt.Errorf("read job steps of %s: %w", waID, describe(err))
+	}
+	defer rows.Close()
+	var ds []*vpslink.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read job steps of %s: %w", waID, err)
+		}
+		ds = append(ds, d)
+	}
+	return ds, rows.Err()
+}
+
+// recountDelivered moves the recipient of job step d, proven delivered,
+// from the job's failed count to its sent count, and reports whether it
+// did. Only a recipient's last part counts (an earlier part failing skipped
+// the parts after it, which the recipient never got), and only once the
+// job has moved past the recipient, which is when its failure was counted.
+func (tx *Tx) recountDelivered(ctx context.Context, d *vpslink.Delivery) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET
+			recipients_sent = recipients_sent + 1, recipients_failed = max(recipients_failed - 1, 0),
+			status = CASE WHEN status = 'failed' AND recipients_sent = 0 AND error_message = ?1 THEN 'completed' ELSE status END,
+			error_message = CASE WHEN status = 'failed' AND recipients_sent = 0 AND error_message = ?1 THEN NULL ELSE error_message END,
+			updated_at = ?2
+		WHERE id = ?3 AND current_recipient_index > ?4 AND json_array_length(message_parts) - 1 = ?5`,
+		everyRecipientFailed, fmtTime(tx.now), d.JobID, d.RecipientIndex, d.PartIndex)
+	if err != nil {
+		return false, fmt.Errorf("recount job %s: %w", d.JobID, describe(err))
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 // SentText returns the text that was sent with a WhatsApp message id: a

@@ -152,6 +152,9 @@ func (c *Client) applyReceipt(ctx context.Context, e *events.Receipt) {
 	for _, id := range res.Confirmed {
 		c.log.Info("receipt confirmed a message whose send outcome was unknown", "message_id", id, "receipt", kind)
 	}
+	for _, id := range res.Recounted {
+		c.log.Info("receipt confirmed a job recipient whose send outcome was unknown", "job_id", id, "receipt", kind)
+	}
 }
 
 // receiptLabel bounds the metric's label values to the types whatsmeow knows.
