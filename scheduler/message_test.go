@@ -64,7 +64,7 @@ func TestEngine_ChangesBeforeDue(t *testing.T) {
 		}, ""},
 		{"cancelled by another writer without a notify", func(h *harness, id string) error {
 			return h.db.UpdateQuiet(context.Background(), func(tx *store.Tx) error {
-				_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'cancelled' WHERE id = ?`, id)
+				_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'cancelled' WHERE id = ?`, id)
 				return err
 			})
 		}, ""},
@@ -195,7 +195,7 @@ func TestEngine_StartupWithInterruptedSends(t *testing.T) {
 	}
 	legacy := h.schedule(t0.Add(-time.Minute), "left sending by another tool")
 	if err := h.db.UpdateQuiet(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'sending' WHERE id = ?`, legacy)
+		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'sending' WHERE id = ?`, legacy)
 		return err
 	}); err != nil {
 		t.Fatal(err)

@@ -65,10 +65,10 @@ func seedPending(b *testing.B, db *store.DB, n int) {
 	b.Helper()
 	base := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	err := db.Update(context.Background(), func(tx *store.Tx) error {
-		if _, err := tx.Exec(`INSERT INTO contacts (phone, name) VALUES ('4915100000001', 'Bench')`); err != nil {
+		if _, err := tx.ExecContext(context.Background(), `INSERT INTO contacts (phone, name) VALUES ('4915100000001', 'Bench')`); err != nil {
 			return err
 		}
-		stmt, err := tx.Prepare(`INSERT INTO scheduled_messages (id, to_phone, message, scheduled_at, status, created_at, updated_at)
+		stmt, err := tx.PrepareContext(context.Background(), `INSERT INTO scheduled_messages (id, to_phone, message, scheduled_at, status, created_at, updated_at)
 			VALUES (?, '4915100000001', 'hello', ?, 'pending', ?, ?)`)
 		if err != nil {
 			return err

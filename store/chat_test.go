@@ -12,7 +12,7 @@ func TestChats(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
 	if err := db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO chats (id, name, is_group, unread_count, last_message_time) VALUES
+		_, err := tx.ExecContext(context.Background(), `INSERT INTO chats (id, name, is_group, unread_count, last_message_time) VALUES
 			('491510000001@s.whatsapp.net', 'Anna', 0, 2, 1700000100),
 			('120363000000000000@g.us', 'Family', 1, 0, 1700000200);
 			INSERT INTO messages (chat_id, message, timestamp, is_from_me) VALUES

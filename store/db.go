@@ -116,11 +116,7 @@ func dsn(path, mode string, writer bool) string {
 		// FULL: a send's claim must survive a power cut before the network call.
 		q.Set("_synchronous", "FULL")
 	}
-	if writer {
-		// Take the write lock at BEGIN so that a transaction never fails
-		// half-way when upgrading from a read lock.
-		q.Set("_txlock", "immediate")
-	} else {
+	if !writer {
 		q.Set("_query_only", "true")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
@@ -192,83 +188,6 @@ func (db *DB) notify() {
 	for _, fn := range fns {
 		fn()
 	}
-}
-
-// Tx is a write transaction with the time it started, so that every row it
-// writes carries the same timestamp.
-type Tx struct {
-	*sql.Tx
-	db  *DB
-	now time.Time
-}
-
-// Now returns the transaction's time.
-func (tx *Tx) Now() time.Time { return tx.now }
-
-// ExecContext, QueryContext and QueryRowContext run a statement of the
-// transaction. A cancelled ctx does not interrupt it: a write transaction
-// is short and ends in a commit or a rollback either way, and
-// mattn/go-sqlite3 runs every statement that could be interrupted on a
-// goroutine of its own, which costs more than most of these statements.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
-}
-
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
-}
-
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
-}
-
-// Update runs fn in a write transaction and commits it when fn returns nil.
-// Nothing is written when fn or the commit fails.
-func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
-	if err := db.update(ctx, fn); err != nil {
-		return err
-	}
-	db.notify()
-	return nil
-}
-
-// UpdateQuiet is Update without notifying OnWrite listeners; the scheduler
-// uses it for its own progress writes, which need no re-plan.
-func (db *DB) UpdateQuiet(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.update(ctx, fn)
-}
-
-func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.readOnly {
-		return fmt.Errorf("database %s is open read-only", db.path)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	// Not interruptible either, for the same reason as its statements.
-	sqlTx, err := db.write.BeginTx(context.WithoutCancel(ctx), nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", describe(err))
-	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}
-	// The queued send outcomes leave the queue for this transaction alone,
-	// so that no other transaction writes them again; they go back if it
-	// does not commit.
-	results := db.takeResults()
-	err = tx.writeResults(ctx, results)
-	if err == nil {
-		err = fn(tx)
-	}
-	if err != nil {
-		sqlTx.Rollback()
-		db.requeueResults(results)
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		db.requeueResults(results)
-		return fmt.Errorf("commit: %w", describe(err))
-	}
-	return nil
 }
 
 // Reader returns the read pool, for queries outside this package's helpers

@@ -44,7 +44,7 @@ func TestOpen_WALAndMigrations(t *testing.T) {
 	}
 	var autocheckpoint int
 	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&autocheckpoint)
+		return tx.QueryRowContext(context.Background(), `PRAGMA wal_autocheckpoint`).Scan(&autocheckpoint)
 	}); err != nil || autocheckpoint != 8192 {
 		t.Fatalf("writer wal_autocheckpoint = %d, %v; want 8192", autocheckpoint, err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -183,41 +182,6 @@ func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) (Outcome,
 		return o, fmt.Errorf("record ledger result: %w", err)
 	}
 	return o, nil
-}
-
-// updateLazy is UpdateQuiet with a commit that is not synced
-// (synchronous=NORMAL): it becomes durable with the next synced commit,
-// which is the next claim, so a burst costs one fsync per send instead of
-// two. Job step results use it. A result lost to a power cut leaves its
-// claim behind, and start-up treats a leftover claim as an unknown outcome:
-// the send is never repeated.
-func (db *DB) updateLazy(ctx context.Context, fn func(tx *Tx) error) error {
-	conn, err := db.write.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("writer connection: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-		return fmt.Errorf("relax synchronous: %w", err)
-	}
-	defer func() {
-		if _, err := conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`); err != nil {
-			// Never hand a relaxed connection to the next claim.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}()
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", describe(err))
-	}
-	if err := fn(&Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", describe(err))
-	}
-	return nil
 }
 
 // FinishMessage records the outcome of a claimed message's send: sent, back

@@ -37,7 +37,7 @@ func TestClaimMessage(t *testing.T) {
 			c, _ := db.ClaimMessage(ctx, id, now, "A", 0)
 			db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliveryUnknown, Error: "timeout", At: now})
 			db.UpdateQuiet(ctx, func(tx *store.Tx) error {
-				_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'pending' WHERE id = ?`, id)
+				_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'pending' WHERE id = ?`, id)
 				return err
 			})
 		}, now, store.ClaimRefused, 0},
@@ -129,7 +129,7 @@ func TestFinishMessage_DeletedMessage(t *testing.T) {
 	db := MustOpenDB(t)
 	m, c := mustClaimNew(t, db, "A")
 	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`DELETE FROM scheduled_messages WHERE id = ?`, m.ID)
+		_, err := tx.ExecContext(context.Background(), `DELETE FROM scheduled_messages WHERE id = ?`, m.ID)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -191,7 +191,7 @@ func TestFinishJobStepLeavesWriterSynchronousFull(t *testing.T) {
 	}
 	var sync int
 	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(`PRAGMA synchronous`).Scan(&sync)
+		return tx.QueryRowContext(context.Background(), `PRAGMA synchronous`).Scan(&sync)
 	}); err != nil || sync != 2 {
 		t.Fatalf("writer synchronous = %d (%v), want 2 (FULL)", sync, err)
 	}

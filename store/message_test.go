@@ -126,7 +126,7 @@ func TestMessages_StatusCounters(t *testing.T) {
 		`UPDATE scheduled_messages SET message = 'same status' WHERE status = 'pending'`,
 		`DELETE FROM scheduled_messages WHERE id = '` + a.ID + `'`,
 	} {
-		if err := db.Update(ctx, func(tx *store.Tx) error { _, err := tx.Exec(stmt); return err }); err != nil {
+		if err := db.Update(ctx, func(tx *store.Tx) error { _, err := tx.ExecContext(context.Background(), stmt); return err }); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
@@ -147,7 +147,7 @@ func TestMessages_StatusCounters(t *testing.T) {
 		t.Fatalf("check: %v %v", problems, err)
 	}
 	if err := db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`UPDATE scheduled_message_counts SET n = 7 WHERE status = 'pending'`)
+		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_message_counts SET n = 7 WHERE status = 'pending'`)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -179,7 +179,7 @@ func TestMessages_UpdateAndCancel(t *testing.T) {
 	}
 	// A message being sent can be neither edited nor cancelled.
 	if err := db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'sending' WHERE id = ?`, m.ID)
+		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'sending' WHERE id = ?`, m.ID)
 		return err
 	}); err != nil {
 		t.Fatal(err)

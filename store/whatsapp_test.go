@@ -76,7 +76,7 @@ func ledgerFixture(t *testing.T, db *store.DB) (msgID, jobID string) {
 	}
 	jobID = "job1"
 	if err := db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'failed', error_message = 'may have been delivered'
+		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'failed', error_message = 'may have been delivered'
 			WHERE id = ?;
 			INSERT INTO deliveries (message_id, recipient, wa_message_id, state, claimed_at)
 			VALUES (?, '491510000001@s.whatsapp.net', 'WAMSG1', 'unknown', '2026-12-31T11:00:00.000Z');

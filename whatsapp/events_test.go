@@ -109,7 +109,7 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`UPDATE scheduled_messages SET status = 'failed', error_message = 'may have been delivered' WHERE id = ?;
+		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'failed', error_message = 'may have been delivered' WHERE id = ?;
 			INSERT INTO deliveries (message_id, recipient, wa_message_id, state, claimed_at)
 			VALUES (?, ?, 'UNKNOWN1', 'unknown', '2026-11-27T11:59:00.000Z')`, m.ID, m.ID, anna.String())
 		return err
