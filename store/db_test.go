@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,6 +98,64 @@ func TestSizeCollector(t *testing.T) {
 	for _, f := range families {
 		if f.GetName() == "vpslink_database_size_bytes" && f.GetMetric()[0].GetGauge().GetValue() < 4096 {
 			t.Fatalf("database size %v", f.GetMetric()[0].GetGauge().GetValue())
+		}
+	}
+}
+
+// A database the seed's own script created, with rows in it, is adopted:
+// every migration applies, the rows stay, and the seed's indexes keep their
+// names (the status index with the id added by migration 0006) and serve
+// the queries they were made for.
+func TestOpen_AdoptsSeedDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "whatsapp.db")
+	seed, err := os.ReadFile(filepath.Join("migrations", "0001_seed.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(string(seed) + `;
+		INSERT INTO contacts (phone, name) VALUES ('491517654321', 'Carla');
+		INSERT INTO scheduled_messages (id, to_phone, message, scheduled_at, status)
+		VALUES ('seed-1', '491517654321', 'from the seed', '2026-12-31T22:00:00.000Z', 'pending')`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if m, err := db.GetMessage(ctx, "seed-1"); err != nil || m.Message != "from the seed" {
+		t.Fatalf("seed row: %+v %v", m, err)
+	}
+	if problems, err := db.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+	for _, tt := range []struct{ index, query string }{
+		{"idx_scheduled_messages_status", `SELECT id FROM scheduled_messages WHERE status = 'pending' ORDER BY scheduled_at, id LIMIT 50`},
+		{"idx_scheduled_messages_scheduled_at", `SELECT id FROM scheduled_messages WHERE scheduled_at > '2027' ORDER BY scheduled_at`},
+		{"idx_scheduled_messages_to_phone", `SELECT id FROM scheduled_messages WHERE to_phone = '491517654321'`},
+		{"idx_deliveries_claimed", `SELECT id FROM deliveries INDEXED BY idx_deliveries_claimed WHERE state = 'claimed'`},
+	} {
+		var plan strings.Builder
+		rows, err := db.Reader().Query(`EXPLAIN QUERY PLAN ` + tt.query)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.index, err)
+		}
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			rows.Scan(&id, &parent, &unused, &detail)
+			plan.WriteString(detail + "\n")
+		}
+		rows.Close()
+		if !strings.Contains(plan.String(), tt.index) || strings.Contains(plan.String(), "TEMP B-TREE") {
+			t.Errorf("%s does not serve %q:\n%s", tt.index, tt.query, plan.String())
 		}
 	}
 }
