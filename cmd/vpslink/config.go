@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -15,31 +16,75 @@ import (
 )
 
 // Config is vpslink's configuration. Precedence: flags > environment >
-// vpslink.yml > defaults. The YAML keys are the struct's yaml tags; unknown
-// keys are an error so that a typo never silently falls back to a default.
+// vpslink.yml > defaults. Each field's yaml tag is its key in the file,
+// its env tag its environment variable, and its doc comment the text of
+// docs/configuration.md and vpslink.example.yml, which are generated from
+// this struct. Unknown keys are an error so that a typo never silently
+// falls back to a default.
 type Config struct {
-	DB                string   `yaml:"db"`
-	Listen            string   `yaml:"listen"`
-	APISecret         string   `yaml:"api_secret"`
-	AllowedIPs        []string `yaml:"allowed_ips"`
-	TrustedProxies    []string `yaml:"trusted_proxies"`
-	MetricsListen     string   `yaml:"metrics_listen"`
-	Sender            string   `yaml:"sender"`
-	DryRunLog         string   `yaml:"dryrun_log"`
-	SessionDB         string   `yaml:"session_db"`
-	LitestreamConfig  string   `yaml:"litestream_config"`
-	Replicate         string   `yaml:"replicate"`
-	SafetyPoll        Duration `yaml:"safety_poll"`
-	MaxLateness       Duration `yaml:"max_lateness"`
-	MaxSendsPerMinute int      `yaml:"max_sends_per_minute"`
-	GapJitter         Duration `yaml:"gap_jitter"`
-	WhatsAppTyping    Duration `yaml:"whatsapp_typing"`
-	LogLevel          string   `yaml:"log_level"`
+	// SQLite database. Its directory is the data directory: api-secret,
+	// session.db, dryrun.jsonl, replica/, backups/.
+	DB string `yaml:"db" env:"VPSLINK_DB"`
+	// HTTP API listen address. Loopback unless you say so.
+	Listen string `yaml:"listen" env:"VPSLINK_LISTEN"`
+	// Shared secret for the API; prefer the environment. Empty on a
+	// loopback listener: a random secret is created once in
+	// <datadir>/api-secret (mode 0600). Empty on any other listener:
+	// vpslink refuses to start.
+	APISecret string `yaml:"api_secret" env:"VPSLINK_API_SECRET"`
+	// Client IPs and CIDRs allowed to call the API (comma-separated in the
+	// environment). Checked against the TCP peer.
+	AllowedIPs []string `yaml:"allowed_ips" env:"VPSLINK_ALLOWED_IPS"`
+	// Reverse proxies whose X-Forwarded-For is honoured. None by default:
+	// the header is ignored.
+	TrustedProxies []string `yaml:"trusted_proxies" env:"VPSLINK_TRUSTED_PROXIES"`
+	// Serve /metrics on a separate address too, without authentication,
+	// e.g. for a Prometheus on a private network. Empty: only on listen.
+	MetricsListen string `yaml:"metrics_listen" env:"VPSLINK_METRICS_LISTEN"`
+	// whatsapp sends through the paired account; dryrun writes each send
+	// as a JSON line to dryrun_log instead.
+	Sender string `yaml:"sender" env:"VPSLINK_SENDER"`
+	// Dry-run log; "-" is stdout. Empty: <datadir>/dryrun.jsonl.
+	DryRunLog string `yaml:"dryrun_log" env:"VPSLINK_DRYRUN_LOG"`
+	// WhatsApp session store, its own SQLite file. Empty:
+	// <datadir>/session.db.
+	SessionDB string `yaml:"session_db" env:"VPSLINK_SESSION_DB"`
+	// Litestream configuration. Empty: ./litestream.yml if present, else a
+	// file replica in <datadir>/replica.
+	LitestreamConfig string `yaml:"litestream_config" env:"LITESTREAM_CONFIG"`
+	// child: serve runs and supervises `vpslink replicate`; external:
+	// another process or container replicates; off: no replication.
+	Replicate string `yaml:"replicate" env:"VPSLINK_REPLICATE"`
+	// The scheduler sleeps until the next due message; this is only a
+	// safety re-read of the schedule.
+	SafetyPoll Duration `yaml:"safety_poll" env:"VPSLINK_SAFETY_POLL"`
+	// Messages and jobs due longer ago than this are not sent but marked
+	// failed ("missed by ..."); 0s = no limit.
+	MaxLateness Duration `yaml:"max_lateness" env:"VPSLINK_MAX_LATENESS"`
+	// At most this many sends a minute, messages and jobs together; 0 = no
+	// cap.
+	MaxSendsPerMinute int `yaml:"max_sends_per_minute" env:"VPSLINK_MAX_SENDS_PER_MINUTE"`
+	// Random extra wait up to this long added to each job's recipient gap,
+	// so broadcasts look less mechanical; 0s = none.
+	GapJitter Duration `yaml:"gap_jitter" env:"VPSLINK_GAP_JITTER"`
+	// Show "typing..." to the recipient for this long before each WhatsApp
+	// send; 0s = off, at most 1m.
+	WhatsAppTyping Duration `yaml:"whatsapp_typing" env:"VPSLINK_WHATSAPP_TYPING"`
+	// debug, info, warn or error.
+	LogLevel string `yaml:"log_level" env:"VPSLINK_LOG_LEVEL"`
 
-	SnapshotTarget         string   `yaml:"snapshot_target"`
-	SnapshotInterval       Duration `yaml:"snapshot_interval"`
-	SnapshotLocalRetention Duration `yaml:"snapshot_local_retention"`
-	Retention              string   `yaml:"retention"`
+	// Where hourly snapshots go: s3://bucket/prefix or a directory. Empty:
+	// the litestream replica's bucket under backups/, or
+	// <datadir>/snapshots with a file replica.
+	SnapshotTarget string `yaml:"snapshot_target" env:"VPSLINK_SNAPSHOT_TARGET"`
+	// How often to snapshot, aligned to the clock.
+	SnapshotInterval Duration `yaml:"snapshot_interval" env:"VPSLINK_SNAPSHOT_INTERVAL"`
+	// How long local copies in <datadir>/backups are kept; they are also
+	// the upload queue while S3 is unreachable.
+	SnapshotLocalRetention Duration `yaml:"snapshot_local_retention" env:"VPSLINK_SNAPSHOT_LOCAL_RETENTION"`
+	// Tiered retention of the remote snapshots: hourly, daily, weekly,
+	// monthly and yearly counts.
+	Retention string `yaml:"retention" env:"VPSLINK_RETENTION"`
 }
 
 // Duration is a time.Duration written as "15m" in YAML and the environment.
@@ -109,62 +154,47 @@ func (c *Config) readFile(path string, mustExist bool) error {
 	return nil
 }
 
-// readEnv applies the environment variables of SPEC §2 and §9.
+// readEnv applies the environment variable named by each field's env tag.
 func (c *Config) readEnv(lookup func(string) (string, bool)) error {
-	strs := map[string]*string{
-		"VPSLINK_DB":              &c.DB,
-		"VPSLINK_LISTEN":          &c.Listen,
-		"VPSLINK_API_SECRET":      &c.APISecret,
-		"VPSLINK_METRICS_LISTEN":  &c.MetricsListen,
-		"VPSLINK_SENDER":          &c.Sender,
-		"VPSLINK_DRYRUN_LOG":      &c.DryRunLog,
-		"VPSLINK_SESSION_DB":      &c.SessionDB,
-		"LITESTREAM_CONFIG":       &c.LitestreamConfig,
-		"VPSLINK_REPLICATE":       &c.Replicate,
-		"VPSLINK_LOG_LEVEL":       &c.LogLevel,
-		"VPSLINK_SNAPSHOT_TARGET": &c.SnapshotTarget,
-		"VPSLINK_RETENTION":       &c.Retention,
-	}
-	for name, p := range strs {
-		if v, ok := lookup(name); ok {
-			*p = v
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Tag.Get("env")
+		s, ok := lookup(name)
+		if !ok {
+			continue
+		}
+		if err := setFromEnv(v.Field(i).Addr().Interface(), s); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	lists := map[string]*[]string{
-		"VPSLINK_ALLOWED_IPS":     &c.AllowedIPs,
-		"VPSLINK_TRUSTED_PROXIES": &c.TrustedProxies,
-	}
-	for name, p := range lists {
-		if v, ok := lookup(name); ok {
-			*p = splitList(v)
-		}
-	}
-	durations := map[string]*Duration{
-		"VPSLINK_SAFETY_POLL":              &c.SafetyPoll,
-		"VPSLINK_MAX_LATENESS":             &c.MaxLateness,
-		"VPSLINK_GAP_JITTER":               &c.GapJitter,
-		"VPSLINK_WHATSAPP_TYPING":          &c.WhatsAppTyping,
-		"VPSLINK_SNAPSHOT_INTERVAL":        &c.SnapshotInterval,
-		"VPSLINK_SNAPSHOT_LOCAL_RETENTION": &c.SnapshotLocalRetention,
-	}
-	for name, p := range durations {
-		if v, ok := lookup(name); ok {
-			if v == "0" {
-				v = "0s"
-			}
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				return fmt.Errorf("%s: %q is not a duration like 90s, 15m or 6h", name, v)
-			}
-			p.Duration = d
-		}
-	}
-	if v, ok := lookup("VPSLINK_MAX_SENDS_PER_MINUTE"); ok {
-		n, err := strconv.Atoi(v)
+	return nil
+}
+
+// setFromEnv parses one environment value into a Config field. A field of
+// another type panics, which TestConfigEnv_EveryField catches.
+func setFromEnv(field any, s string) error {
+	switch p := field.(type) {
+	case *string:
+		*p = s
+	case *[]string:
+		*p = splitList(s)
+	case *int:
+		n, err := strconv.Atoi(s)
 		if err != nil {
-			return fmt.Errorf("VPSLINK_MAX_SENDS_PER_MINUTE: %q is not a whole number", v)
+			return fmt.Errorf("%q is not a whole number", s)
 		}
-		c.MaxSendsPerMinute = n
+		*p = n
+	case *Duration:
+		if s == "0" {
+			s = "0s"
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration like 90s, 15m or 6h", s)
+		}
+		p.Duration = d
+	default:
+		panic(fmt.Sprintf("config: no environment parser for %T", field))
 	}
 	return nil
 }

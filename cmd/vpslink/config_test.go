@@ -68,7 +68,6 @@ func TestExampleConfigMatchesDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := DefaultConfig()
-	want.DB = "./data/whatsapp.db"
 	want.TrustedProxies = []string{}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("example file:\n%+v\ndefaults:\n%+v", cfg, want)
