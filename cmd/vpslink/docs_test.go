@@ -8,9 +8,11 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -371,6 +373,51 @@ func TestConfigEnv_EveryField(t *testing.T) {
 		err := c.readEnv(func(name string) (string, bool) { return sample, name == f.Tag.Get("env") })
 		if err != nil || reflect.ValueOf(c).Field(i).IsZero() {
 			t.Errorf("%s=%q: err %v, field %s unset", f.Tag.Get("env"), sample, err, f.Name)
+		}
+	}
+}
+
+// docs/metrics.md is written by hand; it must name exactly the vpslink_*
+// metrics the code declares.
+func TestDocsMetrics(t *testing.T) {
+	inCode := map[string]bool{}
+	literal := regexp.MustCompile(`"(vpslink_[a-z0-9_]*[a-z0-9])"`)
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		for _, m := range literal.FindAllSubmatch(b, -1) {
+			inCode[string(m[1])] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "metrics.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inDoc := map[string]bool{}
+	for _, m := range regexp.MustCompile("`(vpslink_[a-z0-9_]*[a-z0-9])`").FindAllSubmatch(doc, -1) {
+		inDoc[string(m[1])] = true
+	}
+	for name := range inCode {
+		if !inDoc[name] {
+			t.Errorf("metric %s is not documented in docs/metrics.md", name)
+		}
+	}
+	for name := range inDoc {
+		if !inCode[name] {
+			t.Errorf("docs/metrics.md documents %s, which no code declares", name)
 		}
 	}
 }
