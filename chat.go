@@ -26,6 +26,9 @@ type Message struct {
 	RawMessage  string `json:"raw_message,omitempty"`
 }
 
+// MessageTypes are the message_type values chat capture writes.
+var MessageTypes = []string{"text", "image", "video", "audio", "document", "sticker", "location", "contact", "poll"}
+
 // ChatFilter selects chats.
 type ChatFilter struct {
 	Unread bool

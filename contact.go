@@ -5,17 +5,21 @@ import "time"
 // Contact is a person the account sends to. Phone is digits only and is the
 // contact's identity everywhere (the API's {phone}, scheduled_messages.to_phone).
 type Contact struct {
-	ID             int64     `json:"id"`
-	Phone          string    `json:"phone"`
-	Name           string    `json:"name"`
-	Aliases        []string  `json:"aliases"`
-	Tags           []string  `json:"tags"`
-	IsFavorite     bool      `json:"is_favorite"`
-	SecondaryPhone string    `json:"secondary_phone,omitempty"`
-	Timezone       string    `json:"timezone,omitempty"`
-	Notes          string    `json:"notes,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             int64    `json:"id"`
+	Phone          string   `json:"phone"`
+	Name           string   `json:"name"`
+	Aliases        []string `json:"aliases"`
+	Tags           []string `json:"tags"`
+	IsFavorite     bool     `json:"is_favorite"`
+	SecondaryPhone string   `json:"secondary_phone,omitempty"`
+	Timezone       string   `json:"timezone,omitempty"`
+	Notes          string   `json:"notes,omitempty"`
+	// PhoneProblem is set when Phone is not a valid number in digits-only
+	// form (a legacy number kept as it was typed): sends to it are refused
+	// until someone corrects it.
+	PhoneProblem string    `json:"phone_problem,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // ContactFilter selects contacts. Search matches name, alias or phone.

@@ -65,3 +65,18 @@ func PhoneFromJID(jid string) string {
 	}
 	return user
 }
+
+// PhoneProblem says why a stored phone is not in the form the phone rules
+// give it, or returns "" when it is. Contacts written by other tools may
+// hold numbers as they were typed; those that cannot be normalised without
+// guessing are kept as they are and flagged with this reason.
+func PhoneProblem(phone string) string {
+	p, err := NormalizePhone("phone", phone)
+	switch {
+	case err != nil:
+		return err.Error()
+	case p != phone:
+		return "stored as typed; its digits are " + p
+	}
+	return ""
+}

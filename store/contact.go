@@ -269,6 +269,7 @@ func scanContact(row scanner) (*vpslink.Contact, error) {
 	}
 	c.Aliases, c.Tags = parseList(aliases), parseList(tags)
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	c.PhoneProblem = vpslink.PhoneProblem(c.Phone)
 	return &c, nil
 }
 

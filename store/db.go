@@ -34,6 +34,8 @@ type DB struct {
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 
+	report []string // what Open's migration changed or flagged
+
 	mu      sync.Mutex
 	onWrite []func()
 	results []messageResult // send outcomes for the next write transaction
@@ -59,7 +61,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := db.Migrate(ctx); err != nil {
+	if db.report, err = db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -157,6 +159,10 @@ func (db *DB) verifyWAL(ctx context.Context) error {
 	}
 	return nil
 }
+
+// MigrateReport returns what Open's migration changed in the schema or the
+// rows, and what it kept as it was and flagged for a person to look at.
+func (db *DB) MigrateReport() []string { return db.report }
 
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }

@@ -9,33 +9,55 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/vpslink/vpslink"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
 // Migrate applies, in order, every embedded migration not yet recorded in
-// schema_migrations, each in its own transaction with its record. Running it
-// again changes nothing.
-func (db *DB) Migrate(ctx context.Context) error {
+// schema_migrations, each in its own transaction with its record; then it
+// adopts what other tools wrote: tables whose definitions differ from
+// vpslink's are rebuilt and contacts' phones normalised. It fails when the
+// database still refuses a state vpslink writes. The returned lines say
+// what changed and what needs a person's attention. Running it again
+// changes nothing.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER NOT NULL PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
 	)`); err != nil {
-		return fmt.Errorf("create migrations table: %w", describe(err))
+		return nil, fmt.Errorf("create migrations table: %w", describe(err))
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range migrationNames() {
 		if err := db.migrateFile(ctx, name); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+			return nil, fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return nil
+	report, err := db.adoptTables(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("adopt tables: %w", err)
+	}
+	phones, err := db.adoptPhones(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("normalise phones: %w", err)
+	}
+	report = append(report, phones...)
+	if problems, err := db.probeWrites(ctx); err != nil {
+		return nil, err
+	} else if len(problems) > 0 {
+		return nil, &RefusedStatesError{Path: db.path, Problems: problems}
+	}
+	return report, nil
+}
+
+// migrationNames lists the embedded migrations in the order they apply.
+func migrationNames() []string {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	sort.Strings(names)
+	return names
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {
@@ -66,9 +88,8 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 
 // latestVersion is the number of the newest embedded migration.
 func latestVersion() int {
-	names, _ := fs.Glob(migrations, "migrations/*.sql")
 	latest := 0
-	for _, name := range names {
+	for _, name := range migrationNames() {
 		v, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
 		latest = max(latest, v)
 	}
@@ -82,8 +103,10 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// Check runs SQLite's integrity and foreign key checks and returns every
-// problem found; none means the file is sound.
+// Check runs SQLite's integrity and foreign key checks, compares the
+// message counters with the rows and tries every write vpslink makes (then
+// rolls it back), and returns every problem found; none means the file is
+// sound and vpslink can write every state it needs.
 func (db *DB) Check(ctx context.Context) ([]string, error) {
 	var problems []string
 	rows, err := db.read.QueryContext(ctx, `PRAGMA integrity_check`)
@@ -121,7 +144,33 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("foreign key check: %w", describe(err))
 	}
 	counts, err := db.countProblems(ctx)
-	return append(problems, counts...), err
+	if err != nil {
+		return nil, err
+	}
+	refused, err := db.probeWrites(ctx)
+	return append(append(problems, counts...), refused...), err
+}
+
+// PhoneFlags lists the contacts whose phone is kept as it was typed because
+// the phone rules cannot normalise it without guessing, with the reason.
+// They are not errors of the file: a person must correct them.
+func (db *DB) PhoneFlags(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT phone, name FROM contacts ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("read phones: %w", describe(err))
+	}
+	defer rows.Close()
+	var flags []string
+	for rows.Next() {
+		var phone, name string
+		if err := rows.Scan(&phone, &name); err != nil {
+			return nil, err
+		}
+		if problem := vpslink.PhoneProblem(phone); problem != "" {
+			flags = append(flags, fmt.Sprintf("contact %s (%s): %s", phone, name, problem))
+		}
+	}
+	return flags, rows.Err()
 }
 
 // countProblems compares the per-status message counters with the rows.

@@ -27,8 +27,12 @@ func newDBCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			changes := db.MigrateReport()
 			if a.jsonOut {
-				return a.printJSON(map[string]any{"database": cfg.DB, "schema_version": v})
+				return a.printJSON(map[string]any{"database": cfg.DB, "schema_version": v, "changes": append([]string{}, changes...)})
+			}
+			for _, c := range changes {
+				fmt.Fprintln(a.stdout, c)
 			}
 			fmt.Fprintf(a.stdout, "%s: schema version %d\n", cfg.DB, v)
 			return nil
@@ -36,21 +40,34 @@ func newDBCmd(a *app) *cobra.Command {
 	})
 	cmd.AddCommand(&cobra.Command{
 		Use:   "check",
-		Short: "Run SQLite's integrity and foreign key checks",
-		Args:  cobra.NoArgs,
+		Short: "Check the database: integrity, foreign keys, counters, and that every state vpslink writes is accepted",
+		Long: `Check the database: SQLite's integrity and foreign key checks, the message
+counters against the rows, and every write vpslink makes (tried, then rolled
+back), so that a CHECK, a raising trigger or a missing column shows here
+rather than as a send that never happens. Contacts whose phone is kept as it
+was typed are listed as flagged; they do not fail the check.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.read(cmd, func(db *store.DB) error {
 				problems, err := db.Check(cmd.Context())
 				if err != nil {
 					return err
 				}
+				flags, err := db.PhoneFlags(cmd.Context())
+				if err != nil {
+					return err
+				}
 				if a.jsonOut {
-					if err := a.printJSON(map[string]any{"ok": len(problems) == 0, "problems": problems}); err != nil {
+					if err := a.printJSON(map[string]any{"ok": len(problems) == 0, "problems": append([]string{}, problems...),
+						"flagged": append([]string{}, flags...)}); err != nil {
 						return err
 					}
 				} else {
 					for _, p := range problems {
 						fmt.Fprintln(a.stdout, p)
+					}
+					for _, f := range flags {
+						fmt.Fprintln(a.stdout, "flagged: "+f)
 					}
 				}
 				if len(problems) > 0 {

@@ -97,6 +97,9 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	for _, change := range db.MigrateReport() {
+		log.Warn("database adopted", "change", change)
+	}
 	if err := db.ReserveWAL(ctx); err != nil {
 		// Only commits' speed depends on it.
 		log.Warn("WAL not reserved", "err", err)
