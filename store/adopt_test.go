@@ -319,7 +319,7 @@ func schemaDump(t *testing.T, db *store.DB, skip []string) string {
 	rows.Close()
 	for _, table := range tables {
 		for _, pragma := range []string{"table_info", "foreign_key_list", "index_list"} {
-			rows, err := db.Reader().Query(`SELECT * FROM pragma_` + pragma + `(?)`, table)
+			rows, err := db.Reader().Query(`SELECT * FROM pragma_`+pragma+`(?)`, table)
 			if err != nil {
 				t.Fatal(err)
 			}
