@@ -95,6 +95,24 @@ func parseHost(hostport string) netip.Addr {
 	return a.Unmap()
 }
 
+// ClientAddr returns the address the allowlist applies to (see clientAddr).
+func (s *Server) ClientAddr(r *http.Request) netip.Addr { return s.clientAddr(r) }
+
+// ForwardedTLS reports whether the client reached the service over TLS:
+// directly, or through a trusted proxy that says so in X-Forwarded-Proto.
+// The header from anyone else proves nothing.
+func (s *Server) ForwardedTLS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	peer := parseHost(r.RemoteAddr)
+	if !peer.IsValid() || !s.trusted.contains(peer) {
+		return false
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
+}
+
 // presentedSecret returns the secret from X-API-Secret or an
 // "Authorization: Bearer" header; ok is false when neither is there. A
 // secret in the query string is never looked at: URLs end up in logs.
@@ -128,6 +146,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		if !client.IsValid() || !s.allowed.contains(client) {
 			writeError(w, r, vpslink.Errorf(vpslink.EFORBIDDEN, "client address is not allowed"))
+			return
+		}
+		if s.ui != nil && s.ui.Owns(r.URL.Path) {
+			s.ui.ServeHTTP(w, r) // signed in with its own session
 			return
 		}
 		if wait := s.failures.blocked(client, s.now()); wait > 0 {

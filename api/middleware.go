@@ -157,6 +157,9 @@ func recoverPanics(next http.Handler) http.Handler {
 // runs before authentication so that refused requests are counted by route
 // too.
 func (s *Server) routeOf(r *http.Request) string {
+	if s.ui != nil && s.ui.Owns(r.URL.Path) {
+		return "ui"
+	}
 	var m mux.RouteMatch
 	if s.router.Match(r, &m) && m.MatchErr == nil && m.Route != nil {
 		if tmpl, err := m.Route.GetPathTemplate(); err == nil {

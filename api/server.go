@@ -94,7 +94,19 @@ type Server struct {
 	idem         *idempotency
 	handler      http.Handler
 	router       *mux.Router
+	ui           UI
 }
+
+// UI is the web UI, served on the API's listener for the paths it owns.
+// Its requests pass the IP allowlist but not the secret check: a browser
+// signs in once and holds a session cookie instead.
+type UI interface {
+	http.Handler
+	Owns(path string) bool
+}
+
+// MountUI serves ui for the paths it owns; call it before serving.
+func (s *Server) MountUI(ui UI) { s.ui = ui }
 
 // Failed authentications a client may make before it is refused, and the
 // time in which it regains them.

@@ -98,8 +98,8 @@ func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vps
 	var args []any
 	if s := strings.TrimSpace(f.Search); s != "" {
 		like := "%" + escapeLike(strings.ToLower(s)) + "%"
-		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE lower(json_each.value) LIKE ? ESCAPE '\'))`)
+		where = append(where, `(fold(name) LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE fold(json_each.value) LIKE ? ESCAPE '\'))`)
 		args = append(args, like, like, like)
 	}
 	if f.Favorite != nil {
@@ -107,7 +107,7 @@ func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vps
 		args = append(args, *f.Favorite)
 	}
 	if f.Tag != "" {
-		where = append(where, `EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE lower(json_each.value) = lower(?))`)
+		where = append(where, `EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE fold(json_each.value) = fold(?))`)
 		args = append(args, f.Tag)
 	}
 	cond := whereClause(where)
@@ -226,8 +226,8 @@ func (db *DB) ResolveRecipient(ctx context.Context, field, s string) (*vpslink.C
 		return c, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts
-		WHERE lower(name) = lower(?)
-		   OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE lower(json_each.value) = lower(?))
+		WHERE fold(name) = fold(?)
+		   OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE fold(json_each.value) = fold(?))
 		ORDER BY phone`, s, s)
 	if err != nil {
 		return nil, fmt.Errorf("resolve recipient: %w", describe(err))

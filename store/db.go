@@ -52,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.write = sql.OpenDB(writerConnector{dsn(path, "rwc", true)})
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
-	if db.read, err = sql.Open("sqlite3", dsn(path, "rw", false)); err != nil {
+	if db.read, err = sql.Open(readerDriver, dsn(path, "rw", false)); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -80,7 +80,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{path: path, readOnly: true, Now: time.Now}
 	var err error
-	if db.read, err = sql.Open("sqlite3", dsn(path, "ro", false)); err != nil {
+	if db.read, err = sql.Open(readerDriver, dsn(path, "ro", false)); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.read.SetMaxOpenConns(2)
@@ -140,8 +140,10 @@ const walAutocheckpoint = 8192
 type writerConnector struct{ dsn string }
 
 var writerDriver = &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-	_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", walAutocheckpoint), nil)
-	return err
+	if _, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", walAutocheckpoint), nil); err != nil {
+		return err
+	}
+	return registerFunctions(c)
 }}
 
 func (c writerConnector) Connect(context.Context) (driver.Conn, error) {

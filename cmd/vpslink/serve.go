@@ -26,6 +26,7 @@ import (
 	"github.com/vpslink/vpslink/replicator"
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/ui"
 	"github.com/vpslink/vpslink/whatsapp"
 )
 
@@ -270,14 +271,43 @@ type handlerDeps struct {
 	log        *slog.Logger
 }
 
-// buildHandler is serve's HTTP surface: the API of SPEC §5 (api/).
+// buildHandler is serve's HTTP surface: the API of SPEC §5 (api/) with the
+// web UI (ui/) mounted on it.
 func buildHandler(d handlerDeps) (http.Handler, error) {
-	return api.New(api.Config{
+	srv, err := api.New(api.Config{
 		DB: d.db, Scheduler: d.engine, Secret: d.secret,
 		AllowedIPs: d.cfg.AllowedIPs, TrustedProxies: d.cfg.TrustedProxies,
 		Sender: d.cfg.Sender, Health: d.health,
 		Registerer: d.registerer, Gatherer: d.gatherer, Logger: d.log,
 	})
+	if err != nil {
+		return nil, err
+	}
+	web, err := ui.New(ui.Config{DB: d.db, Scheduler: d.engine, Guard: srv, Secret: d.secret,
+		Sender: d.cfg.Sender, Status: uiStatus(d.health), Logger: d.log})
+	if err != nil {
+		return nil, err
+	}
+	srv.MountUI(web)
+	return srv, nil
+}
+
+// uiStatus shows the UI what /health reports.
+func uiStatus(h api.HealthSources) ui.Status {
+	st := ui.Status{LastBackup: h.LastBackup}
+	if h.WhatsApp != nil {
+		st.WhatsApp = func() (string, string) {
+			s := h.WhatsApp()
+			return s.State, s.Reason
+		}
+	}
+	if h.Replication != nil {
+		st.Replication = func() (string, bool, *float64) {
+			r := h.Replication()
+			return r.Mode, r.Up, r.LagSeconds
+		}
+	}
+	return st
 }
 
 // healthSources tells GET /health about WhatsApp, the replicator and the

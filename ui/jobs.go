@@ -1,0 +1,261 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vpslink/vpslink"
+)
+
+const jobPageSize = 50
+
+type jobsPage struct {
+	Status string
+	Jobs   []*vpslink.Job
+	Pager  pager
+}
+
+// jobTabs filter the job list; "" is every job.
+var jobTabs = []string{"", vpslink.JobRunning, vpslink.JobPending, vpslink.JobPaused, vpslink.JobCompleted,
+	vpslink.JobFailed, vpslink.JobCancelled}
+
+func (h *Handler) jobs(w http.ResponseWriter, r *http.Request) {
+	p := jobsPage{Status: r.URL.Query().Get("status")}
+	f := vpslink.JobFilter{Status: p.Status, Limit: jobPageSize}
+	var page, total int
+	page, f.Offset = pageOf(r, jobPageSize)
+	var err error
+	if p.Jobs, total, err = h.db.ListJobs(r.Context(), f); err != nil {
+		h.notFoundOr(w, r, err)
+		return
+	}
+	p.Pager = newPager(page, jobPageSize, total, url.Values{"status": {p.Status}}.Encode())
+	h.render(w, r, http.StatusOK, "jobs", "Jobs", p)
+}
+
+// jobForm is the broadcast form as typed: recipients one per line (a
+// phone, a name or an alias), parts separated by a line with only "---".
+type jobForm struct {
+	Title      string
+	Recipients string
+	Parts      string
+	PartDelay  string
+	Gap        string
+	Retries    string
+	Date       string
+	Time       string
+	Timezone   string
+	Errors     formErrors
+}
+
+// partSeparator is the line between two parts of a job's message.
+const partSeparator = "---"
+
+func (h *Handler) newJob(w http.ResponseWriter, r *http.Request) {
+	now := h.now().UTC()
+	f := jobForm{PartDelay: "2", Gap: "10", Retries: "0", Timezone: "UTC",
+		Date: now.Format("2006-01-02"), Time: now.Add(time.Minute).Format("15:04")}
+	if to := r.URL.Query().Get("to"); to != "" {
+		f.Recipients = to
+	}
+	h.render(w, r, http.StatusOK, "job-new", "New broadcast", f)
+}
+
+func readJobForm(r *http.Request) jobForm {
+	return jobForm{Title: strings.TrimSpace(r.PostFormValue("title")), Recipients: r.PostFormValue("recipients"),
+		Parts: r.PostFormValue("parts"), PartDelay: r.PostFormValue("part_delay"), Gap: r.PostFormValue("gap"),
+		Retries: r.PostFormValue("retries"), Date: r.PostFormValue("date"), Time: r.PostFormValue("time"),
+		Timezone: strings.TrimSpace(r.PostFormValue("timezone"))}
+}
+
+// job builds the job the form describes; the recipients are resolved with
+// the rule the CLI uses and the job is checked by its own Validate.
+func (h *Handler) jobFromForm(ctx context.Context, f jobForm) (*vpslink.Job, error) {
+	nonNegative := func(field, s string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 0 {
+			return 0, vpslink.FieldError(field, "must be a whole number of seconds, 0 or more")
+		}
+		return n, nil
+	}
+	delay, err := nonNegative("part_delay", f.PartDelay)
+	if err != nil {
+		return nil, err
+	}
+	j := &vpslink.Job{Title: f.Title}
+	if j.Config.RecipientGapSeconds, err = nonNegative("gap", f.Gap); err != nil {
+		return nil, err
+	}
+	if j.Config.MaxRetries, err = nonNegative("retries", f.Retries); err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(f.Recipients, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		c, err := h.db.ResolveRecipient(ctx, "recipients", line)
+		if err != nil {
+			return nil, err
+		}
+		j.Recipients = append(j.Recipients, c.Phone)
+	}
+	for _, text := range splitParts(f.Parts) {
+		d := delay
+		j.MessageParts = append(j.MessageParts, vpslink.MessagePart{Text: text, DelayAfterSeconds: &d})
+	}
+	if len(j.MessageParts) > 0 {
+		j.MessageParts[len(j.MessageParts)-1].DelayAfterSeconds = nil
+	}
+	if err := j.Validate(); err != nil {
+		return nil, formField(err)
+	}
+	if j.Title == "" {
+		j.Title = vpslink.DefaultJobTitle(j.MessageParts)
+	}
+	at, err := scheduleForm{Date: f.Date, Time: f.Time, Timezone: f.Timezone}.scheduledAt()
+	if err != nil {
+		return nil, err
+	}
+	j.ScheduledStartAt = at
+	return j, nil
+}
+
+// formField maps the job's field names ("message_parts[1].text") onto the
+// form's ("parts").
+func formField(err error) error {
+	e, ok := err.(*vpslink.Error)
+	if !ok {
+		return err
+	}
+	for prefix, field := range map[string]string{"recipients": "recipients", "message_parts": "parts",
+		"config.recipientGapSeconds": "gap", "config.maxRetries": "retries"} {
+		if strings.HasPrefix(e.Field, prefix) {
+			return vpslink.FieldError(field, "%s", e.Error())
+		}
+	}
+	return err
+}
+
+func splitParts(s string) []string {
+	var parts []string
+	var cur []string
+	flush := func() {
+		if t := strings.TrimSpace(strings.Join(cur, "\n")); t != "" {
+			parts = append(parts, t)
+		}
+		cur = nil
+	}
+	for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(line) == partSeparator {
+			flush()
+			continue
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return parts
+}
+
+func (h *Handler) createJob(w http.ResponseWriter, r *http.Request) {
+	f := readJobForm(r)
+	j, err := h.jobFromForm(r.Context(), f)
+	if err == nil {
+		err = h.db.CreateJob(r.Context(), j)
+	}
+	if err != nil {
+		h.refuse(w, r, err, "job-new", "New broadcast", func(errs formErrors) any {
+			f.Errors = errs
+			return f
+		})
+		return
+	}
+	h.scheduler.Notify()
+	http.Redirect(w, r, "/jobs/"+url.PathEscape(j.ID), http.StatusSeeOther)
+}
+
+// jobRecipient is one row of a job's ledger table.
+type jobRecipient struct {
+	Index      int
+	Recipient  string
+	Deliveries []*vpslink.Delivery
+}
+
+type jobPage struct {
+	Job        *vpslink.Job
+	Recipients []jobRecipient
+	Error      string
+}
+
+func (h *Handler) jobData(r *http.Request) (*jobPage, error) {
+	j, err := h.db.GetJob(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	deliveries, err := h.db.JobDeliveries(r.Context(), j.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &jobPage{Job: j}
+	for i, rc := range j.Recipients {
+		p.Recipients = append(p.Recipients, jobRecipient{Index: i, Recipient: vpslink.PhoneFromJID(rc)})
+	}
+	for _, d := range deliveries {
+		if d.RecipientIndex >= 0 && d.RecipientIndex < len(p.Recipients) {
+			p.Recipients[d.RecipientIndex].Deliveries = append(p.Recipients[d.RecipientIndex].Deliveries, d)
+		}
+	}
+	return p, nil
+}
+
+func (h *Handler) job(w http.ResponseWriter, r *http.Request) {
+	p, err := h.jobData(r)
+	if err != nil {
+		h.notFoundOr(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "job", p.Job.Title, p)
+}
+
+// jobLive is the job page's polled part.
+func (h *Handler) jobLive(w http.ResponseWriter, r *http.Request) {
+	p, err := h.jobData(r)
+	if err != nil {
+		h.notFoundOr(w, r, err)
+		return
+	}
+	h.renderFragment(w, r, "job", "joblive", view{Data: p, CSRF: sessionFrom(r.Context()).csrf})
+}
+
+// jobAction pauses, resumes or cancels a job with the store's rules about
+// which status may go where.
+func (h *Handler) jobAction(w http.ResponseWriter, r *http.Request) {
+	acts := map[string]func(context.Context, string) (*vpslink.Job, error){
+		"pause": h.db.PauseJob, "resume": h.db.ResumeJob, "cancel": h.db.CancelJob}
+	act := acts[r.PathValue("action")]
+	if act == nil {
+		h.render(w, r, http.StatusNotFound, "notfound", "Not found", fmt.Sprintf("No job action %q.", r.PathValue("action")))
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := act(r.Context(), id); err != nil {
+		if _, ok := fieldErrors(err); !ok {
+			h.serverError(w, r, err)
+			return
+		}
+		p, gerr := h.jobData(r)
+		if gerr != nil {
+			h.notFoundOr(w, r, gerr)
+			return
+		}
+		p.Error = vpslink.ErrorMessage(err)
+		h.render(w, r, http.StatusConflict, "job", p.Job.Title, p)
+		return
+	}
+	h.scheduler.Notify()
+	http.Redirect(w, r, "/jobs/"+url.PathEscape(id), http.StatusSeeOther)
+}

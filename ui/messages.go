@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vpslink/vpslink"
+)
+
+// messageTabs are the status tabs of the messages page.
+var messageTabs = []string{vpslink.StatusPending, vpslink.StatusSent, vpslink.StatusFailed, vpslink.StatusCancelled}
+
+const messagePageSize = 50
+
+type messagesPage struct {
+	Status   string
+	Query    string
+	Contact  *vpslink.Contact
+	Messages []*vpslink.ScheduledMessage
+	Pager    pager
+	Error    string
+	Now      time.Time
+}
+
+// messages lists one status tab. The search box takes what the schedule
+// form takes for a recipient (a phone, a name or an alias) and resolves it
+// with the same rule.
+func (h *Handler) messages(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := messagesPage{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), Now: h.now()}
+	if p.Status == "" {
+		p.Status = vpslink.StatusPending
+	}
+	f := vpslink.MessageFilter{Status: p.Status, Limit: messagePageSize}
+	var page int
+	page, f.Offset = pageOf(r, messagePageSize)
+	if p.Query != "" {
+		c, err := h.db.ResolveRecipient(r.Context(), "q", p.Query)
+		if err != nil {
+			if _, ok := fieldErrors(err); !ok {
+				h.serverError(w, r, err)
+				return
+			}
+			p.Error = vpslink.ErrorMessage(err)
+		} else {
+			p.Contact, f.To = c, c.Phone
+		}
+	}
+	if p.Error == "" {
+		var total int
+		var err error
+		p.Messages, total, err = h.db.ListMessages(r.Context(), f)
+		if err != nil {
+			if _, ok := fieldErrors(err); !ok {
+				h.serverError(w, r, err)
+				return
+			}
+			p.Error = vpslink.ErrorMessage(err)
+		}
+		p.Pager = newPager(page, messagePageSize, total, url.Values{"status": {p.Status}, "q": {p.Query}}.Encode())
+	}
+	h.render(w, r, http.StatusOK, "messages", "Messages", p)
+}
+
+// scheduleForm is the schedule form's values as typed, kept as text so
+// that a refused form comes back exactly as it was sent.
+type scheduleForm struct {
+	ID       string // set when editing a pending message
+	To       string
+	Name     string // the chosen contact's name, shown beside the field
+	Message  string
+	Date     string
+	Time     string
+	Timezone string
+	Errors   formErrors
+}
+
+// zoneOrUTC is the zone a form starts in: the contact's, else UTC.
+func zoneOrUTC(zone string) string {
+	if zone == "" {
+		return "UTC"
+	}
+	return zone
+}
+
+// newMessage shows the schedule form, empty or prefilled: ?to= a recipient,
+// ?from= a message to send again (its recipient and text, a new time).
+func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
+	f := scheduleForm{To: r.URL.Query().Get("to")}
+	if id := r.URL.Query().Get("from"); id != "" {
+		m, err := h.db.GetMessage(r.Context(), id)
+		if err != nil {
+			h.notFoundOr(w, r, err)
+			return
+		}
+		f.To, f.Name, f.Message, f.Timezone = m.ToPhone, m.ContactName, m.Message, m.RecipientTimezone
+	}
+	if f.To != "" && f.Timezone == "" {
+		if c, err := h.db.ResolveRecipient(r.Context(), "to_phone", f.To); err == nil {
+			f.Name, f.Timezone = c.Name, c.Timezone
+		}
+	}
+	f.Timezone = zoneOrUTC(f.Timezone)
+	h.render(w, r, http.StatusOK, "schedule", "Schedule a message", messagePage{Form: f})
+}
+
+func readScheduleForm(r *http.Request) scheduleForm {
+	return scheduleForm{To: strings.TrimSpace(r.PostFormValue("to_phone")), Message: r.PostFormValue("message"),
+		Date: r.PostFormValue("date"), Time: r.PostFormValue("time"), Timezone: strings.TrimSpace(r.PostFormValue("timezone"))}
+}
+
+// scheduledAt reads the form's date and time as a wall clock in its zone,
+// with the rule the API and the CLI use.
+func (f scheduleForm) scheduledAt() (time.Time, error) {
+	loc, err := vpslink.LoadLocation("timezone", f.Timezone)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	if f.Date == "" || f.Time == "" {
+		return time.Time{}, vpslink.FieldError("scheduled_at", "pick a date and a time")
+	}
+	return vpslink.ParseUserTime("scheduled_at", f.Date+" "+f.Time, loc)
+}
+
+// createMessage schedules the form's message; a refused form comes back
+// with the message next to its field and nothing stored.
+func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
+	f := readScheduleForm(r)
+	m, err := h.scheduleFromForm(r.Context(), &f)
+	if err == nil {
+		err = h.db.CreateMessage(r.Context(), m)
+	}
+	if err != nil {
+		h.refuse(w, r, err, "schedule", "Schedule a message", func(errs formErrors) any {
+			f.Errors = errs
+			return messagePage{Form: f}
+		})
+		return
+	}
+	h.scheduler.Notify()
+	http.Redirect(w, r, "/messages?status=pending", http.StatusSeeOther)
+}
+
+// scheduleFromForm resolves the recipient and the time.
+func (h *Handler) scheduleFromForm(ctx context.Context, f *scheduleForm) (*vpslink.ScheduledMessage, error) {
+	c, err := h.db.ResolveRecipient(ctx, "to_phone", f.To)
+	if err != nil {
+		return nil, err
+	}
+	f.Name = c.Name
+	at, err := f.scheduledAt()
+	if err != nil {
+		return nil, err
+	}
+	if err := vpslink.ValidateText("message", f.Message); err != nil {
+		return nil, err
+	}
+	zone := f.Timezone
+	if zone == "UTC" && c.Timezone == "" {
+		zone = ""
+	}
+	return &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: f.Message,
+		ScheduledAt: at, RecipientTimezone: zone, CreatedFrom: createdFrom}, nil
+}
+
+// createdFrom marks messages scheduled in the web UI.
+const createdFrom = "ui"
+
+type messagePage struct {
+	Message *vpslink.ScheduledMessage
+	Form    scheduleForm
+	Now     time.Time
+}
+
+// message shows one message; a pending one in the edit form.
+func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
+	m, err := h.db.GetMessage(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.notFoundOr(w, r, err)
+		return
+	}
+	p := messagePage{Message: m, Now: h.now(), Form: formOf(m)}
+	h.render(w, r, http.StatusOK, "message", "Message", p)
+}
+
+// formOf fills the schedule form with a message as it is.
+func formOf(m *vpslink.ScheduledMessage) scheduleForm {
+	zone := zoneOrUTC(m.RecipientTimezone)
+	loc, err := vpslink.LoadLocation("timezone", zone)
+	if err != nil || loc == nil {
+		loc, zone = time.UTC, "UTC"
+	}
+	at := m.ScheduledAt.In(loc)
+	return scheduleForm{ID: m.ID, To: m.ToPhone, Name: m.ContactName, Message: m.Message,
+		Date: at.Format("2006-01-02"), Time: at.Format("15:04"), Timezone: zone}
+}
+
+// updateMessage edits a pending message with the store's rules (only a
+// pending message can change).
+func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	m, err := h.db.GetMessage(r.Context(), id)
+	if err != nil {
+		h.notFoundOr(w, r, err)
+		return
+	}
+	f := readScheduleForm(r)
+	f.ID = id
+	next, err := h.scheduleFromForm(r.Context(), &f)
+	if err == nil {
+		_, err = h.db.UpdateMessage(r.Context(), id, vpslink.MessageUpdate{Message: &next.Message,
+			ScheduledAt: &next.ScheduledAt, ToPhone: &next.ToPhone, ContactName: &next.ContactName})
+	}
+	if err != nil {
+		h.refuse(w, r, err, "message", "Message", func(errs formErrors) any {
+			f.Errors = errs
+			return messagePage{Message: m, Form: f, Now: h.now()}
+		})
+		return
+	}
+	h.scheduler.Notify()
+	http.Redirect(w, r, "/messages/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+func (h *Handler) cancelMessage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := h.db.CancelMessage(r.Context(), id); err != nil {
+		if _, ok := fieldErrors(err); !ok {
+			h.serverError(w, r, err)
+			return
+		}
+		m, gerr := h.db.GetMessage(r.Context(), id)
+		if gerr != nil {
+			h.notFoundOr(w, r, gerr)
+			return
+		}
+		f := formOf(m)
+		f.Errors = formErrors{"": vpslink.ErrorMessage(err)}
+		h.render(w, r, http.StatusConflict, "message", "Message", messagePage{Message: m, Form: f, Now: h.now()})
+		return
+	}
+	h.scheduler.Notify()
+	http.Redirect(w, r, "/messages?status=cancelled", http.StatusSeeOther)
+}
+
+// notFoundOr shows a 404 page for unknown ids and a server error otherwise.
+func (h *Handler) notFoundOr(w http.ResponseWriter, r *http.Request, err error) {
+	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND || vpslink.ErrorCode(err) == vpslink.EINVALID {
+		h.render(w, r, http.StatusNotFound, "notfound", "Not found", vpslink.ErrorMessage(err))
+		return
+	}
+	h.serverError(w, r, err)
+}
+
+type whenPreview struct {
+	Their, Yours string
+	Error        string
+}
+
+// when previews the form's time in the recipient's zone and the
+// browser's, which the page sends as ?yours=.
+func (h *Handler) when(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := scheduleForm{Date: q.Get("date"), Time: q.Get("time"), Timezone: q.Get("timezone")}
+	var p whenPreview
+	at, err := f.scheduledAt()
+	if err != nil {
+		p.Error = vpslink.ErrorMessage(err)
+	} else {
+		p.Their = inZone(at, zoneOrUTC(f.Timezone))
+		p.Yours = inZone(at, zoneOrUTC(q.Get("yours")))
+		if at.Before(h.now()) {
+			p.Error = "This time has passed: the message would go out at once."
+		}
+	}
+	h.renderFragment(w, r, "schedule", "when", p)
+}

@@ -1,0 +1,185 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink"
+)
+
+func (e *env) addContact(phone, name, zone string, aliases ...string) {
+	e.t.Helper()
+	c := &vpslink.Contact{Phone: phone, Name: name, Timezone: zone, Aliases: aliases}
+	if err := e.db.CreateContact(context.Background(), c); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) messages(status string) []*vpslink.ScheduledMessage {
+	e.t.Helper()
+	list, _, err := e.db.ListMessages(context.Background(), vpslink.MessageFilter{Status: status})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return list
+}
+
+func TestScheduleInRecipientsZone(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana", "Europe/Lisbon")
+	e.addContact("48601234567", "Żaneta Wójcik", "Europe/Warsaw", "Żan")
+
+	res := e.post("/messages", url.Values{"to_phone": {"Żaneta Wójcik"}, "message": {"Cześć!"},
+		"date": {"2026-12-24"}, "time": {"18:30"}, "timezone": {"Europe/Warsaw"}}).mustStatus(t, http.StatusSeeOther)
+	if loc := res.header.Get("Location"); loc != "/messages?status=pending" {
+		t.Fatalf("redirect to %q", loc)
+	}
+	list := e.messages(vpslink.StatusPending)
+	if len(list) != 1 {
+		t.Fatalf("%d messages", len(list))
+	}
+	m := list[0]
+	want := time.Date(2026, 12, 24, 17, 30, 0, 0, time.UTC)
+	if m.ToPhone != "48601234567" || !m.ScheduledAt.Equal(want) || m.RecipientTimezone != "Europe/Warsaw" || m.CreatedFrom != "ui" {
+		t.Fatalf("stored %+v", m)
+	}
+	e.get("/messages").mustContain(t, "Żaneta Wójcik", "Cześć!")
+	e.get("/messages?q=%C5%BBan").mustContain(t, "Cześć!")
+}
+
+func TestScheduleRefusesBadInputAndChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana", "Europe/Lisbon")
+	good := url.Values{"to_phone": {"Ana"}, "message": {"hi"}, "date": {"2026-12-01"}, "time": {"09:00"}, "timezone": {"Europe/Lisbon"}}
+	for _, tc := range []struct {
+		field, value, want string
+	}{
+		{"to_phone", "Nobody", `id="to_phone-error"`},
+		{"to_phone", "", `id="to_phone-error"`},
+		{"message", "", `id="message-error"`},
+		{"date", "", `id="scheduled_at-error"`},
+		{"time", "25:99", `id="scheduled_at-error"`},
+		{"timezone", "Mars/Olympus", `id="timezone-error"`},
+	} {
+		t.Run(tc.field+"="+tc.value, func(t *testing.T) {
+			form := url.Values{}
+			for k, v := range good {
+				form[k] = v
+			}
+			form.Set(tc.field, tc.value)
+			res := e.post("/messages", form).mustStatus(t, http.StatusUnprocessableEntity)
+			res.mustContain(t, tc.want, `aria-invalid="true"`)
+			if tc.field != "message" {
+				res.mustContain(t, ">hi</textarea>") // the rest of the form is kept
+			}
+			if n := len(e.messages("")); n != 0 {
+				t.Fatalf("%d messages stored", n)
+			}
+		})
+	}
+}
+
+func TestEditCancelAndSendAgain(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana", "")
+	e.post("/messages", url.Values{"to_phone": {"351911111111"}, "message": {"first"}, "date": {"2026-12-01"},
+		"time": {"09:00"}, "timezone": {"UTC"}}).mustStatus(t, http.StatusSeeOther)
+	m := e.messages("")[0]
+	if m.RecipientTimezone != "" {
+		t.Fatalf("zone %q stored for a contact without one", m.RecipientTimezone)
+	}
+	e.get("/messages/"+m.ID).mustStatus(t, http.StatusOK).mustContain(t, `value="09:00"`, ">first</textarea>")
+	e.post("/messages/"+m.ID, url.Values{"to_phone": {"351911111111"}, "message": {"edited"}, "date": {"2026-12-02"},
+		"time": {"10:15"}, "timezone": {"UTC"}}).mustStatus(t, http.StatusSeeOther)
+	if got := e.messages("")[0]; got.Message != "edited" || !got.ScheduledAt.Equal(time.Date(2026, 12, 2, 10, 15, 0, 0, time.UTC)) {
+		t.Fatalf("after edit: %+v", got)
+	}
+	e.post("/messages/"+m.ID+"/cancel", nil).mustStatus(t, http.StatusSeeOther)
+	if got := e.messages(vpslink.StatusCancelled); len(got) != 1 {
+		t.Fatal("not cancelled")
+	}
+	// A cancelled (or failed, or sent) one comes back prefilled with an empty time.
+	res := e.get("/messages/new?from="+m.ID).mustStatus(t, http.StatusOK)
+	res.mustContain(t, `value="351911111111"`, ">edited</textarea>", `id="date" name="date" type="date" value=""`)
+	e.get("/messages/nope").mustStatus(t, http.StatusNotFound)
+}
+
+func TestContactsAreEscaped(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	const evil = `<script>alert(1)</script>`
+	e.post("/contacts", url.Values{"phone": {"+351 911 111 111"}, "name": {evil}, "aliases": {"x, y"},
+		"tags": {"family"}}).mustStatus(t, http.StatusSeeOther)
+	e.post("/messages", url.Values{"to_phone": {"351911111111"}, "message": {evil}, "date": {"2026-12-01"},
+		"time": {"09:00"}, "timezone": {"UTC"}}).mustStatus(t, http.StatusSeeOther)
+	for _, p := range []string{"/contacts", "/contacts/351911111111", "/messages", "/", "/ui/pick?to_phone=alert"} {
+		res := e.get(p).mustStatus(t, http.StatusOK)
+		if strings.Contains(res.body, evil) {
+			t.Fatalf("%s shows the name unescaped", p)
+		}
+		res.mustContain(t, "&lt;script&gt;alert(1)&lt;/script&gt;")
+	}
+}
+
+func TestContacts(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.post("/contacts", url.Values{"phone": {"351911111111"}, "name": {"Ana"}, "aliases": {"Aninhas, Ana P"},
+		"tags": {"family"}, "timezone": {"Europe/Lisbon"}}).mustStatus(t, http.StatusSeeOther)
+	e.post("/contacts", url.Values{"phone": {"12"}, "name": {"Bad"}}).mustStatus(t, http.StatusUnprocessableEntity).
+		mustContain(t, `id="phone-error"`)
+	e.post("/contacts", url.Values{"phone": {"351922222222"}, "name": {"Rui"}, "timezone": {"Nowhere/Else"}}).
+		mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, `id="timezone-error"`)
+	e.post("/contacts", url.Values{"phone": {"351911111111"}, "name": {"Again"}}).mustStatus(t, http.StatusUnprocessableEntity)
+
+	e.get("/contacts?q=aninhas").mustContain(t, "Ana")
+	e.get("/contacts?favorites=1").mustContain(t, "No contacts")
+	e.post("/contacts/351911111111/star", url.Values{"is_favorite": {"1"}}).mustStatus(t, http.StatusSeeOther)
+	e.get("/contacts?favorites=1").mustContain(t, "351911111111")
+
+	e.post("/contacts/351911111111", url.Values{"name": {"Ana Paula"}, "aliases": {""}, "tags": {"work"},
+		"timezone": {"Europe/Lisbon"}}).mustStatus(t, http.StatusSeeOther)
+	c, err := e.db.GetContact(context.Background(), "351911111111")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "Ana Paula" || len(c.Aliases) != 0 || c.Tags[0] != "work" || c.IsFavorite {
+		t.Fatalf("after edit: %+v", c)
+	}
+	e.post("/contacts/351911111111", url.Values{"name": {""}}).mustStatus(t, http.StatusUnprocessableEntity).
+		mustContain(t, `id="name-error"`)
+	e.post("/contacts/351911111111/delete", nil).mustStatus(t, http.StatusSeeOther)
+	e.get("/contacts/351911111111").mustStatus(t, http.StatusNotFound)
+}
+
+func TestPickerFindsNonASCIINames(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("48601234567", "Żaneta Wójcik", "Europe/Warsaw", "Żan")
+	e.addContact("351911111111", "Ana", "")
+	for _, q := range []string{"Żan", "żaneta", "wójcik", "4860", "ŻANETA"} {
+		e.get("/ui/pick?to_phone="+url.QueryEscape(q)).mustStatus(t, http.StatusOK).
+			mustContain(t, `data-phone="48601234567"`, `data-tz="Europe/Warsaw"`)
+	}
+}
+
+func TestEmergencyStopSwitch(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.post("/ui/sending", url.Values{"stop": {"1"}, "back": {"/"}}).mustStatus(t, http.StatusSeeOther)
+	if !e.engine.Stopped() {
+		t.Fatal("not stopped")
+	}
+	e.get("/").mustContain(t, "Sending is stopped", `aria-checked="false"`)
+	e.post("/ui/sending", url.Values{"stop": {"0"}, "back": {"//evil.example"}}).mustStatus(t, http.StatusSeeOther)
+	if e.engine.Stopped() {
+		t.Fatal("still stopped")
+	}
+}

@@ -1,0 +1,55 @@
+package ui
+
+import "net/http"
+
+// routes maps the UI's paths. Everything but the login page and the
+// static files needs a session; every POST needs the session's CSRF token.
+func (h *Handler) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	page := func(pattern string, fn http.HandlerFunc) { m.HandleFunc(pattern, h.requireSession(fn)) }
+
+	m.HandleFunc("GET /static/", h.static.serve)
+	m.HandleFunc("GET /login", h.loginForm)
+	m.HandleFunc("POST /login", h.login)
+	page("POST /logout", h.logout)
+
+	page("GET /{$}", h.dashboard)
+	page("GET /ui/dashboard", h.dashboardLive)
+	page("POST /ui/sending", h.emergencyStop)
+
+	page("GET /messages", h.messages)
+	page("GET /messages/new", h.newMessage)
+	page("POST /messages", h.createMessage)
+	page("GET /messages/{id}", h.message)
+	page("POST /messages/{id}", h.updateMessage)
+	page("POST /messages/{id}/cancel", h.cancelMessage)
+	page("GET /ui/when", h.when)
+	page("GET /ui/pick", h.pick)
+
+	page("GET /contacts", h.contacts)
+	page("GET /contacts/new", h.newContact)
+	page("POST /contacts", h.createContact)
+	page("GET /contacts/{phone}", h.contact)
+	page("POST /contacts/{phone}", h.updateContact)
+	page("POST /contacts/{phone}/star", h.star)
+	page("POST /contacts/{phone}/delete", h.deleteContact)
+
+	page("GET /jobs", h.jobs)
+	page("GET /jobs/new", h.newJob)
+	page("POST /jobs", h.createJob)
+	page("GET /jobs/{id}", h.job)
+	page("GET /jobs/{id}/live", h.jobLive)
+	page("POST /jobs/{id}/{action}", h.jobAction)
+
+	page("GET /chats", h.chats)
+	page("GET /chats/{id}", h.chat)
+	page("POST /chats/{id}/read", h.markChatRead)
+
+	page("GET /whatsapp", h.whatsapp)
+	page("GET /backups", h.backups)
+
+	m.HandleFunc("/", h.requireSession(func(w http.ResponseWriter, r *http.Request) {
+		h.render(w, r, http.StatusNotFound, "notfound", "Not found", "There is no page at "+r.URL.Path+".")
+	}))
+	return m
+}

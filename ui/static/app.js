@@ -1,0 +1,90 @@
+// vpslink web UI: the few things the server cannot do. Times in the
+// browser's own zone, the contact picker's keyboard and clicks. No inline
+// script anywhere: the Content-Security-Policy forbids it.
+"use strict";
+
+(function () {
+  var yourZone = "";
+  try { yourZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old browser: UTC */ }
+
+  var fmt = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit"
+  });
+
+  // localTimes shows every <time data-local> in the browser's zone; the
+  // server's UTC text stays as the tooltip.
+  function localTimes(root) {
+    root.querySelectorAll("time[data-local]").forEach(function (el) {
+      var d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d)) { return; }
+      if (!el.title) { el.title = el.textContent; }
+      el.textContent = fmt.format(d);
+    });
+  }
+
+  function fillYours(root) {
+    root.querySelectorAll("#yours").forEach(function (el) { el.value = yourZone; });
+  }
+
+  function setup(root) {
+    localTimes(root);
+    fillYours(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setup(document); });
+  document.addEventListener("htmx:load", function (e) { setup(e.target); });
+
+  // Contact picker: choosing a contact puts its phone in the To field, its
+  // name beside it and its time zone in the time zone field.
+  function choose(btn) {
+    var to = document.getElementById("to_phone");
+    var picks = document.getElementById("picks");
+    to.value = btn.dataset.phone;
+    var name = document.getElementById("to-name");
+    if (name) { name.textContent = btn.dataset.name; }
+    var tz = document.getElementById("timezone");
+    if (tz && btn.dataset.tz) {
+      tz.value = btn.dataset.tz;
+      tz.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    picks.innerHTML = "";
+    to.setAttribute("aria-expanded", "false");
+    to.focus();
+  }
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest(".pick");
+    if (btn) { choose(btn); return; }
+    var picks = document.getElementById("picks");
+    if (picks && !e.target.closest(".picker")) { picks.innerHTML = ""; }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.target.id === "picks") {
+      var to = document.getElementById("to_phone");
+      if (to) { to.setAttribute("aria-expanded", e.target.children.length ? "true" : "false"); }
+    }
+  });
+
+  document.addEventListener("keydown", function (e) {
+    var picks = document.getElementById("picks");
+    if (!picks) { return; }
+    var items = Array.prototype.slice.call(picks.querySelectorAll(".pick"));
+    var inPicker = e.target.id === "to_phone" || e.target.classList.contains("pick");
+    if (!inPicker || !items.length) { return; }
+    var i = items.indexOf(e.target);
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      items[Math.min(i + 1, items.length - 1)].focus();
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      if (i <= 0) { document.getElementById("to_phone").focus(); } else { items[i - 1].focus(); }
+    } else if (e.key === "Escape") {
+      picks.innerHTML = "";
+      document.getElementById("to_phone").focus();
+    } else if (e.key === "Enter" && e.target.id === "to_phone" && items.length === 1) {
+      e.preventDefault();
+      choose(items[0]);
+    }
+  });
+})();

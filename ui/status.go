@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+type whatsappPage struct {
+	Sender string
+	State  string
+	Reason string
+}
+
+// whatsapp shows the connection state.
+func (h *Handler) whatsapp(w http.ResponseWriter, r *http.Request) {
+	p := whatsappPage{Sender: h.sender, State: "not used"}
+	if h.status.WhatsApp != nil {
+		p.State, p.Reason = h.status.WhatsApp()
+	}
+	h.render(w, r, http.StatusOK, "whatsapp", "WhatsApp", p)
+}
+
+type backupsPage struct {
+	Now        time.Time
+	Mode       string
+	Up         bool
+	Lag        string
+	LastBackup time.Time
+}
+
+// backups shows the replica and the last snapshot.
+func (h *Handler) backups(w http.ResponseWriter, r *http.Request) {
+	p := backupsPage{Now: h.now()}
+	p.Mode, p.Up, p.Lag, p.LastBackup = h.replication()
+	h.render(w, r, http.StatusOK, "backups", "Backups", p)
+}
+
+// replication reports the replicator's mode, whether it is up, its lag as
+// text and the time of the last snapshot (zero: none).
+func (h *Handler) replication() (mode string, up bool, lag string, lastSnapshot time.Time) {
+	mode, lag = "unknown", "unknown"
+	if h.status.Replication != nil {
+		var secs *float64
+		mode, up, secs = h.status.Replication()
+		if secs != nil {
+			lag = fmt.Sprintf("%.1f s", *secs)
+		}
+	}
+	if h.status.LastBackup != nil {
+		lastSnapshot = h.status.LastBackup()
+	}
+	return mode, up, lag, lastSnapshot
+}
