@@ -1,4 +1,4 @@
-// Package api is vpslink's HTTP API (SPEC §5): the routes the web UI and the
+// Package api is vpslink's HTTP API (api/openapi.yaml): the routes the web UI and the
 // CLI call, with authentication, strict input, idempotent creation, request
 // ids, access logs and Prometheus metrics. Every write goes through the
 // store, whose OnWrite hook wakes the scheduler.
@@ -61,7 +61,8 @@ type Config struct {
 	Scheduler Scheduler
 	// Secret is the API secret; it must not be empty.
 	Secret string
-	// AllowedIPs and TrustedProxies are IPs and CIDRs (SPEC §2).
+	// AllowedIPs and TrustedProxies are IPs and CIDRs (the allowed_ips and
+	// trusted_proxies keys of docs/configuration.md).
 	AllowedIPs     []string
 	TrustedProxies []string
 	// Sender names the sender for /health ("whatsapp", "dryrun").

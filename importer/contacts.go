@@ -113,7 +113,7 @@ func contactFields(r *record, it *item[vpslink.Contact]) (*vpslink.Contact, erro
 		return nil, err
 	}
 	// defaultPhone named which of phones the legacy app dialled; vpslink
-	// always stores phones.primary as the contact's phone (SPEC §7).
+	// always stores phones.primary as the contact's phone (docs/import.md).
 	r.get("defaultPhone")
 	if c.Timezone, err = r.str("timezone"); err != nil {
 		return nil, err

@@ -17,7 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Defaults of SPEC §9.
+// Defaults of the snapshot_interval and snapshot_local_retention keys
+// (docs/configuration.md).
 const (
 	DefaultSnapshotInterval       = time.Hour
 	DefaultSnapshotLocalRetention = 24 * time.Hour
@@ -44,7 +45,7 @@ type Snapshotter struct {
 	verifiedDay string // UTC date of the last automatic verification
 }
 
-// NewSnapshotter returns a Snapshotter with the SPEC §9 interval and local
+// NewSnapshotter returns a Snapshotter with the default interval and local
 // retention, whose metrics are registered with reg.
 func NewSnapshotter(db, queueDir string, target Target, policy RetentionPolicy, reg prometheus.Registerer) *Snapshotter {
 	return &Snapshotter{

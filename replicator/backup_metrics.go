@@ -2,7 +2,7 @@ package replicator
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// BackupMetrics are the snapshot job's metrics (SPEC §8-9). The replicate
+// BackupMetrics are the snapshot job's metrics (docs/metrics.md). The replicate
 // process registers them; serve merges them into its /metrics.
 type BackupMetrics struct {
 	LastSuccess prometheus.Gauge     // time of the newest uploaded snapshot

@@ -11,7 +11,7 @@ import (
 // Tier names, in the order restic applies them and reports them.
 var tierNames = []string{"hourly", "daily", "weekly", "monthly", "yearly"}
 
-// DefaultRetention is the SPEC §9 default for VPSLINK_RETENTION.
+// DefaultRetention is the default of the retention key (docs/backups.md).
 const DefaultRetention = "hourly=24,daily=7,weekly=4,monthly=12"
 
 // RetentionPolicy is how many distinct periods of each tier keep a snapshot.

@@ -199,7 +199,7 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// SnapshotTarget resolves the snapshot target of SPEC §9 for the database
+// SnapshotTarget resolves the snapshot target (docs/backups.md) for the database
 // dbPath replicated as ls describes: spec when set (s3://bucket/prefix or a
 // directory), else the S3 replica's bucket under "backups/", else, with a
 // file replica, <datadir>/snapshots. S3 targets reach the server the S3

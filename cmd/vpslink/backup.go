@@ -32,7 +32,7 @@ func newBackupCmd(a *app) *cobra.Command {
 
 // snapshotter returns the snapshot job for cfg: the database, the local
 // queue <datadir>/backups, the target (flag, else configuration, else the
-// default of SPEC §9) and the retention policy, with its metrics registered
+// default in docs/backups.md) and the retention policy, with its metrics registered
 // with reg. `vpslink replicate` runs it; the backup commands use it once.
 func snapshotter(cfg *Config, target string, reg prometheus.Registerer, logger *slog.Logger) (*replicator.Snapshotter, error) {
 	t, err := snapshotTarget(cfg, target)
