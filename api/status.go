@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
 )
 
 // stats is GET /api/stats: how many scheduled messages and jobs are in each
@@ -62,11 +64,14 @@ type health struct {
 	WhatsApp        WhatsAppState    `json:"whatsapp"`
 	Replication     ReplicationState `json:"replication"`
 	LastBackupAt    *time.Time       `json:"last_backup_at"`
-	Version         string           `json:"version"`
+	// RestoreReview is the pending post-restore review, null when none.
+	RestoreReview *store.RestoreReview `json:"restore_review"`
+	Version       string               `json:"version"`
 }
 
 // Health statuses: ok, degraded (running, but something the user should
-// look at: WhatsApp disconnected, the replicator down, sending stopped),
+// look at: WhatsApp disconnected, the replicator down, sending stopped, a
+// post-restore review pending),
 // error (the database cannot be read; answered with 503).
 const (
 	healthOK       = "ok"
@@ -94,12 +99,15 @@ func (s *Server) healthReport(w http.ResponseWriter, r *http.Request) error {
 			h.LastBackupAt = &t
 		}
 	}
-	if (s.health.WhatsApp != nil && !h.Connected) || h.SendingStopped || (h.Replication.Mode == "child" && !h.Replication.Up) {
+	status := http.StatusOK
+	review, err := s.db.RestoreReview(r.Context())
+	h.RestoreReview = review
+	if (s.health.WhatsApp != nil && !h.Connected) || h.SendingStopped || (h.Replication.Mode == "child" && !h.Replication.Up) || review != nil {
 		h.Status = healthDegraded
 	}
-	status := http.StatusOK
-	if st, err := s.counts(r.Context()); err != nil {
-		logger(r).Error("health: count rows", "err", err)
+	if st, cerr := s.counts(r.Context()); err != nil || cerr != nil {
+		err = errors.Join(err, cerr)
+		logger(r).Error("health: read database", "err", err)
 		h.Status, status = healthError, http.StatusServiceUnavailable
 	} else {
 		h.PendingMessages = st.Messages[vpslink.StatusPending] + st.Messages[vpslink.StatusSending]

@@ -44,14 +44,8 @@ type Claim struct {
 // stopped reports whether the emergency stop is on, inside tx, so that a stop
 // written by any process is seen by the very next claim.
 func (tx *Tx) stopped(ctx context.Context) (bool, error) {
-	var v string
-	err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingSendingStopped).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	} else if err != nil {
-		return false, fmt.Errorf("read emergency stop: %w", err)
-	}
-	return v == "1", nil
+	v, err := tx.setting(ctx, SettingSendingStopped)
+	return v == "1", err
 }
 
 // claim runs fn in a write transaction after the checks every claim shares:

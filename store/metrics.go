@@ -1,7 +1,9 @@
 package store
 
 import (
+	"context"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -41,4 +43,36 @@ func fileSize(path string) float64 {
 		return 0
 	}
 	return float64(fi.Size())
+}
+
+// reviewCollector reports the post-restore review at scrape time, so that an
+// alert can fire while held messages wait for the user.
+type reviewCollector struct {
+	db    *DB
+	items *prometheus.Desc
+}
+
+// NewReviewCollector returns a collector of vpslink_restore_review_items:
+// how many messages and jobs a post-restore review holds, 0 when none is
+// pending.
+func NewReviewCollector(db *DB) prometheus.Collector {
+	return &reviewCollector{db: db, items: prometheus.NewDesc("vpslink_restore_review_items",
+		"Messages and jobs held by a pending post-restore review (0: none pending).", nil, nil)}
+}
+
+func (c *reviewCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.items }
+
+func (c *reviewCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r, err := c.db.RestoreReview(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.items, err)
+		return
+	}
+	n := 0
+	if r != nil {
+		n = r.Items()
+	}
+	ch <- prometheus.MustNewConstMetric(c.items, prometheus.GaugeValue, float64(n))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/replicator"
+	"github.com/vpslink/vpslink/store"
 )
 
 func newRestoreCmd(a *app) *cobra.Command {
@@ -50,35 +51,12 @@ replaced with --force.`,
 				// endpoint and credentials from the litestream config.
 				cfg.LitestreamConfig = litestreamConfig
 			}
-			if fromSnapshot != "" {
-				return a.restoreSnapshot(cmd, cfg, fromSnapshot, opt)
-			}
-			lcfg, err := replicator.LoadConfig(cfg.LitestreamConfigPath(), cfg.DB)
-			if err != nil {
-				return err
-			}
-			dbc, err := lcfg.DB(cfg.DB)
-			if err != nil {
-				return err
-			}
-			logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			slog.SetDefault(logger) // litestream logs through the default logger
-			res, err := replicator.Restore(cmd.Context(), dbc, opt, logger)
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(map[string]any{
-					"restored": res.Restored, "reason": res.Reason, "output": res.Output,
-					"seconds": res.Duration.Seconds(),
-				})
-			}
-			if !res.Restored {
-				fmt.Fprintf(a.stdout, "%s: not restored: %s\n", res.Output, res.Reason)
-				return nil
-			}
-			fmt.Fprintf(a.stdout, "%s: restored in %s\n", res.Output, res.Duration.Round(time.Millisecond))
-			return nil
+			return whileServeStopped(opt.Output, func() error {
+				if fromSnapshot != "" {
+					return a.restoreSnapshot(cmd, cfg, fromSnapshot, opt)
+				}
+				return a.restoreReplica(cmd, cfg, opt)
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -90,6 +68,56 @@ replaced with --force.`,
 	f.StringVar(&fromSnapshot, "from-snapshot", "", "restore this snapshot KEY (or latest) from the snapshot target instead of the replica")
 	f.StringVar(&litestreamConfig, "litestream-config", "", "litestream configuration file (env LITESTREAM_CONFIG; default ./litestream.yml if present, else a file replica in <datadir>/replica)")
 	return cmd
+}
+
+// markRestored writes the restore marker into the database just restored,
+// so that the first serve on it holds what may already have been sent, even
+// if the file should keep the identity of the one it replaced.
+func markRestored(cmd *cobra.Command, path, from string) error {
+	if err := store.MarkRestored(cmd.Context(), path, "vpslink restore "+from, time.Now()); err != nil {
+		return fmt.Errorf("%s was restored, but: %w", path, err)
+	}
+	return nil
+}
+
+// restoreReplica restores the litestream replica, latest or as of
+// opt.Timestamp.
+func (a *app) restoreReplica(cmd *cobra.Command, cfg *Config, opt replicator.RestoreOptions) error {
+	lcfg, err := replicator.LoadConfig(cfg.LitestreamConfigPath(), cfg.DB)
+	if err != nil {
+		return err
+	}
+	dbc, err := lcfg.DB(cfg.DB)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	slog.SetDefault(logger) // litestream logs through the default logger
+	res, err := replicator.Restore(cmd.Context(), dbc, opt, logger)
+	if err != nil {
+		return err
+	}
+	if res.Restored {
+		from := "from the replica, latest state"
+		if !opt.Timestamp.IsZero() {
+			from = "from the replica as of " + vpslink.FormatTime(opt.Timestamp)
+		}
+		if err := markRestored(cmd, opt.Output, from); err != nil {
+			return err
+		}
+	}
+	if a.jsonOut {
+		return a.printJSON(map[string]any{
+			"restored": res.Restored, "reason": res.Reason, "output": res.Output,
+			"seconds": res.Duration.Seconds(),
+		})
+	}
+	if !res.Restored {
+		fmt.Fprintf(a.stdout, "%s: not restored: %s\n", res.Output, res.Reason)
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "%s: restored in %s\n", res.Output, res.Duration.Round(time.Millisecond))
+	return nil
 }
 
 // restoreSnapshot restores one hourly snapshot instead of the replica.
@@ -107,6 +135,9 @@ func (a *app) restoreSnapshot(cmd *cobra.Command, cfg *Config, key string, opt r
 	}
 	meta, err := replicator.RestoreSnapshot(cmd.Context(), target, key, opt.Output, opt.Force)
 	if err != nil {
+		return err
+	}
+	if err := markRestored(cmd, opt.Output, "from snapshot "+meta.Key); err != nil {
 		return err
 	}
 	if a.jsonOut {

@@ -53,6 +53,7 @@ func (a *app) root() *cobra.Command {
 		newBackupCmd(a),
 		newReplicateCmd(a),
 		newRestoreCmd(a),
+		newReviewCmd(a),
 		newLoginCmd(a),
 		newLogoutCmd(a),
 		newImportCmd(a),

@@ -105,13 +105,18 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		// Only commits' speed depends on it.
 		log.Warn("WAL not reserved", "err", err)
 	}
+	stopInstance, err := startInstance(ctx, db, log)
+	if err != nil {
+		return err
+	}
+	defer stopInstance()
 	secret, err := serveSecret(cfg, log)
 	if err != nil {
 		return err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		store.NewSizeCollector(db))
+		store.NewSizeCollector(db), store.NewReviewCollector(db))
 	sender, closeSender, err := newSender(ctx, cfg, db, log, reg)
 	if err != nil {
 		return err

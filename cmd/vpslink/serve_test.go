@@ -304,13 +304,25 @@ func TestServe_Handler(t *testing.T) {
 }
 
 func TestServe_OneServicePerDatabase(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "whatsapp.db")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data", "whatsapp.db")
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, nil, 0o600)
+	os.Symlink(path, filepath.Join(dir, "link.db"))
+	os.Symlink(filepath.Join(dir, "data"), filepath.Join(dir, "datalink"))
+	t.Chdir(dir)
 	release, err := lockDatabase(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lockDatabase(path); err == nil || !strings.Contains(err.Error(), "another vpslink serve") {
-		t.Fatalf("second lock: %v", err)
+	// The same file by another name: itself, a relative path, a symlink to
+	// it, a path through a symlinked directory.
+	for _, other := range []string{path, "data/whatsapp.db", "./data/../data/whatsapp.db", "link.db", "datalink/whatsapp.db"} {
+		if _, err := lockDatabase(other); err == nil || !strings.Contains(err.Error(), "another vpslink serve") {
+			t.Fatalf("second lock through %s: %v", other, err)
+		}
 	}
 	release()
 	again, err := lockDatabase(path)
@@ -321,7 +333,8 @@ func TestServe_OneServicePerDatabase(t *testing.T) {
 }
 
 // login and logout refuse while serve holds the database: serve keeps the
-// session it loaded at start and would replace what they write.
+// session it loaded at start and would replace what they write. So does a
+// restore into its path: serve would keep writing to the file it opened.
 func TestLoginLogout_RefuseWhileServeRuns(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "whatsapp.db")
@@ -330,9 +343,10 @@ func TestLoginLogout_RefuseWhileServeRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cmd := range []string{"login", "logout"} {
-		if _, err := runCLI(t, cmd, "--db", path); err == nil || !strings.Contains(err.Error(), "stop it first") {
-			t.Fatalf("%s while serve runs: %v", cmd, err)
+	for _, args := range [][]string{{"login"}, {"logout"}, {"restore", "--force"},
+		{"restore", "--from-snapshot", "latest", "--force"}, {"restore", "--output", path}} {
+		if _, err := runCLI(t, append(args, "--db", path)...); err == nil || !strings.Contains(err.Error(), "stop it first") {
+			t.Fatalf("%s while serve runs: %v", args, err)
 		}
 	}
 	release()

@@ -42,12 +42,19 @@ func newStatusCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			review, err := db.RestoreReview(cmd.Context())
+			if err != nil {
+				return err
+			}
 			if a.jsonOut {
 				return a.printJSON(map[string]any{"service": "not running", "reason": herr.Error(),
-					"messages": msgs, "jobs": jobs})
+					"messages": msgs, "jobs": jobs, "restore_review": review})
 			}
 			fmt.Fprintf(a.stdout, "service: not running (%s)\n", herr)
 			fmt.Fprintf(a.stdout, "messages: %v\njobs: %v\n", msgs, jobs)
+			if review != nil {
+				fmt.Fprintf(a.stdout, "post-restore review pending: %s (see vpslink review)\n", review)
+			}
 			return nil
 		},
 	}
