@@ -48,7 +48,7 @@ func NewDryRunSender(path string, clock Clock) (*DryRunSender, error) {
 	return &DryRunSender{w: f, file: f, clock: clock}, nil
 }
 
-// DryRunLine is one line of the dry-run log (SPEC §4).
+// DryRunLine is one line of the dry-run log (docs/sending.md).
 type DryRunLine struct {
 	Time           string `json:"time"`
 	To             string `json:"to"`

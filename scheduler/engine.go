@@ -3,7 +3,8 @@
 // and claims every send in the delivery ledger, in a committed transaction
 // that re-checks the source row, before the network call.
 //
-// Rules beyond SPEC §4 that the engine settles:
+// docs/sending.md states the rules it keeps; those a reader of this package
+// needs first:
 //   - A not-sent error (not connected, not logged in) backs the whole queue
 //     off, 5 s doubling to 1 min, because it is a property of the connection,
 //     not of one message; Notify (a reconnect, a write, a refresh) retries at

@@ -112,7 +112,7 @@ func TestEngine_NotifyReplans(t *testing.T) {
 	}
 }
 
-// The retry rule of SPEC §4: only what provably never left is retried.
+// The retry rule: only what provably never left is retried.
 func TestEngine_SendOutcomes(t *testing.T) {
 	tests := []struct {
 		name        string
