@@ -13,8 +13,8 @@ type Chat struct {
 	UpdatedAt       time.Time `json:"updated_at"`
 }
 
-// Message is one message of a chat's history. Timestamp is Unix seconds.
-type Message struct {
+// ChatMessage is one message of a chat's history. Timestamp is Unix seconds.
+type ChatMessage struct {
 	ID          int64  `json:"id"`
 	ChatID      string `json:"chat_id"`
 	Message     string `json:"message"`

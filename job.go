@@ -15,6 +15,10 @@ const (
 	JobCancelled = "cancelled"
 )
 
+// JobStatuses lists every job status in lifecycle order, for reports that
+// show each one even at zero.
+var JobStatuses = []string{JobPending, JobRunning, JobPaused, JobCompleted, JobFailed, JobCancelled}
+
 // Job is a broadcast: every part of a multi-part message to every recipient,
 // with delays between parts and gaps between recipients. JSON names of the
 // inner structures keep the seed's camelCase because that is how they are

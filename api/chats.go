@@ -12,7 +12,7 @@ import (
 // newest first.
 type chatDetail struct {
 	*vpslink.Chat
-	Messages []*vpslink.Message `json:"messages"`
+	Messages []*vpslink.ChatMessage `json:"messages"`
 }
 
 func (s *Server) listChats(w http.ResponseWriter, r *http.Request) error {

@@ -228,7 +228,7 @@ func TestChats(t *testing.T) {
 			{ID: "123-456@g.us", Name: "Group", IsGroup: true, LastMessageTime: 100}},
 	}
 	for i := range 5 {
-		b.Messages = append(b.Messages, store.WAMessage{Message: vpslink.Message{ChatID: chat, Message: fmt.Sprintf("m%d", i),
+		b.Messages = append(b.Messages, store.WAMessage{ChatMessage: vpslink.ChatMessage{ChatID: chat, Message: fmt.Sprintf("m%d", i),
 			Timestamp: int64(100 + 50*i), MessageType: "text", WAMessageID: fmt.Sprintf("W%d", i)}})
 	}
 	if _, err := e.db.IngestWhatsApp(ctx, b); err != nil {
@@ -245,7 +245,7 @@ func TestChats(t *testing.T) {
 	}
 	var detail struct {
 		vpslink.Chat
-		Messages []vpslink.Message
+		Messages []vpslink.ChatMessage
 	}
 	e.do(req{path: "/api/chats/" + chat + "?limit=2&before=300"}).ok(t, 200, &detail)
 	if detail.Name != "Anna" || len(detail.Messages) != 2 || detail.Messages[0].Message != "m3" || detail.Messages[1].Message != "m2" {

@@ -17,28 +17,24 @@ type stats struct {
 	Jobs     map[string]int `json:"jobs"`
 }
 
-var (
-	messageStatuses = []string{vpslink.StatusPending, vpslink.StatusSending, vpslink.StatusSent, vpslink.StatusFailed, vpslink.StatusCancelled}
-	jobStatuses     = []string{vpslink.JobPending, vpslink.JobRunning, vpslink.JobPaused, vpslink.JobCompleted, vpslink.JobFailed, vpslink.JobCancelled}
-)
-
 func (s *Server) counts(ctx context.Context) (*stats, error) {
-	st := &stats{}
-	for _, c := range []struct {
-		table    string
-		statuses []string
-		out      *map[string]int
-	}{{"scheduled_messages", messageStatuses, &st.Messages}, {"jobs", jobStatuses, &st.Jobs}} {
-		n, err := s.db.CountByStatus(ctx, c.table)
-		if err != nil {
-			return nil, err
-		}
-		for _, status := range c.statuses {
-			n[status] += 0
-		}
-		*c.out = n
+	msgs, err := s.db.CountMessagesByStatus(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return st, nil
+	jobs, err := s.db.CountJobsByStatus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &stats{Messages: withZeros(msgs, vpslink.MessageStatuses), Jobs: withZeros(jobs, vpslink.JobStatuses)}, nil
+}
+
+// withZeros adds every status missing from counts at zero.
+func withZeros(counts map[string]int, statuses []string) map[string]int {
+	for _, status := range statuses {
+		counts[status] += 0
+	}
+	return counts
 }
 
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
@@ -110,7 +106,7 @@ func (s *Server) healthReport(w http.ResponseWriter, r *http.Request) error {
 		logger(r).Error("health: read database", "err", err)
 		h.Status, status = healthError, http.StatusServiceUnavailable
 	} else {
-		h.PendingMessages = st.Messages[vpslink.StatusPending] + st.Messages[vpslink.StatusSending]
+		h.PendingMessages = st.Messages[vpslink.MessagePending] + st.Messages[vpslink.MessageSending]
 		h.PendingJobs = st.Jobs[vpslink.JobPending] + st.Jobs[vpslink.JobRunning] + st.Jobs[vpslink.JobPaused]
 	}
 	writeJSON(w, r, status, h)

@@ -125,7 +125,7 @@ func (c *chatImporter) endChat(info *chatInfo) error {
 
 // messageKeys returns a message's identity within its chat and a hash of
 // everything it holds.
-func messageKeys(m *vpslink.Message) (identity string, content [16]byte) {
+func messageKeys(m *vpslink.ChatMessage) (identity string, content [16]byte) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\x00%t\x00%s\x00%s\x00", m.Timestamp, m.IsFromMe, m.MessageType, m.Message)
 	var base [32]byte

@@ -36,7 +36,7 @@ type rawKey struct {
 // chatMessage is one parsed message of a chat, or why it is skipped.
 type chatMessage struct {
 	index int
-	msg   vpslink.Message
+	msg   vpslink.ChatMessage
 	skip  string
 }
 

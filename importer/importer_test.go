@@ -173,16 +173,16 @@ func checkGen1(t *testing.T, db *store.DB, rep *Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s1.ScheduledAt.Equal(at("2026-12-01T08:00:00Z")) || s1.Status != vpslink.StatusPending ||
+	if !s1.ScheduledAt.Equal(at("2026-12-01T08:00:00Z")) || s1.Status != vpslink.MessagePending ||
 		s1.ContactName != "Anna" || !s1.CreatedAt.Equal(at("2026-11-01T10:00:00Z")) {
 		t.Errorf("s1: %+v", s1)
 	}
 	s2, _ := db.GetMessage(ctx, "s2")
-	if s2 == nil || s2.Status != vpslink.StatusSent || !s2.ScheduledAt.Equal(time.Unix(1795000000, 0)) ||
+	if s2 == nil || s2.Status != vpslink.MessageSent || !s2.ScheduledAt.Equal(time.Unix(1795000000, 0)) ||
 		s2.SentAt == nil || !s2.SentAt.Equal(time.Unix(1795000005, 0)) {
 		t.Errorf("s2: %+v", s2)
 	}
-	if s5, _ := db.GetMessage(ctx, "s5"); s5 == nil || s5.Status != vpslink.StatusFailed || s5.ErrorMessage != "Not connected" {
+	if s5, _ := db.GetMessage(ctx, "s5"); s5 == nil || s5.Status != vpslink.MessageFailed || s5.ErrorMessage != "Not connected" {
 		t.Errorf("s5: %+v", s5)
 	}
 	j, err := db.GetJob(ctx, "j1")
@@ -240,14 +240,14 @@ func checkGen2(t *testing.T, db *store.DB, rep *Report) {
 	}
 	// A legacy "sending" row may have gone out: failed, never resent.
 	m1, _ := db.GetMessage(ctx, "m1")
-	if m1 == nil || m1.Status != vpslink.StatusFailed || !strings.Contains(m1.ErrorMessage, "may have been delivered") ||
+	if m1 == nil || m1.Status != vpslink.MessageFailed || !strings.Contains(m1.ErrorMessage, "may have been delivered") ||
 		!m1.ScheduledAt.Equal(time.UnixMilli(1796000000000)) || m1.CreatedFrom != "web" || m1.ToPhone != "491512222222" {
 		t.Errorf("m1: %+v", m1)
 	}
-	if m2, _ := db.GetMessage(ctx, "m2"); m2 == nil || m2.Status != vpslink.StatusCancelled || m2.ErrorMessage != "user cancelled" {
+	if m2, _ := db.GetMessage(ctx, "m2"); m2 == nil || m2.Status != vpslink.MessageCancelled || m2.ErrorMessage != "user cancelled" {
 		t.Errorf("m2: %+v", m2)
 	}
-	if m4, _ := db.GetMessage(ctx, "m4"); m4 == nil || m4.Status != vpslink.StatusFailed || !strings.Contains(m4.ErrorMessage, `"exploded"`) {
+	if m4, _ := db.GetMessage(ctx, "m4"); m4 == nil || m4.Status != vpslink.MessageFailed || !strings.Contains(m4.ErrorMessage, `"exploded"`) {
 		t.Errorf("m4: %+v", m4)
 	}
 	// A running job is paused: its owner decides whether to resume it.
@@ -280,11 +280,11 @@ func checkGen3(t *testing.T, db *store.DB, rep *Report) {
 	}
 	a1, _ := db.GetMessage(ctx, "a1")
 	if a1 == nil || !a1.ScheduledAt.Equal(at("2026-12-10T08:00:00Z")) || a1.RecipientTimezone != "Europe/Berlin" ||
-		a1.CreatedFrom != "cli" || a1.Status != vpslink.StatusPending {
+		a1.CreatedFrom != "cli" || a1.Status != vpslink.MessagePending {
 		t.Errorf("a1: %+v", a1)
 	}
 	a2, _ := db.GetMessage(ctx, "a2")
-	if a2 == nil || !a2.ScheduledAt.Equal(at("2026-12-10T14:00:00Z")) || a2.ToPhone != "15550109999" || a2.Status != vpslink.StatusFailed {
+	if a2 == nil || !a2.ScheduledAt.Equal(at("2026-12-10T14:00:00Z")) || a2.ToPhone != "15550109999" || a2.Status != vpslink.MessageFailed {
 		t.Errorf("a2: %+v", a2)
 	}
 	jobs, _, _ := db.ListJobs(ctx, vpslink.JobFilter{})
@@ -443,7 +443,7 @@ func TestRun_MergeRules(t *testing.T) {
 	}
 	write("scheduled.json", `[{"id": "y", "to": "4915111111111", "message": "keep, edited", "scheduledAt": "2027-01-01T10:00:00Z"}]`)
 	rep = mustRun(t, db, Dir(dir), Options{})
-	if m, _ := db.GetMessage(ctx, "y"); m == nil || m.Status != vpslink.StatusCancelled || m.Message != "keep" {
+	if m, _ := db.GetMessage(ctx, "y"); m == nil || m.Status != vpslink.MessageCancelled || m.Message != "keep" {
 		t.Fatalf("y was revived: %+v", m)
 	}
 	if f := rep.Files[1]; len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0].Reason, "kept the database's version") {

@@ -19,17 +19,17 @@ const sendingReason = "was being sent by the legacy app when it was exported; it
 func messageStatus(legacy string) (status, reason string, ok bool) {
 	switch strings.ToLower(legacy) {
 	case "", "pending", "scheduled", "queued", "waiting":
-		return vpslink.StatusPending, "", true
+		return vpslink.MessagePending, "", true
 	case "sending", "processing", "in_progress":
-		return vpslink.StatusFailed, sendingReason, true
+		return vpslink.MessageFailed, sendingReason, true
 	case "sent", "delivered", "read", "completed", "success":
-		return vpslink.StatusSent, "", true
+		return vpslink.MessageSent, "", true
 	case "failed", "error":
-		return vpslink.StatusFailed, "", true
+		return vpslink.MessageFailed, "", true
 	case "cancelled", "canceled", "deleted":
-		return vpslink.StatusCancelled, "", true
+		return vpslink.MessageCancelled, "", true
 	}
-	return vpslink.StatusFailed, fmt.Sprintf("legacy status %q is unknown; not sent by vpslink", legacy), false
+	return vpslink.MessageFailed, fmt.Sprintf("legacy status %q is unknown; not sent by vpslink", legacy), false
 }
 
 // parseScheduled reads scheduled.json or scheduled-messages.json:
@@ -89,7 +89,7 @@ func parseMessage(mem member, r *record) item[vpslink.ScheduledMessage] {
 	if !known || legacyStatus == "sending" {
 		it.warnings = append(it.warnings, fmt.Sprintf("status %q imported as %s", legacyStatus, status))
 	}
-	if m.Status == vpslink.StatusSent && m.SentAt == nil {
+	if m.Status == vpslink.MessageSent && m.SentAt == nil {
 		it.warnings = append(it.warnings, "sent without sentAt")
 	}
 	it.value = *m

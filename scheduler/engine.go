@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -206,11 +207,11 @@ type Status struct {
 
 // Status returns pending counts, the emergency stop and the next due time.
 func (e *Engine) Status(ctx context.Context) (*Status, error) {
-	msgs, err := e.db.CountByStatus(ctx, "scheduled_messages")
+	msgs, err := e.db.CountMessagesByStatus(ctx)
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := e.db.CountByStatus(ctx, "jobs")
+	jobs, err := e.db.CountJobsByStatus(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +220,8 @@ func (e *Engine) Status(ctx context.Context) (*Status, error) {
 		return nil, err
 	}
 	s := &Status{
-		PendingMessages: msgs["pending"] + msgs["sending"],
-		PendingJobs:     jobs["pending"] + jobs["running"] + jobs["paused"],
+		PendingMessages: msgs[vpslink.MessagePending] + msgs[vpslink.MessageSending],
+		PendingJobs:     jobs[vpslink.JobPending] + jobs[vpslink.JobRunning] + jobs[vpslink.JobPaused],
 		Stopped:         e.Stopped(),
 	}
 	if due != nil {

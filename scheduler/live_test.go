@@ -90,8 +90,8 @@ func TestEngine_GracefulShutdown(t *testing.T) {
 		result schedulertest.Result
 		want   string
 	}{
-		{"in-flight send finishes", schedulertest.Succeed, vpslink.StatusSent},
-		{"hung send is released as unknown", schedulertest.Hang, vpslink.StatusFailed},
+		{"in-flight send finishes", schedulertest.Succeed, vpslink.MessageSent},
+		{"hung send is released as unknown", schedulertest.Hang, vpslink.MessageFailed},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "whatsapp.db"))

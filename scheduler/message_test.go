@@ -26,7 +26,7 @@ func TestEngine_WakesExactlyWhenDue(t *testing.T) {
 	if s.Text != "hello" || s.To != "491511234567@s.whatsapp.net" || s.Kind != scheduler.KindMessage || s.MessageID != id {
 		t.Fatalf("sent %+v", s)
 	}
-	h.wantStatus(id, vpslink.StatusSent, "")
+	h.wantStatus(id, vpslink.MessageSent, "")
 	m := h.message(id)
 	if m.WAMessageID != s.WAMessageID || m.SentAt == nil || !m.SentAt.Equal(t0.Add(10*time.Second)) {
 		t.Fatalf("message after send: %+v", m)
@@ -104,7 +104,7 @@ func TestEngine_NotifyReplans(t *testing.T) {
 		t.Fatalf("after an earlier message the engine wakes at %s", h.last.wake)
 	}
 	h.advance(5 * time.Second)
-	h.wantStatus(early, vpslink.StatusSent, "")
+	h.wantStatus(early, vpslink.MessageSent, "")
 	h.e.Notify()
 	h.settle()
 	if !h.last.wake.Equal(t0.Add(time.Hour)) {
@@ -136,24 +136,24 @@ func TestEngine_SendOutcomes(t *testing.T) {
 				}
 				h.e.Notify() // a reconnect retries at once
 				h.settle()
-			}, schedulertest.Succeed, vpslink.StatusSent, "", vpslink.DeliverySent, 3},
+			}, schedulertest.Succeed, vpslink.MessageSent, "", vpslink.DeliverySent, 3},
 		{"unknown outcome fails and is never retried",
 			[]schedulertest.Result{schedulertest.Unknown},
 			func(h *harness) {
 				h.advance(time.Hour)
 				h.e.Notify()
 				h.settle()
-			}, schedulertest.Succeed, vpslink.StatusFailed, "may have been delivered", vpslink.DeliveryUnknown, 1},
+			}, schedulertest.Succeed, vpslink.MessageFailed, "may have been delivered", vpslink.DeliveryUnknown, 1},
 		{"invalid recipient fails at once",
 			[]schedulertest.Result{schedulertest.Invalid},
-			func(h *harness) {}, schedulertest.Succeed, vpslink.StatusFailed, "invalid recipient", vpslink.DeliveryFailed, 1},
+			func(h *harness) {}, schedulertest.Succeed, vpslink.MessageFailed, "invalid recipient", vpslink.DeliveryFailed, 1},
 		{"not sent until past the maximum lateness is missed",
 			nil,
 			func(h *harness) {
 				for range 400 { // backoff caps at 1 min: > 6 h of retries
 					h.advance(time.Minute)
 				}
-			}, schedulertest.NotSent, vpslink.StatusFailed, "missed by 6h", vpslink.DeliveryNotSent, 0},
+			}, schedulertest.NotSent, vpslink.MessageFailed, "missed by 6h", vpslink.DeliveryNotSent, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,8 +181,8 @@ func TestEngine_MaxLateness(t *testing.T) {
 	missed := h.schedule(t0.Add(-7*time.Hour-12*time.Minute), "too late")
 	late := h.schedule(t0.Add(-5*time.Hour), "late but within the limit")
 	h.start()
-	h.wantStatus(missed, vpslink.StatusFailed, "missed by 7h12m")
-	h.wantStatus(late, vpslink.StatusSent, "")
+	h.wantStatus(missed, vpslink.MessageFailed, "missed by 7h12m")
+	h.wantStatus(late, vpslink.MessageSent, "")
 	h.wantAttempts(1)
 }
 
@@ -202,8 +202,8 @@ func TestEngine_StartupWithInterruptedSends(t *testing.T) {
 	}
 	h.start()
 	h.wantAttempts(0)
-	h.wantStatus(sending, vpslink.StatusFailed, "may have been delivered")
-	h.wantStatus(legacy, vpslink.StatusFailed, "may have been delivered")
+	h.wantStatus(sending, vpslink.MessageFailed, "may have been delivered")
+	h.wantStatus(legacy, vpslink.MessageFailed, "may have been delivered")
 	if state, _ := h.ledger(`message_id = ?`, sending); state != vpslink.DeliveryUnknown {
 		t.Fatalf("ledger %s", state)
 	}
@@ -233,7 +233,7 @@ func TestEngine_EmergencyStopSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.settle()
-	h.wantStatus(id, vpslink.StatusSent, "")
+	h.wantStatus(id, vpslink.MessageSent, "")
 }
 
 func TestEngine_RateCap(t *testing.T) {
@@ -294,9 +294,9 @@ func TestEngine_Burst(t *testing.T) {
 		t.Fatalf("sent in the wrong order or not exactly once:\n got %v\nwant %v", got, want)
 	}
 	for _, id := range ids {
-		status := vpslink.StatusSent
+		status := vpslink.MessageSent
 		if id == cancelled {
-			status = vpslink.StatusCancelled
+			status = vpslink.MessageCancelled
 		}
 		h.wantStatus(id, status, "")
 	}
@@ -324,8 +324,8 @@ func TestEngine_StopDuringBurst(t *testing.T) {
 	h.start()
 	h.advance(time.Minute)
 	h.wantAttempts(10)
-	counts, err := h.db.CountByStatus(context.Background(), "scheduled_messages")
-	if err != nil || counts[vpslink.StatusSent] != 10 || counts[vpslink.StatusPending] != 90 {
+	counts, err := h.db.CountMessagesByStatus(context.Background())
+	if err != nil || counts[vpslink.MessageSent] != 10 || counts[vpslink.MessagePending] != 90 {
 		t.Fatalf("after the stop: %v %v", counts, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -65,11 +66,6 @@ var (
 	jobsDesc     = prometheus.NewDesc("vpslink_jobs", "Jobs by status.", []string{"status"}, nil)
 )
 
-var statuses = map[string][]string{
-	"scheduled_messages": {"pending", "sending", "sent", "failed", "cancelled"},
-	"jobs":               {"pending", "running", "paused", "completed", "failed", "cancelled"},
-}
-
 func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- messagesDesc
 	ch <- jobsDesc
@@ -78,14 +74,21 @@ func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for table, desc := range map[string]*prometheus.Desc{"scheduled_messages": messagesDesc, "jobs": jobsDesc} {
-		counts, err := c.db.CountByStatus(ctx, table)
+	for _, g := range []struct {
+		desc     *prometheus.Desc
+		count    func(context.Context) (map[string]int, error)
+		statuses []string
+	}{
+		{messagesDesc, c.db.CountMessagesByStatus, vpslink.MessageStatuses},
+		{jobsDesc, c.db.CountJobsByStatus, vpslink.JobStatuses},
+	} {
+		counts, err := g.count(ctx)
 		if err != nil {
-			ch <- prometheus.NewInvalidMetric(desc, err)
+			ch <- prometheus.NewInvalidMetric(g.desc, err)
 			continue
 		}
-		for _, s := range statuses[table] {
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(counts[s]), s)
+		for _, s := range g.statuses {
+			ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, float64(counts[s]), s)
 		}
 	}
 }

@@ -217,7 +217,7 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 	if _, err := db.ApplyReceipt(ctx, store.ReceiptRead, []string{"WA-BOB", "WA-STRANGER"}, now); err != nil {
 		t.Fatal(err)
 	}
-	for id, want := range map[string]string{"m-bob": vpslink.StatusSent, "m-stranger": vpslink.StatusSent, "m-cancel": vpslink.StatusCancelled} {
+	for id, want := range map[string]string{"m-bob": vpslink.MessageSent, "m-stranger": vpslink.MessageSent, "m-cancel": vpslink.MessageCancelled} {
 		if m, err := db.GetMessage(ctx, id); err != nil || m.Status != want {
 			t.Errorf("%s: %+v %v, want %s", id, m, err, want)
 		}
@@ -260,7 +260,7 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 	chat := "491701234567@s.whatsapp.net"
 	batch.Chats = append(batch.Chats, store.WAChat{ID: chat, Name: "Anna", UnreadCount: -1, LastMessageTime: now.Unix()})
 	for i, typ := range vpslink.MessageTypes {
-		batch.Messages = append(batch.Messages, store.WAMessage{Message: vpslink.Message{ChatID: chat, Message: typ,
+		batch.Messages = append(batch.Messages, store.WAMessage{ChatMessage: vpslink.ChatMessage{ChatID: chat, Message: typ,
 			Timestamp: now.Unix() + int64(i), MessageType: typ, WAMessageID: "IN-" + typ, SenderJID: chat}, CountUnread: true})
 	}
 	if n, err := db.IngestWhatsApp(ctx, batch); err != nil || n != len(vpslink.MessageTypes) {

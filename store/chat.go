@@ -52,7 +52,7 @@ func (db *DB) GetChat(ctx context.Context, id string) (*vpslink.Chat, error) {
 
 // ChatMessages returns up to limit messages of a chat older than before
 // (Unix seconds; 0 for the newest), newest first.
-func (db *DB) ChatMessages(ctx context.Context, chatID string, limitN int, before int64) ([]*vpslink.Message, error) {
+func (db *DB) ChatMessages(ctx context.Context, chatID string, limitN int, before int64) ([]*vpslink.ChatMessage, error) {
 	cond, args := ``, []any{chatID}
 	if before > 0 {
 		cond, args = ` AND timestamp < ?`, append(args, before)
@@ -65,9 +65,9 @@ func (db *DB) ChatMessages(ctx context.Context, chatID string, limitN int, befor
 		return nil, fmt.Errorf("list chat messages: %w", describe(err))
 	}
 	defer rows.Close()
-	out := []*vpslink.Message{}
+	out := []*vpslink.ChatMessage{}
 	for rows.Next() {
-		var m vpslink.Message
+		var m vpslink.ChatMessage
 		if err := rows.Scan(&m.ID, &m.ChatID, &m.Message, &m.Timestamp, &m.IsFromMe, &m.MessageType,
 			&m.WAMessageID, &m.SenderJID, &m.RawMessage); err != nil {
 			return nil, err

@@ -140,7 +140,7 @@ func messageValues(m *vpslink.ScheduledMessage) []any {
 
 // messageRank orders message states by how much sending they still allow.
 func messageRank(status string) int {
-	if status == vpslink.StatusPending {
+	if status == vpslink.MessagePending {
 		return 1
 	}
 	return 0
@@ -296,12 +296,12 @@ func placeholders(rows int) string {
 // Import writes m. With lookup false the caller knows the chat held no
 // messages before this import, and m is queued for a batch insert without
 // a query.
-func (w *ChatMessageImporter) Import(ctx context.Context, m *vpslink.Message, lookup bool) (ImportResult, error) {
+func (w *ChatMessageImporter) Import(ctx context.Context, m *vpslink.ChatMessage, lookup bool) (ImportResult, error) {
 	if lookup {
 		if err := w.Flush(ctx); err != nil {
 			return 0, err
 		}
-		var old vpslink.Message
+		var old vpslink.ChatMessage
 		var row *sql.Row
 		if m.WAMessageID != "" {
 			row = w.byID.QueryRowContext(ctx, m.ChatID, m.WAMessageID)
@@ -324,7 +324,7 @@ func (w *ChatMessageImporter) Import(ctx context.Context, m *vpslink.Message, lo
 	return ImportInserted, nil
 }
 
-func (w *ChatMessageImporter) update(ctx context.Context, old, m *vpslink.Message) (ImportResult, error) {
+func (w *ChatMessageImporter) update(ctx context.Context, old, m *vpslink.ChatMessage) (ImportResult, error) {
 	m.ID, old.ChatID = old.ID, m.ChatID
 	m.SenderJID = firstNonEmpty(m.SenderJID, old.SenderJID)
 	if *m == *old {

@@ -142,10 +142,10 @@ func TestChatMessageImporter(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
 	const n = 450 // two full batches and a partial one
-	msgs := func(text string) []*vpslink.Message {
-		var out []*vpslink.Message
+	msgs := func(text string) []*vpslink.ChatMessage {
+		var out []*vpslink.ChatMessage
 		for i := range n {
-			m := &vpslink.Message{ChatID: "c@s.whatsapp.net", Message: fmt.Sprintf("%s %d", text, i), Timestamp: int64(1795000000 + i), MessageType: "text"}
+			m := &vpslink.ChatMessage{ChatID: "c@s.whatsapp.net", Message: fmt.Sprintf("%s %d", text, i), Timestamp: int64(1795000000 + i), MessageType: "text"}
 			if i%2 == 0 {
 				m.WAMessageID = fmt.Sprintf("ID%d", i)
 			}
@@ -153,7 +153,7 @@ func TestChatMessageImporter(t *testing.T) {
 		}
 		return out
 	}
-	run := func(list []*vpslink.Message, lookup bool) map[store.ImportResult]int {
+	run := func(list []*vpslink.ChatMessage, lookup bool) map[store.ImportResult]int {
 		got := map[store.ImportResult]int{}
 		mustUpdate(t, db, func(tx *store.Tx) error {
 			if _, err := tx.EnsureChat(ctx, "c@s.whatsapp.net"); err != nil {

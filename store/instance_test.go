@@ -156,10 +156,10 @@ func TestStartInstance(t *testing.T) {
 			if !strings.Contains(review.String(), tc.reason) {
 				t.Fatalf("review %s, want a reason with %q", review, tc.reason)
 			}
-			if got, _ := db.GetMessage(ctx, due.ID); got.Status != vpslink.StatusFailed || got.ErrorMessage != store.HeldReason {
+			if got, _ := db.GetMessage(ctx, due.ID); got.Status != vpslink.MessageFailed || got.ErrorMessage != store.HeldReason {
 				t.Fatalf("due message %s %q", got.Status, got.ErrorMessage)
 			}
-			if got, _ := db.GetMessage(ctx, later.ID); got.Status != vpslink.StatusPending {
+			if got, _ := db.GetMessage(ctx, later.ID); got.Status != vpslink.MessagePending {
 				t.Fatalf("message due after the start is %s", got.Status)
 			}
 			if got, _ := db.GetJob(ctx, job.ID); got.Status != vpslink.JobPaused {
@@ -194,7 +194,7 @@ func TestStartInstance_FreshDatabaseWithOnlyPendingRows(t *testing.T) {
 	}
 	db = openAt(t, path)
 	defer db.Close()
-	if got, _ := db.GetMessage(context.Background(), m.ID); got.Status != vpslink.StatusPending {
+	if got, _ := db.GetMessage(context.Background(), m.ID); got.Status != vpslink.MessagePending {
 		t.Fatalf("message is %s", got.Status)
 	}
 }

@@ -79,7 +79,7 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID s
 			return err
 		}
 		c.Message = m
-		if m.Status != vpslink.StatusPending || m.ScheduledAt.After(now) {
+		if m.Status != vpslink.MessagePending || m.ScheduledAt.After(now) {
 			c.Status = ClaimSkip
 			return nil
 		}
@@ -96,7 +96,7 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID s
 		if err != nil {
 			return fmt.Errorf("mark message sending: %w", err)
 		}
-		m.Status, m.WAMessageID = vpslink.StatusSending, waID
+		m.Status, m.WAMessageID = vpslink.MessageSending, waID
 		return nil
 	})
 	if err != nil {

@@ -59,7 +59,7 @@ func TestClaimMessage(t *testing.T) {
 			}
 			if tt.want == store.ClaimOK {
 				got, _ := db.GetMessage(ctx, m.ID)
-				if c.Delivery.Attempts != tt.attempt || got.Status != vpslink.StatusSending || got.WAMessageID != "B" {
+				if c.Delivery.Attempts != tt.attempt || got.Status != vpslink.MessageSending || got.WAMessageID != "B" {
 					t.Fatalf("after claim: delivery %+v message %+v", c.Delivery, got)
 				}
 			}
@@ -109,13 +109,13 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: db.Now()})
-			if got := messageStatus(t, path, ids[0]); got != vpslink.StatusSending {
+			if got := messageStatus(t, path, ids[0]); got != vpslink.MessageSending {
 				t.Fatalf("before the next write: %s", got)
 			}
 			if err := tt.write(db, ids[1]); err != nil {
 				t.Fatal(err)
 			}
-			if got := messageStatus(t, path, ids[0]); got != vpslink.StatusSent {
+			if got := messageStatus(t, path, ids[0]); got != vpslink.MessageSent {
 				t.Fatalf("after the next write: %s", got)
 			}
 		})
@@ -219,7 +219,7 @@ func TestReceiptBeforeOutcome(t *testing.T) {
 			got, _ := db.GetMessage(ctx, m.ID)
 			var state string
 			db.Reader().QueryRow(`SELECT state FROM deliveries WHERE id = ?`, c.Delivery.ID).Scan(&state)
-			if got.Status != vpslink.StatusSent || state != vpslink.DeliveryDelivered {
+			if got.Status != vpslink.MessageSent || state != vpslink.DeliveryDelivered {
 				t.Fatalf("message %s, ledger %s", got.Status, state)
 			}
 		})

@@ -43,7 +43,7 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 		m.ID = newID()
 	}
 	if m.Status == "" {
-		m.Status = vpslink.StatusPending
+		m.Status = vpslink.MessagePending
 	}
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = tx.now
@@ -146,7 +146,7 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 
 func validMessageStatus(s string) bool {
 	switch s {
-	case vpslink.StatusPending, vpslink.StatusSending, vpslink.StatusSent, vpslink.StatusFailed, vpslink.StatusCancelled:
+	case vpslink.MessagePending, vpslink.MessageSending, vpslink.MessageSent, vpslink.MessageFailed, vpslink.MessageCancelled:
 		return true
 	}
 	return false
@@ -173,7 +173,7 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		if m, err = getMessage(ctx, tx, id); err != nil {
 			return err
 		}
-		if m.Status != vpslink.StatusPending {
+		if m.Status != vpslink.MessagePending {
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s; only pending messages can be edited", id, m.Status)
 		}
 		if u.Message != nil {
@@ -226,13 +226,13 @@ func (db *DB) CancelMessage(ctx context.Context, id string) (*vpslink.ScheduledM
 			return err
 		}
 		switch m.Status {
-		case vpslink.StatusCancelled:
+		case vpslink.MessageCancelled:
 			return nil
-		case vpslink.StatusPending:
+		case vpslink.MessagePending:
 		default:
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s and can no longer be cancelled", id, m.Status)
 		}
-		m.Status, m.UpdatedAt = vpslink.StatusCancelled, tx.now
+		m.Status, m.UpdatedAt = vpslink.MessageCancelled, tx.now
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'cancelled', updated_at = ? WHERE id = ?`,
 			fmtTime(tx.now), id)
 		return err
@@ -240,18 +240,21 @@ func (db *DB) CancelMessage(ctx context.Context, id string) (*vpslink.ScheduledM
 	return m, err
 }
 
-// CountByStatus returns how many rows of table have each status.
-func (db *DB) CountByStatus(ctx context.Context, table string) (map[string]int, error) {
-	if table != "scheduled_messages" && table != "jobs" {
-		return nil, fmt.Errorf("no status column in %q", table)
-	}
-	query := `SELECT status, count(*) FROM jobs GROUP BY status`
-	if table == "scheduled_messages" {
-		query = `SELECT status, n FROM scheduled_message_counts`
-	}
+// CountMessagesByStatus returns how many scheduled messages have each status.
+func (db *DB) CountMessagesByStatus(ctx context.Context) (map[string]int, error) {
+	return db.countByStatus(ctx, "scheduled messages", `SELECT status, n FROM scheduled_message_counts`)
+}
+
+// CountJobsByStatus returns how many jobs have each status.
+func (db *DB) CountJobsByStatus(ctx context.Context) (map[string]int, error) {
+	return db.countByStatus(ctx, "jobs", `SELECT status, count(*) FROM jobs GROUP BY status`)
+}
+
+// countByStatus runs query, which yields (status, count) rows.
+func (db *DB) countByStatus(ctx context.Context, what, query string) (map[string]int, error) {
 	rows, err := db.read.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("count %s: %w", table, describe(err))
+		return nil, fmt.Errorf("count %s: %w", what, describe(err))
 	}
 	defer rows.Close()
 	counts := map[string]int{}

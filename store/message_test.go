@@ -25,7 +25,7 @@ func TestMessages_CreateCreatesContact(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)
 	m := mustCreateMessage(t, db, "+49 151 1111111", at)
-	if m.ToPhone != "491511111111" || m.Status != vpslink.StatusPending {
+	if m.ToPhone != "491511111111" || m.Status != vpslink.MessagePending {
 		t.Fatalf("%+v", m)
 	}
 	c, err := db.GetContact(ctx, "491511111111")
@@ -131,7 +131,7 @@ func TestMessages_StatusCounters(t *testing.T) {
 		}
 	}
 	want := map[string]int{"pending": 2, "failed": 1, "cancelled": 0}
-	got, err := db.CountByStatus(ctx, "scheduled_messages")
+	got, err := db.CountMessagesByStatus(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,11 +192,11 @@ func TestMessages_UpdateAndCancel(t *testing.T) {
 	}
 	m2 := mustCreateMessage(t, db, "4915100000001", when)
 	for range 2 { // cancelling twice is not an error
-		if got, err := db.CancelMessage(ctx, m2.ID); err != nil || got.Status != vpslink.StatusCancelled {
+		if got, err := db.CancelMessage(ctx, m2.ID); err != nil || got.Status != vpslink.MessageCancelled {
 			t.Fatalf("cancel: %+v %v", got, err)
 		}
 	}
-	counts, err := db.CountByStatus(ctx, "scheduled_messages")
+	counts, err := db.CountMessagesByStatus(ctx)
 	if err != nil || counts["sending"] != 1 || counts["cancelled"] != 1 {
 		t.Fatalf("counts %v %v", counts, err)
 	}

@@ -50,7 +50,7 @@ func writeProbes(now string, backupHistory []string) []probe {
 		{"record a ledger claim", `INSERT INTO deliveries (message_id, recipient, wa_message_id, state, claimed_at)
 			VALUES (?, ?, ?, 'claimed', ?)`, []any{probeID, phone, probeID, now}},
 	}
-	for _, s := range []string{vpslink.StatusSending, vpslink.StatusSent, vpslink.StatusFailed, vpslink.StatusCancelled, vpslink.StatusPending} {
+	for _, s := range []string{vpslink.MessageSending, vpslink.MessageSent, vpslink.MessageFailed, vpslink.MessageCancelled, vpslink.MessagePending} {
 		p = append(p, probe{"set a message " + s, `UPDATE scheduled_messages SET status = ?, error_message = 'probe',
 			sent_at = ?, wa_message_id = ?, updated_at = ? WHERE id = ?`, []any{s, now, probeID, now, probeID}})
 	}

@@ -29,7 +29,7 @@ type WAChat struct {
 // one to the chat's unread count when the message is new: live incoming
 // messages do, history sync sets the count from the conversation instead.
 type WAMessage struct {
-	vpslink.Message
+	vpslink.ChatMessage
 	ChatName    string
 	IsGroup     bool
 	CountUnread bool
@@ -96,7 +96,7 @@ func insertWAMessage(ctx context.Context, tx *Tx, m WAMessage, now string) (int,
 		(chat_id, message, timestamp, is_from_me, message_type, raw_message, created_at, wa_message_id, sender_jid)
 		VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?, nullif(?, ''), nullif(?, ''))
 		ON CONFLICT (chat_id, wa_message_id) WHERE wa_message_id IS NOT NULL DO NOTHING`,
-		m.ChatID, m.Message.Message, m.Timestamp, m.IsFromMe, m.MessageType, m.RawMessage, now,
+		m.ChatID, m.Message, m.Timestamp, m.IsFromMe, m.MessageType, m.RawMessage, now,
 		m.WAMessageID, m.SenderJID)
 	if err != nil {
 		return 0, fmt.Errorf("insert message %s in %s: %w", m.WAMessageID, m.ChatID, describe(err))

@@ -10,7 +10,7 @@ import (
 )
 
 func waMessage(chat, id, text string, ts int64, fromMe bool) store.WAMessage {
-	return store.WAMessage{Message: vpslink.Message{ChatID: chat, WAMessageID: id, Message: text,
+	return store.WAMessage{ChatMessage: vpslink.ChatMessage{ChatID: chat, WAMessageID: id, Message: text,
 		Timestamp: ts, IsFromMe: fromMe, MessageType: "text", SenderJID: chat}}
 }
 
@@ -117,7 +117,7 @@ func TestApplyReceipt(t *testing.T) {
 		t.Fatalf("delivered unknown: %+v %v", res, err)
 	}
 	m, _ := db.GetMessage(ctx, msgID)
-	if m.Status != vpslink.StatusSent || m.ErrorMessage != "" || m.WAMessageID != "WAMSG1" || m.SentAt == nil {
+	if m.Status != vpslink.MessageSent || m.ErrorMessage != "" || m.WAMessageID != "WAMSG1" || m.SentAt == nil {
 		t.Fatalf("message not confirmed: %+v", m)
 	}
 	// A second receipt changes nothing more.

@@ -40,7 +40,7 @@ func (h *Handler) chats(w http.ResponseWriter, r *http.Request) {
 
 type chatPage struct {
 	Chat     *vpslink.Chat
-	Messages []*vpslink.Message
+	Messages []*vpslink.ChatMessage
 	// Older is the ?before= of the next older page, 0 when there is none.
 	Older int64
 }

@@ -33,13 +33,13 @@ func (h *Handler) dashboardData(r *http.Request) (*dashboardPage, error) {
 	ctx := r.Context()
 	p := &dashboardPage{Now: h.now(), Stopped: h.scheduler.Stopped(), Sender: h.sender}
 	var err error
-	if p.Counts, err = h.db.CountByStatus(ctx, "scheduled_messages"); err != nil {
+	if p.Counts, err = h.db.CountMessagesByStatus(ctx); err != nil {
 		return nil, err
 	}
 	for _, n := range p.Counts {
 		p.Total += n
 	}
-	if p.Upcoming, _, err = h.db.ListMessages(ctx, vpslink.MessageFilter{Status: vpslink.StatusPending, Limit: upcomingShown}); err != nil {
+	if p.Upcoming, _, err = h.db.ListMessages(ctx, vpslink.MessageFilter{Status: vpslink.MessagePending, Limit: upcomingShown}); err != nil {
 		return nil, err
 	}
 	if p.Jobs, _, err = h.db.ListJobs(ctx, vpslink.JobFilter{Status: vpslink.JobRunning, Limit: 10}); err != nil {

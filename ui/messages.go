@@ -11,7 +11,7 @@ import (
 )
 
 // messageTabs are the status tabs of the messages page.
-var messageTabs = []string{vpslink.StatusPending, vpslink.StatusSent, vpslink.StatusFailed, vpslink.StatusCancelled}
+var messageTabs = []string{vpslink.MessagePending, vpslink.MessageSent, vpslink.MessageFailed, vpslink.MessageCancelled}
 
 const messagePageSize = 50
 
@@ -32,7 +32,7 @@ func (h *Handler) messages(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := messagesPage{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), Now: h.now()}
 	if p.Status == "" {
-		p.Status = vpslink.StatusPending
+		p.Status = vpslink.MessagePending
 	}
 	f := vpslink.MessageFilter{Status: p.Status, Limit: messagePageSize}
 	var page int

@@ -39,7 +39,7 @@ func TestScheduleInRecipientsZone(t *testing.T) {
 	if loc := res.header.Get("Location"); loc != "/messages?status=pending" {
 		t.Fatalf("redirect to %q", loc)
 	}
-	list := e.messages(vpslink.StatusPending)
+	list := e.messages(vpslink.MessagePending)
 	if len(list) != 1 {
 		t.Fatalf("%d messages", len(list))
 	}
@@ -102,7 +102,7 @@ func TestEditCancelAndSendAgain(t *testing.T) {
 		t.Fatalf("after edit: %+v", got)
 	}
 	e.post("/messages/"+m.ID+"/cancel", nil).mustStatus(t, http.StatusSeeOther)
-	if got := e.messages(vpslink.StatusCancelled); len(got) != 1 {
+	if got := e.messages(vpslink.MessageCancelled); len(got) != 1 {
 		t.Fatal("not cancelled")
 	}
 	// A cancelled (or failed, or sent) one comes back prefilled with an empty time.

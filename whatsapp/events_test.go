@@ -189,7 +189,7 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 	}
 
 	got, _ := db.GetMessage(ctx, m.ID)
-	if got.Status != vpslink.StatusSent || got.WAMessageID != "UNKNOWN1" {
+	if got.Status != vpslink.MessageSent || got.WAMessageID != "UNKNOWN1" {
 		t.Fatalf("receipt did not confirm the message: %+v", got)
 	}
 	if n := metricValue(t, c.metrics.receipts.WithLabelValues("read")); n != 1 {

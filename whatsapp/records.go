@@ -73,7 +73,7 @@ func messageRecord(e *events.Message, own types.JID, live bool) (store.WAMessage
 	raw.MessageTimestamp, raw.PushName = info.Timestamp.Unix(), info.PushName
 	rawJSON, _ := json.Marshal(raw)
 	return store.WAMessage{
-		Message: vpslink.Message{
+		ChatMessage: vpslink.ChatMessage{
 			ChatID:      chat.String(),
 			Message:     text,
 			Timestamp:   info.Timestamp.Unix(),

@@ -45,7 +45,7 @@ func newChatsListCmd(a *app) *cobra.Command {
 // chatDetail is a chat with its latest messages.
 type chatDetail struct {
 	*vpslink.Chat
-	Messages []*vpslink.Message `json:"messages"`
+	Messages []*vpslink.ChatMessage `json:"messages"`
 }
 
 func newChatsShowCmd(a *app) *cobra.Command {

@@ -170,8 +170,8 @@ func TestServe_CrashSafety(t *testing.T) {
 		}
 		_, sent := lines["message "+id]
 		switch {
-		case m.Status == vpslink.StatusSent && sent:
-		case m.Status == vpslink.StatusFailed && strings.Contains(m.ErrorMessage, "may have been delivered"):
+		case m.Status == vpslink.MessageSent && sent:
+		case m.Status == vpslink.MessageFailed && strings.Contains(m.ErrorMessage, "may have been delivered"):
 		default:
 			t.Fatalf("message %s ended %s (%q), in the dry-run log: %v", id, m.Status, m.ErrorMessage, sent)
 		}

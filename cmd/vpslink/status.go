@@ -34,11 +34,11 @@ func newStatusCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			msgs, err := db.CountByStatus(cmd.Context(), "scheduled_messages")
+			msgs, err := db.CountMessagesByStatus(cmd.Context())
 			if err != nil {
 				return err
 			}
-			jobs, err := db.CountByStatus(cmd.Context(), "jobs")
+			jobs, err := db.CountJobsByStatus(cmd.Context())
 			if err != nil {
 				return err
 			}

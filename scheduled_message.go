@@ -2,14 +2,19 @@ package vpslink
 
 import "time"
 
-// Scheduled message statuses.
+// Scheduled message statuses. Message* names a scheduled message's status,
+// Job* a job's and Delivery* a ledger row's state.
 const (
-	StatusPending   = "pending"
-	StatusSending   = "sending"
-	StatusSent      = "sent"
-	StatusFailed    = "failed"
-	StatusCancelled = "cancelled"
+	MessagePending   = "pending"
+	MessageSending   = "sending"
+	MessageSent      = "sent"
+	MessageFailed    = "failed"
+	MessageCancelled = "cancelled"
 )
+
+// MessageStatuses lists every scheduled message status in lifecycle order,
+// for reports that show each one even at zero.
+var MessageStatuses = []string{MessagePending, MessageSending, MessageSent, MessageFailed, MessageCancelled}
 
 // MaxTextLength is WhatsApp's limit on one text message, in characters.
 const MaxTextLength = 65536
