@@ -21,7 +21,7 @@ func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.T
 	if err != nil {
 		return err
 	}
-	log := e.log.With("kind", KindMessage, "message_id", due.MessageID)
+	log := e.log.With("kind", vpslink.SendKindMessage, "message_id", due.MessageID)
 	if done, err := e.unclaimed(c, log, func(reason string) error {
 		_, err := e.db.FailMessage(ctx, due.MessageID, now, reason)
 		return err
@@ -29,8 +29,8 @@ func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.T
 		return err
 	}
 	m := c.Message
-	o := e.send(ctx, log, Send{
-		Kind: KindMessage, MessageID: m.ID, To: c.Delivery.Recipient, Text: m.Message, WAMessageID: c.Delivery.WAMessageID,
+	o := e.send(ctx, log, vpslink.Send{
+		Kind: vpslink.SendKindMessage, MessageID: m.ID, To: c.Delivery.Recipient, Text: m.Message, WAMessageID: c.Delivery.WAMessageID,
 	}, m.ScheduledAt, now)
 	e.db.FinishMessage(c.Delivery, o)
 	if o.State == vpslink.DeliveryNotSent {
@@ -53,15 +53,15 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 	if err != nil {
 		return err
 	}
-	log := e.log.With("kind", KindJob, "job_id", j.ID, "recipient_index", r, "part_index", p)
+	log := e.log.With("kind", vpslink.SendKindJob, "job_id", j.ID, "recipient_index", r, "part_index", p)
 	if done, err := e.unclaimed(c, log, func(reason string) error {
 		return e.db.FailJob(ctx, j.ID, now, reason)
 	}); done {
 		return err
 	}
 	j = c.Job
-	o := e.send(ctx, log, Send{
-		Kind: KindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
+	o := e.send(ctx, log, vpslink.Send{
+		Kind: vpslink.SendKindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
 		To: c.Delivery.Recipient, Text: j.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID,
 	}, due.At, now)
 	return e.finishJobStep(context.WithoutCancel(ctx), j, c.Delivery.ID, o)
@@ -106,7 +106,7 @@ func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, deliveryID i
 
 // send makes the network call for a claimed send and classifies its result
 // by SPEC §4: only an error proving nothing left the machine is retried.
-func (e *Engine) send(ctx context.Context, log *slog.Logger, s Send, dueAt, now time.Time) store.Outcome {
+func (e *Engine) send(ctx context.Context, log *slog.Logger, s vpslink.Send, dueAt, now time.Time) store.Outcome {
 	if e.cfg.MaxSendsPerMinute > 0 {
 		// Only the rate cap trims this list; without it, it would grow with
 		// every send the service ever makes.
@@ -122,10 +122,10 @@ func (e *Engine) send(ctx context.Context, log *slog.Logger, s Send, dueAt, now 
 	case err == nil:
 		o.State = vpslink.DeliverySent
 		log.Info("sent", "to", s.To, "wa_message_id", s.WAMessageID, "lateness", now.Sub(dueAt).String())
-	case errors.Is(err, ErrInvalidRecipient):
+	case errors.Is(err, vpslink.ErrInvalidRecipient):
 		o.State, o.Error = vpslink.DeliveryFailed, fmt.Sprintf("not sent: %v", err)
 		log.Warn("recipient refused", "to", s.To, "err", err)
-	case IsNotSent(err):
+	case vpslink.IsNotSent(err):
 		o.State, o.Error = vpslink.DeliveryNotSent, fmt.Sprintf("not sent yet, will retry: %v", err)
 		log.Warn("not sent; will retry", "to", s.To, "err", err, "retry_in", e.backOff(o.At).String())
 	default:
@@ -144,7 +144,7 @@ func (e *Engine) send(ctx context.Context, log *slog.Logger, s Send, dueAt, now 
 
 // sendBounded calls the sender with a context that outlives ctx by
 // ShutdownGrace, so that a shutdown lets the in-flight send finish.
-func (e *Engine) sendBounded(ctx context.Context, s Send) error {
+func (e *Engine) sendBounded(ctx context.Context, s vpslink.Send) error {
 	sendCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {

@@ -69,7 +69,7 @@ func (s *DryRunSender) NewMessageID() string {
 }
 
 // Send writes the line for snd.
-func (s *DryRunSender) Send(ctx context.Context, snd Send) error {
+func (s *DryRunSender) Send(ctx context.Context, snd vpslink.Send) error {
 	if s.Delay > 0 {
 		t := time.NewTimer(s.Delay)
 		defer t.Stop()
@@ -85,7 +85,7 @@ func (s *DryRunSender) Send(ctx context.Context, snd Send) error {
 		RecipientIndex: snd.RecipientIndex, PartIndex: snd.PartIndex,
 	})
 	if err != nil {
-		return NotSent(err)
+		return vpslink.NotSent(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

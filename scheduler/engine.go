@@ -53,7 +53,7 @@ const (
 // Config configures an Engine. DB and Sender are required.
 type Config struct {
 	DB     *store.DB
-	Sender Sender
+	Sender vpslink.Sender
 	Clock  Clock        // default WallClock
 	Logger *slog.Logger // default slog.Default()
 	// Registerer receives the engine's metrics; nil registers nothing.
@@ -76,7 +76,7 @@ type Config struct {
 type Engine struct {
 	cfg     Config
 	db      *store.DB
-	sender  Sender
+	sender  vpslink.Sender
 	clock   Clock
 	log     *slog.Logger
 	metrics *metrics

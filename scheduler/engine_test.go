@@ -143,7 +143,7 @@ func (h *harness) ledger(query string, args ...any) (state string, attempts int)
 	return state, attempts
 }
 
-func (h *harness) wantAttempts(n int) []scheduler.Send {
+func (h *harness) wantAttempts(n int) []vpslink.Send {
 	h.t.Helper()
 	got := h.sender.Attempts()
 	if len(got) != n {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/scheduler/schedulertest"
 	"github.com/vpslink/vpslink/store"
 )
@@ -114,7 +113,7 @@ func TestEngine_Jobs(t *testing.T) {
 		{"a receipt for an unknown last part counts its recipient sent, even while the next one is sent",
 			[]schedulertest.Result{schedulertest.Succeed, schedulertest.Unknown},
 			func(h *harness, j *vpslink.Job) {
-				h.sender.OnSend(func(s scheduler.Send) {
+				h.sender.OnSend(func(s vpslink.Send) {
 					if s.RecipientIndex == 1 && s.PartIndex == 0 {
 						h.receipt(j, 0, 1)
 					}

@@ -134,7 +134,7 @@ type gated struct {
 	release chan struct{}
 }
 
-func (g *gated) Send(ctx context.Context, s scheduler.Send) error {
+func (g *gated) Send(ctx context.Context, s vpslink.Send) error {
 	err := g.Sender.Send(ctx, s)
 	<-g.release
 	return err
@@ -147,9 +147,9 @@ func TestDryRunSender_Lines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sends := []scheduler.Send{
-		{Kind: scheduler.KindMessage, MessageID: "m1", To: "4915@s.whatsapp.net", Text: "hi", WAMessageID: s.NewMessageID()},
-		{Kind: scheduler.KindJob, JobID: "j1", RecipientIndex: 2, PartIndex: 1, To: "1203-1@g.us", Text: "part", WAMessageID: s.NewMessageID()},
+	sends := []vpslink.Send{
+		{Kind: vpslink.SendKindMessage, MessageID: "m1", To: "4915@s.whatsapp.net", Text: "hi", WAMessageID: s.NewMessageID()},
+		{Kind: vpslink.SendKindJob, JobID: "j1", RecipientIndex: 2, PartIndex: 1, To: "1203-1@g.us", Text: "part", WAMessageID: s.NewMessageID()},
 	}
 	for _, snd := range sends {
 		if err := s.Send(context.Background(), snd); err != nil {

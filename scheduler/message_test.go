@@ -23,7 +23,7 @@ func TestEngine_WakesExactlyWhenDue(t *testing.T) {
 	h.wantAttempts(0)
 	h.advance(time.Millisecond)
 	s := h.wantAttempts(1)[0]
-	if s.Text != "hello" || s.To != "491511234567@s.whatsapp.net" || s.Kind != scheduler.KindMessage || s.MessageID != id {
+	if s.Text != "hello" || s.To != "491511234567@s.whatsapp.net" || s.Kind != vpslink.SendKindMessage || s.MessageID != id {
 		t.Fatalf("sent %+v", s)
 	}
 	h.wantStatus(id, vpslink.MessageSent, "")
@@ -276,7 +276,7 @@ func TestEngine_Burst(t *testing.T) {
 	slices.Sort(ids) // same due time: sent in id order
 	cancelled := ids[100]
 	var sent int
-	h.sender.OnSend(func(scheduler.Send) {
+	h.sender.OnSend(func(vpslink.Send) {
 		if sent++; sent == 90 {
 			if _, err := h.db.CancelMessage(context.Background(), cancelled); err != nil {
 				t.Error(err)
@@ -314,7 +314,7 @@ func TestEngine_StopDuringBurst(t *testing.T) {
 		h.schedule(due, "happy new year")
 	}
 	var sent int
-	h.sender.OnSend(func(scheduler.Send) {
+	h.sender.OnSend(func(vpslink.Send) {
 		if sent++; sent == 10 {
 			if err := h.e.Stop(context.Background()); err != nil {
 				t.Error(err)

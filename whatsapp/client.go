@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/vpslink/vpslink/scheduler"
+	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -57,7 +57,7 @@ type Options struct {
 }
 
 // Client is the WhatsApp connection of a running service. It implements
-// scheduler.Sender.
+// vpslink.Sender.
 type Client struct {
 	cli     waClient
 	device  *wastore.Device
@@ -79,7 +79,7 @@ type Client struct {
 	done   chan struct{}
 }
 
-var _ scheduler.Sender = (*Client)(nil)
+var _ vpslink.Sender = (*Client)(nil)
 
 // Open opens the session store and prepares the client. Nothing touches the
 // network before Start.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
 	"go.mau.fi/whatsmeow/proto/waCommon"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -23,7 +22,7 @@ func TestConnectionEvents(t *testing.T) {
 	c, f, _ := newTestClient(t, true)
 	notified := make(chan struct{}, 1)
 	c.OnConnected(func() { notified <- struct{}{} })
-	send := scheduler.Send{To: "120363000000000001@g.us", Text: "x", WAMessageID: "1"}
+	send := vpslink.Send{To: "120363000000000001@g.us", Text: "x", WAMessageID: "1"}
 
 	steps := []struct {
 		evt       any
@@ -55,7 +54,7 @@ func TestConnectionEvents(t *testing.T) {
 		if (gauge == 1) != st.connected {
 			t.Fatalf("step %d: connected gauge %v", i, gauge)
 		}
-		if err := c.Send(context.Background(), send); st.connected != (err == nil) || (err != nil && !scheduler.IsNotSent(err)) {
+		if err := c.Send(context.Background(), send); st.connected != (err == nil) || (err != nil && !vpslink.IsNotSent(err)) {
 			t.Fatalf("step %d: send while %s: %v", i, state, err)
 		}
 		if _, ok := st.evt.(*events.Connected); ok {
@@ -150,7 +149,7 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 		f.emit(evt)
 	}
 	// One of our own sends lands in the history too.
-	if err := c.Send(ctx, scheduler.Send{To: group.String(), Text: "hello family", WAMessageID: "OUT1"}); err != nil {
+	if err := c.Send(ctx, vpslink.Send{To: group.String(), Text: "hello family", WAMessageID: "OUT1"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Close(); err != nil { // drains the queue

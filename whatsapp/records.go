@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/proto/waWeb"
@@ -90,7 +89,7 @@ func messageRecord(e *events.Message, own types.JID, live bool) (store.WAMessage
 }
 
 // sentMessage is the history row of a text vpslink sent.
-func sentMessage(to types.JID, s scheduler.Send, own types.JID, at time.Time) store.WAMessage {
+func sentMessage(to types.JID, s vpslink.Send, own types.JID, at time.Time) store.WAMessage {
 	e := &events.Message{
 		Info: types.MessageInfo{
 			MessageSource: types.MessageSource{Chat: to, Sender: own, IsFromMe: true, IsGroup: to.Server == types.GroupServer},

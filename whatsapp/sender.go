@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/scheduler"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
@@ -38,16 +37,16 @@ func (c *Client) NewMessageID() string { return string(c.cli.GenerateMessageID()
 
 // Send sends s.Text to s.To with the id s.WAMessageID and waits for the
 // server's acknowledgement. Errors that prove nothing left the machine are
-// wrapped with scheduler.NotSent (and scheduler.ErrInvalidRecipient when
+// wrapped with vpslink.NotSent (and vpslink.ErrInvalidRecipient when
 // retrying cannot help); any other error is an unknown outcome.
-func (c *Client) Send(ctx context.Context, s scheduler.Send) error {
+func (c *Client) Send(ctx context.Context, s vpslink.Send) error {
 	err := c.send(ctx, s)
 	result := resultSent
 	switch {
 	case err == nil:
-	case errors.Is(err, scheduler.ErrInvalidRecipient):
+	case errors.Is(err, vpslink.ErrInvalidRecipient):
 		result = resultInvalidRecipient
-	case scheduler.IsNotSent(err):
+	case vpslink.IsNotSent(err):
 		result = resultNotSent
 	default:
 		result = resultUnknown
@@ -56,19 +55,19 @@ func (c *Client) Send(ctx context.Context, s scheduler.Send) error {
 	return err
 }
 
-func (c *Client) send(ctx context.Context, s scheduler.Send) error {
+func (c *Client) send(ctx context.Context, s vpslink.Send) error {
 	to, err := parseRecipient(s.To)
 	if err != nil {
 		return err
 	}
 	if s.WAMessageID == "" {
-		return scheduler.NotSent(errors.New("send has no WhatsApp message id"))
+		return vpslink.NotSent(errors.New("send has no WhatsApp message id"))
 	}
 	if state, reason, ok := c.State(); !ok {
 		if state == StateConnected {
 			reason = "disconnected, reconnecting"
 		}
-		return scheduler.NotSent(fmt.Errorf("whatsapp %s", reason))
+		return vpslink.NotSent(fmt.Errorf("whatsapp %s", reason))
 	}
 	if to.Server == types.DefaultUserServer {
 		if to, err = c.checkOnWhatsApp(ctx, to); err != nil {
@@ -81,7 +80,7 @@ func (c *Client) send(ctx context.Context, s scheduler.Send) error {
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return scheduler.NotSent(err)
+		return vpslink.NotSent(err)
 	}
 	_, err = c.cli.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(s.Text)},
 		whatsmeow.SendRequestExtra{ID: types.MessageID(s.WAMessageID)})
@@ -105,7 +104,7 @@ func parseRecipient(s string) (types.JID, error) {
 			return jid, nil
 		}
 	}
-	return types.JID{}, scheduler.NotSent(fmt.Errorf("%w: %q is not a WhatsApp user or group JID", scheduler.ErrInvalidRecipient, s))
+	return types.JID{}, vpslink.NotSent(fmt.Errorf("%w: %q is not a WhatsApp user or group JID", vpslink.ErrInvalidRecipient, s))
 }
 
 // checkOnWhatsApp asks the server whether the number has WhatsApp and
@@ -121,7 +120,7 @@ func (c *Client) checkOnWhatsApp(ctx context.Context, to types.JID) (types.JID, 
 	}
 	resp, err := c.cli.IsOnWhatsApp(ctx, []string{"+" + to.User})
 	if err != nil {
-		return to, scheduler.NotSent(fmt.Errorf("check that %s is on WhatsApp: %w", to.User, err))
+		return to, vpslink.NotSent(fmt.Errorf("check that %s is on WhatsApp: %w", to.User, err))
 	}
 	for _, r := range resp {
 		if !r.IsIn {
@@ -136,7 +135,7 @@ func (c *Client) checkOnWhatsApp(ctx context.Context, to types.JID) (types.JID, 
 		c.mu.Unlock()
 		return jid, nil
 	}
-	return to, scheduler.NotSent(fmt.Errorf("%w: +%s is not on WhatsApp", scheduler.ErrInvalidRecipient, to.User))
+	return to, vpslink.NotSent(fmt.Errorf("%w: +%s is not on WhatsApp", vpslink.ErrInvalidRecipient, to.User))
 }
 
 // typing shows "typing..." for TypingDelay. A failed presence update is
@@ -148,7 +147,7 @@ func (c *Client) typing(ctx context.Context, to types.JID) error {
 	}
 	select {
 	case <-ctx.Done():
-		return scheduler.NotSent(ctx.Err())
+		return vpslink.NotSent(ctx.Err())
 	case <-time.After(c.opts.TypingDelay):
 		return nil
 	}
@@ -183,24 +182,24 @@ var invalidRecipientErrors = []error{
 func classify(err error) error {
 	for _, target := range invalidRecipientErrors {
 		if errors.Is(err, target) {
-			return scheduler.NotSent(fmt.Errorf("%w: %w", scheduler.ErrInvalidRecipient, err))
+			return vpslink.NotSent(fmt.Errorf("%w: %w", vpslink.ErrInvalidRecipient, err))
 		}
 	}
 	for _, target := range preSendErrors {
 		if errors.Is(err, target) {
-			return scheduler.NotSent(err)
+			return vpslink.NotSent(err)
 		}
 	}
 	var iqErr *whatsmeow.IQError
 	if errors.As(err, &iqErr) {
-		return scheduler.NotSent(err) // info queries run before the message is sent
+		return vpslink.NotSent(err) // info queries run before the message is sent
 	}
 	// whatsmeow returns ErrNotConnected bare only from re-sending a message
 	// after a disconnect, when the first copy may have reached the server;
 	// before the send it always comes wrapped ("failed to send message
 	// node", "failed to get device list").
 	if errors.Is(err, whatsmeow.ErrNotConnected) && err != whatsmeow.ErrNotConnected {
-		return scheduler.NotSent(err)
+		return vpslink.NotSent(err)
 	}
 	// Timeouts, a disconnect while waiting for the server, a cancelled
 	// context, a server error: the message may have been delivered.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vpslink/vpslink/scheduler"
+	"github.com/vpslink/vpslink"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
 )
@@ -40,8 +40,8 @@ func TestClassify(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := classify(tt.err)
-			if scheduler.IsNotSent(got) != tt.notSent || errors.Is(got, scheduler.ErrInvalidRecipient) != tt.invalid {
-				t.Fatalf("classify(%v) = %v: not sent %v, invalid %v", tt.err, got, scheduler.IsNotSent(got), errors.Is(got, scheduler.ErrInvalidRecipient))
+			if vpslink.IsNotSent(got) != tt.notSent || errors.Is(got, vpslink.ErrInvalidRecipient) != tt.invalid {
+				t.Fatalf("classify(%v) = %v: not sent %v, invalid %v", tt.err, got, vpslink.IsNotSent(got), errors.Is(got, vpslink.ErrInvalidRecipient))
 			}
 			if !errors.Is(got, tt.err) {
 				t.Fatalf("classify lost the cause: %v", got)
@@ -55,12 +55,12 @@ func TestClassify(t *testing.T) {
 
 func TestSend(t *testing.T) {
 	const anna = "491510000001@s.whatsapp.net"
-	send := scheduler.Send{Kind: scheduler.KindMessage, MessageID: "m1", To: anna, Text: "hello", WAMessageID: "3EB0AAA"}
+	send := vpslink.Send{Kind: vpslink.SendKindMessage, MessageID: "m1", To: anna, Text: "hello", WAMessageID: "3EB0AAA"}
 	for _, tt := range []struct {
 		name             string
 		paired, online   bool
 		setup            func(f *fakeClient)
-		s                scheduler.Send
+		s                vpslink.Send
 		notSent, invalid bool
 		wantErr          string
 		result           string
@@ -72,9 +72,9 @@ func TestSend(t *testing.T) {
 		{name: "on-WhatsApp check fails", paired: true, online: true, s: send, notSent: true, result: resultNotSent,
 			setup: func(f *fakeClient) { f.onWAErr = whatsmeow.ErrIQTimedOut }},
 		{name: "invalid JID", paired: true, online: true, notSent: true, invalid: true, result: resultInvalidRecipient,
-			s: scheduler.Send{To: "someone@lid", Text: "x", WAMessageID: "1"}},
+			s: vpslink.Send{To: "someone@lid", Text: "x", WAMessageID: "1"}},
 		{name: "no message id", paired: true, online: true, notSent: true, result: resultNotSent,
-			s: scheduler.Send{To: anna, Text: "x"}},
+			s: vpslink.Send{To: anna, Text: "x"}},
 		{name: "ack timeout", paired: true, online: true, s: send, result: resultUnknown, wantErr: "may have been delivered",
 			setup: func(f *fakeClient) {
 				f.onWA["+491510000001"] = types.NewJID("491510000001", types.DefaultUserServer)
@@ -83,7 +83,7 @@ func TestSend(t *testing.T) {
 		{name: "sent", paired: true, online: true, s: send, result: resultSent,
 			setup: func(f *fakeClient) { f.onWA["+491510000001"] = types.NewJID("491510000001", types.DefaultUserServer) }},
 		{name: "group", paired: true, online: true, result: resultSent,
-			s: scheduler.Send{To: "120363000000000001@g.us", Text: "hi all", WAMessageID: "3EB0BBB"}},
+			s: vpslink.Send{To: "120363000000000001@g.us", Text: "hi all", WAMessageID: "3EB0BBB"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c, f, _ := newTestClient(t, tt.paired)
@@ -94,9 +94,9 @@ func TestSend(t *testing.T) {
 				tt.setup(f)
 			}
 			err := c.Send(context.Background(), tt.s)
-			if (err != nil) != (tt.wantErr != "" || tt.notSent) || scheduler.IsNotSent(err) != tt.notSent ||
-				errors.Is(err, scheduler.ErrInvalidRecipient) != tt.invalid {
-				t.Fatalf("Send: %v (not sent %v)", err, scheduler.IsNotSent(err))
+			if (err != nil) != (tt.wantErr != "" || tt.notSent) || vpslink.IsNotSent(err) != tt.notSent ||
+				errors.Is(err, vpslink.ErrInvalidRecipient) != tt.invalid {
+				t.Fatalf("Send: %v (not sent %v)", err, vpslink.IsNotSent(err))
 			}
 			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("error %q does not say %q", err, tt.wantErr)
@@ -125,7 +125,7 @@ func TestSend_CanonicalJIDAndTyping(t *testing.T) {
 	// The server knows this number without its trunk digit.
 	f.onWA["+5511912345678"] = types.NewJID("551112345678", types.DefaultUserServer)
 	for i := range 2 {
-		s := scheduler.Send{To: "5511912345678@s.whatsapp.net", Text: "oi", WAMessageID: c.NewMessageID()}
+		s := vpslink.Send{To: "5511912345678@s.whatsapp.net", Text: "oi", WAMessageID: c.NewMessageID()}
 		if err := c.Send(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}
@@ -149,8 +149,8 @@ func TestSend_CancelledBeforeSend(t *testing.T) {
 	connect(c, f)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := c.Send(ctx, scheduler.Send{To: "120363000000000001@g.us", Text: "x", WAMessageID: "1"})
-	if !scheduler.IsNotSent(err) || len(f.sent) != 0 {
+	err := c.Send(ctx, vpslink.Send{To: "120363000000000001@g.us", Text: "x", WAMessageID: "1"})
+	if !vpslink.IsNotSent(err) || len(f.sent) != 0 {
 		t.Fatalf("cancelled before the send: %v, sent %v", err, f.sent)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/vpslink/vpslink/internal/gc"
 	"io"
 	"log/slog"
 	"net"
@@ -23,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
+	"github.com/vpslink/vpslink/internal/gc"
 	"github.com/vpslink/vpslink/replicator"
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
@@ -195,7 +195,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 }
 
 // newSender builds the configured sender and its cleanup.
-func newSender(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (scheduler.Sender, func(), error) {
+func newSender(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (vpslink.Sender, func(), error) {
 	switch cfg.Sender {
 	case "dryrun":
 		s, err := scheduler.NewDryRunSender(cfg.DryRunLogPath(), nil)
@@ -317,7 +317,7 @@ func uiStatus(h api.HealthSources) ui.Status {
 
 // healthSources tells GET /health about WhatsApp, the replicator and the
 // last snapshot, which the snapshot job keeps in <datadir>/backups.
-func healthSources(sender scheduler.Sender, repl *replication, cfg *Config) api.HealthSources {
+func healthSources(sender vpslink.Sender, repl *replication, cfg *Config) api.HealthSources {
 	h := api.HealthSources{
 		Replication: repl.health,
 		LastBackup: func() time.Time {

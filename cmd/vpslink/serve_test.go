@@ -212,7 +212,7 @@ func readDryRun(t *testing.T, path string) map[string]scheduler.DryRunLine {
 			t.Fatalf("dry-run line %q: %v", sc.Text(), err)
 		}
 		key := "message " + l.MessageID
-		if l.Kind == scheduler.KindJob {
+		if l.Kind == vpslink.SendKindJob {
 			key = fmt.Sprintf("job %s %d %d", l.JobID, l.RecipientIndex, l.PartIndex)
 		}
 		if _, dup := out[key]; dup {

@@ -5,14 +5,14 @@ import (
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/vpslink/vpslink/scheduler"
+	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/whatsapp"
 )
 
 // openWhatsApp opens the WhatsApp sender over the session store. It does
 // not connect: serve starts it once the scheduler can be notified.
-func openWhatsApp(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (scheduler.Sender, func(), error) {
+func openWhatsApp(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (vpslink.Sender, func(), error) {
 	wa, err := whatsapp.Open(ctx, whatsapp.Options{SessionDB: cfg.SessionDBPath(), DB: db, Logger: log, Registerer: reg,
 		Typing: cfg.WhatsAppTyping.Duration > 0, TypingDelay: cfg.WhatsAppTyping.Duration})
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/vpslink/vpslink/scheduler"
+	"github.com/vpslink/vpslink"
 )
 
 // Result is what the fake sender does with one send.
@@ -16,25 +16,25 @@ type Result int
 const (
 	Succeed Result = iota
 	NotSent        // fails proving nothing left: disconnected
-	Invalid        // fails with scheduler.ErrInvalidRecipient
+	Invalid        // fails with vpslink.ErrInvalidRecipient
 	Unknown        // fails with an unknown outcome: a timeout
 	Hang           // blocks until the send's context is done
 )
 
-// Sender is a fake scheduler.Sender. It plays Script in order, then
+// Sender is a fake vpslink.Sender. It plays Script in order, then
 // Default, and records every attempt.
 type Sender struct {
 	mu       sync.Mutex
 	script   []Result
 	fallback Result
-	attempts []scheduler.Send
+	attempts []vpslink.Send
 	n        int
-	started  chan scheduler.Send
-	onSend   func(scheduler.Send)
+	started  chan vpslink.Send
+	onSend   func(vpslink.Send)
 }
 
 // NewSender returns a sender that succeeds unless scripted otherwise.
-func NewSender() *Sender { return &Sender{started: make(chan scheduler.Send, 1024)} }
+func NewSender() *Sender { return &Sender{started: make(chan vpslink.Send, 1024)} }
 
 // Script queues results for the next sends.
 func (s *Sender) Script(r ...Result) {
@@ -52,20 +52,20 @@ func (s *Sender) SetDefault(r Result) {
 
 // OnSend sets a function each send calls first, in the engine's goroutine:
 // a test's way to change the database at an exact point of a run.
-func (s *Sender) OnSend(fn func(scheduler.Send)) {
+func (s *Sender) OnSend(fn func(vpslink.Send)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onSend = fn
 }
 
 // Started delivers each send as it begins (buffered).
-func (s *Sender) Started() <-chan scheduler.Send { return s.started }
+func (s *Sender) Started() <-chan vpslink.Send { return s.started }
 
 // Attempts returns every send attempted so far, in order.
-func (s *Sender) Attempts() []scheduler.Send {
+func (s *Sender) Attempts() []vpslink.Send {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]scheduler.Send(nil), s.attempts...)
+	return append([]vpslink.Send(nil), s.attempts...)
 }
 
 // NewMessageID returns a unique id.
@@ -77,7 +77,7 @@ func (s *Sender) NewMessageID() string {
 }
 
 // Send plays the next result.
-func (s *Sender) Send(ctx context.Context, snd scheduler.Send) error {
+func (s *Sender) Send(ctx context.Context, snd vpslink.Send) error {
 	s.mu.Lock()
 	r := s.fallback
 	if len(s.script) > 0 {
@@ -92,9 +92,9 @@ func (s *Sender) Send(ctx context.Context, snd scheduler.Send) error {
 	s.started <- snd
 	switch r {
 	case NotSent:
-		return scheduler.NotSent(errors.New("not connected"))
+		return vpslink.NotSent(errors.New("not connected"))
 	case Invalid:
-		return scheduler.NotSent(fmt.Errorf("%w: not on WhatsApp", scheduler.ErrInvalidRecipient))
+		return vpslink.NotSent(fmt.Errorf("%w: not on WhatsApp", vpslink.ErrInvalidRecipient))
 	case Unknown:
 		return errors.New("timed out waiting for the server's acknowledgement")
 	case Hang:

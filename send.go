@@ -1,4 +1,4 @@
-package scheduler
+package vpslink
 
 import (
 	"context"
@@ -7,16 +7,16 @@ import (
 
 // Send kinds, as written to the dry-run log and the sends metric.
 const (
-	KindMessage = "message"
-	KindJob     = "job"
+	SendKindMessage = "message"
+	SendKindJob     = "job"
 )
 
 // Send is one text to one recipient: a scheduled message, or one part of a
 // job to one of its recipients.
 type Send struct {
 	Kind           string
-	MessageID      string // scheduled message id, for KindMessage
-	JobID          string // for KindJob
+	MessageID      string // scheduled message id, for SendKindMessage
+	JobID          string // for SendKindJob
 	RecipientIndex int
 	PartIndex      int
 	To             string // JID: <digits>@s.whatsapp.net or <id>@g.us
@@ -27,8 +27,10 @@ type Send struct {
 	WAMessageID string
 }
 
-// Sender delivers texts. Implementations: the WhatsApp client (whatsapp/),
-// the dry-run log (DryRunSender) and the tests' fake.
+// Sender delivers texts. The scheduler sends through it; the WhatsApp
+// client, the dry-run log and the tests' fake implement it. Its error
+// contract is what keeps a message from being sent twice, so it lives here
+// rather than with either side.
 type Sender interface {
 	// NewMessageID returns the WhatsApp message id the next send will use.
 	NewMessageID() string
