@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"io"
@@ -454,4 +456,86 @@ func declaredMetrics(t *testing.T, root string) map[string]bool {
 		t.Fatal("found no metric declarations")
 	}
 	return names
+}
+
+// TestDocsPackageMap keeps the package map of README.md true: every package
+// of the module is on it, and imports only the module's packages its row
+// allows.
+func TestDocsPackageMap(t *testing.T) {
+	root := filepath.Join("..", "..")
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := packageMap(t, string(readme))
+	const module = "github.com/vpslink/vpslink"
+	name := func(importPath string) string {
+		if importPath == module {
+			return "vpslink"
+		}
+		return strings.TrimPrefix(importPath, module+"/")
+	}
+	seen := map[string]bool{}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		pkg, err := build.ImportDir(path, 0)
+		var noGo *build.NoGoError
+		if errors.As(err, &noGo) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		pkgName := name(strings.TrimSuffix(module+"/"+filepath.ToSlash(rel), "/."))
+		seen[pkgName] = true
+		may, ok := allowed[pkgName]
+		if !ok {
+			t.Errorf("package %s is not in the README's package map", pkgName)
+			return nil
+		}
+		for _, imp := range pkg.Imports {
+			if (imp == module || strings.HasPrefix(imp, module+"/")) && !may[name(imp)] {
+				t.Errorf("%s imports %s, which the README's package map does not allow", pkgName, name(imp))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pkg := range allowed {
+		if !seen[pkg] {
+			t.Errorf("the README's package map lists %s, which does not exist", pkg)
+		}
+	}
+}
+
+// packageMap reads the table under "## Packages" in the README: the first
+// code span of a row names a package, the code spans of its last cell the
+// packages it may import.
+func packageMap(t *testing.T, readme string) map[string]map[string]bool {
+	_, section, ok := strings.Cut(readme, "\n## Packages\n")
+	if !ok {
+		t.Fatal(`README.md has no "## Packages" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	span := regexp.MustCompile("`([^`]+)`")
+	out := map[string]map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if !strings.HasPrefix(line, "| `") || len(cells) < 3 {
+			continue
+		}
+		may := map[string]bool{}
+		for _, m := range span.FindAllStringSubmatch(cells[len(cells)-1], -1) {
+			may[m[1]] = true
+		}
+		out[span.FindStringSubmatch(cells[0])[1]] = may
+	}
+	return out
 }
