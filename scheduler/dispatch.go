@@ -105,7 +105,7 @@ func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, deliveryID i
 }
 
 // send makes the network call for a claimed send and classifies its result
-// by SPEC §4: only an error proving nothing left the machine is retried.
+// (docs/sending.md): only an error proving nothing left the machine is retried.
 func (e *Engine) send(ctx context.Context, log *slog.Logger, s vpslink.Send, dueAt, now time.Time) store.Outcome {
 	if e.cfg.MaxSendsPerMinute > 0 {
 		// Only the rate cap trims this list; without it, it would grow with
