@@ -153,7 +153,7 @@ func (h *Handler) star(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/contacts", http.StatusSeeOther)
 		return
 	}
-	h.renderFragment(w, r, "contacts", "star", newStar(c, sessionFrom(r.Context()).csrf))
+	h.renderFragment(w, r, "contacts", "star-fragment", newStar(c, sessionFrom(r.Context()).csrf))
 }
 
 func (h *Handler) deleteContact(w http.ResponseWriter, r *http.Request) {

@@ -69,7 +69,7 @@ func (h *Handler) dashboardLive(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.renderFragment(w, r, "dashboard", "live", view{Data: p, CSRF: sessionFrom(r.Context()).csrf, Stopped: p.Stopped})
+	h.renderFragment(w, r, "dashboard", "live", p)
 }
 
 // emergencyStop turns sending off or on with the persisted switch the API

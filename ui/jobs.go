@@ -228,7 +228,7 @@ func (h *Handler) jobLive(w http.ResponseWriter, r *http.Request) {
 		h.notFoundOr(w, r, err)
 		return
 	}
-	h.renderFragment(w, r, "job", "joblive", view{Data: p, CSRF: sessionFrom(r.Context()).csrf})
+	h.renderFragment(w, r, "job", "joblive", p)
 }
 
 // jobAction pauses, resumes or cancels a job with the store's rules about

@@ -183,3 +183,29 @@ func TestEmergencyStopSwitch(t *testing.T) {
 		t.Fatal("still stopped")
 	}
 }
+
+func TestFragments(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana", "")
+	j := &vpslink.Job{Title: "News", Recipients: []string{"351911111111"}, ScheduledStartAt: e.clock.Now().Add(time.Hour),
+		MessageParts: []vpslink.MessagePart{{Text: "hello"}}}
+	if err := j.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.CreateJob(context.Background(), j); err != nil {
+		t.Fatal(err)
+	}
+	e.get("/ui/dashboard").mustStatus(t, http.StatusOK).mustContain(t, `id="count-sent"`, `id="emergency-stop"`)
+	e.get("/jobs/"+j.ID+"/live").mustStatus(t, http.StatusOK).mustContain(t, `id="job-live"`, "not started")
+	e.get("/ui/when?date=2026-12-24&time=18:00&timezone=Europe/Warsaw&yours=America/New_York").mustStatus(t, http.StatusOK).
+		mustContain(t, "2026-12-24 18:00 CET", "2026-12-24 12:00 EST")
+	e.get("/ui/when?date=2026-12-24&time=18:00&timezone=Nowhere").mustContain(t, "unknown time zone")
+
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/contacts/351911111111/star",
+		strings.NewReader(url.Values{"is_favorite": {"1"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("X-CSRF-Token", e.csrf())
+	e.do(req).mustStatus(t, http.StatusOK).mustContain(t, `aria-pressed="true"`, "★")
+}

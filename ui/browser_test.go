@@ -1,0 +1,233 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/api"
+	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/ui"
+)
+
+// screenshotDirEnv names a directory for the browser tests' screenshots;
+// without it they go to the test's temporary directory. The README's come
+// from `VPSLINK_SCREENSHOTS=$PWD/docs/ui go test ./ui -run Browser`.
+const screenshotDirEnv = "VPSLINK_SCREENSHOTS"
+
+// newBrowser starts Debian's chromium headless with a fresh profile and
+// nothing that talks to the outside. Without chromium the test skips,
+// except in CI, where .ci/install-browser has installed it.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed (.ci/install-browser installs it)")
+		}
+		t.Skip("chromium is not installed")
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900))
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	// Headless chromium prefers light; the UI's default is dark.
+	dark := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+		return chromedp.Void{}, err
+	}
+	if err := chromedp.Do(ctx, dark); err != nil { // starts the browser
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// browse runs actions, failing the test with step's name on error.
+func browse(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// waitFor polls a JavaScript condition until it holds. It evaluates
+// afresh each time because a navigation in between destroys the page's
+// context, which a poll inside the page would not survive.
+func waitFor(t *testing.T, ctx context.Context, step, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var err error
+	for time.Now().Before(deadline) {
+		var ok bool
+		if ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+cond+")")); err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	dbg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 2000)`))
+	t.Fatalf("%s: gave up waiting for %s (last error: %v)\n%s", step, cond, err, dbg)
+}
+
+// screenshot saves the page at width pixels wide.
+func screenshot(t *testing.T, ctx context.Context, name string, width int64) {
+	t.Helper()
+	dir := os.Getenv(screenshotDirEnv)
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	browse(t, ctx, "resize", chromedp.EmulateViewport(width, 900))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width)), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browse(t, ctx, "resize back", chromedp.EmulateViewport(1280, 900))
+}
+
+// wallClock runs the UI and the API on the real clock, which the
+// scheduler engine uses.
+func wallClock(a *api.Config, u *ui.Config) { a.Now, u.Now = time.Now, time.Now }
+
+func TestBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	e := newEnv(t, wallClock)
+	e.addContact("48601234567", "Żaneta Wójcik", "Europe/Warsaw", "Żan")
+	e.addContact("351911111111", "Ana", "Europe/Lisbon")
+	e.run()
+	base := e.srv.URL
+	now := time.Now().UTC()
+
+	t.Run("sign in", func(t *testing.T) {
+		browse(t, ctx, "open", chromedp.Navigate(base+"/"))
+		waitFor(t, ctx, "login page", `location.pathname == "/login"`)
+		browse(t, ctx, "sign in", chromedp.SendKeys(chromedp.ID("secret"), testSecret),
+			chromedp.Submit(chromedp.ID("secret")))
+		waitFor(t, ctx, "dashboard", `location.pathname == "/" && !!document.querySelector("#count-sent")`)
+	})
+
+	t.Run("emergency stop", func(t *testing.T) {
+		browse(t, ctx, "stop", chromedp.Click(chromedp.ID("emergency-stop")))
+		waitFor(t, ctx, "stopped", `document.querySelector("#emergency-stop").getAttribute("aria-checked") == "false"`)
+		if !e.engine.Stopped() {
+			t.Fatal("the switch did not stop sending")
+		}
+	})
+
+	t.Run("schedule with the picker and watch it go out", func(t *testing.T) {
+		browse(t, ctx, "form", chromedp.Navigate(base+"/messages/new"))
+		browse(t, ctx, "type", chromedp.SendKeys(chromedp.ID("to_phone"), "żan"))
+		waitFor(t, ctx, "picker", `!!document.querySelector(".pick[data-phone='48601234567']")`)
+		browse(t, ctx, "pick", chromedp.Click(chromedp.CSS(".pick[data-phone='48601234567']")))
+		waitFor(t, ctx, "picked", `document.querySelector("#to_phone").value == "48601234567" && document.querySelector("#timezone").value == "Europe/Warsaw"`)
+		warsaw, _ := time.LoadLocation("Europe/Warsaw")
+		later, at := now.Add(3*time.Hour).In(warsaw), now.In(warsaw)
+		browse(t, ctx, "fill",
+			chromedp.SetValue(chromedp.ID("message"), "Wesołych Świąt!"),
+			chromedp.SetValue(chromedp.ID("date"), later.Format("2006-01-02")),
+			chromedp.SetValue(chromedp.ID("time"), later.Format("15:04")),
+			chromedp.SetValue(chromedp.ID("timezone"), "Europe/Warsaw"))
+		waitFor(t, ctx, "both local times", `document.querySelector("#when-preview").textContent.includes("CET")`)
+		screenshot(t, ctx, "schedule", 1280)
+		screenshot(t, ctx, "schedule", 390)
+		// Now, so that it goes out as soon as sending resumes.
+		browse(t, ctx, "now", chromedp.SetValue(chromedp.ID("date"), at.Format("2006-01-02")),
+			chromedp.SetValue(chromedp.ID("time"), at.Format("15:04")))
+		browse(t, ctx, "submit", chromedp.Click(chromedp.ID("schedule-submit")))
+		waitFor(t, ctx, "scheduled", `location.pathname == "/messages"`)
+
+		browse(t, ctx, "dashboard", chromedp.Navigate(base+"/"))
+		waitFor(t, ctx, "pending shown", `document.querySelector("#count-pending").textContent == "1"`)
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded = true`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.engine.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, "sent without a reload", `document.querySelector("#count-sent").textContent == "1" && window.notReloaded === true`)
+		screenshot(t, ctx, "dashboard", 1280)
+		screenshot(t, ctx, "dashboard", 390)
+	})
+
+	t.Run("cancel one", func(t *testing.T) {
+		m := &vpslink.ScheduledMessage{ToPhone: "351911111111", Message: "later", ScheduledAt: now.Add(48 * time.Hour)}
+		if err := e.db.CreateMessage(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		browse(t, ctx, "open", chromedp.Navigate(base+"/messages/"+m.ID))
+		browse(t, ctx, "cancel", chromedp.Click(chromedp.ID("cancel-message")))
+		waitFor(t, ctx, "cancelled list", `location.search == "?status=cancelled"`)
+		if got, _ := e.db.GetMessage(context.Background(), m.ID); got.Status != vpslink.StatusCancelled {
+			t.Fatalf("status %s", got.Status)
+		}
+	})
+
+	t.Run("resend a failed one", func(t *testing.T) {
+		m := &vpslink.ScheduledMessage{ToPhone: "351911111111", Message: "try again", ScheduledAt: now.Add(-time.Hour),
+			Status: vpslink.StatusFailed, ErrorMessage: "not on WhatsApp"}
+		if err := e.db.Update(context.Background(), func(tx *store.Tx) error { return tx.CreateMessage(context.Background(), m) }); err != nil {
+			t.Fatal(err)
+		}
+		browse(t, ctx, "failed list", chromedp.Navigate(base+"/messages?status=failed"))
+		browse(t, ctx, "again", chromedp.Click(chromedp.CSS(`a[href="/messages/new?from=`+m.ID+`"]`)))
+		waitFor(t, ctx, "prefilled", `document.querySelector("#message").value == "try again" && document.querySelector("#to_phone").value == "351911111111"`)
+		at := now.Add(24 * time.Hour)
+		browse(t, ctx, "when",
+			chromedp.SetValue(chromedp.ID("date"), at.Format("2006-01-02")),
+			chromedp.SetValue(chromedp.ID("time"), at.Format("15:04")),
+			chromedp.SetValue(chromedp.ID("timezone"), "UTC"))
+		browse(t, ctx, "submit", chromedp.Click(chromedp.ID("schedule-submit")))
+		waitFor(t, ctx, "scheduled", `location.pathname == "/messages"`)
+		var found bool
+		for _, p := range e.messages(vpslink.StatusPending) {
+			found = found || p.Message == "try again"
+		}
+		if !found {
+			t.Fatal("the failed message was not scheduled again")
+		}
+	})
+
+	t.Run("add a contact", func(t *testing.T) {
+		browse(t, ctx, "form", chromedp.Navigate(base+"/contacts/new"))
+		browse(t, ctx, "fill", chromedp.SendKeys(chromedp.ID("phone"), "+55 11 91234 5678"),
+			chromedp.SendKeys(chromedp.ID("name"), "<script>alert(1)</script>"),
+			chromedp.SendKeys(chromedp.ID("aliases"), "Zé, José"))
+		browse(t, ctx, "save", chromedp.Click(chromedp.ID("contact-save")))
+		waitFor(t, ctx, "contact page", `location.pathname == "/contacts/5511912345678"`)
+		waitFor(t, ctx, "shown as text", `document.querySelector("h1").textContent == "<script>alert(1)</script>"`)
+		if _, err := e.db.GetContact(context.Background(), "5511912345678"); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("create a job and see its progress", func(t *testing.T) {
+		browse(t, ctx, "form", chromedp.Navigate(base+"/jobs/new"))
+		browse(t, ctx, "fill",
+			chromedp.SendKeys(chromedp.ID("title"), "Christmas"),
+			chromedp.SendKeys(chromedp.ID("recipients"), "Ana\nŻan\n"),
+			chromedp.SendKeys(chromedp.ID("parts"), "Merry Christmas\n---\nAnd a happy new year"),
+			chromedp.SetValue(chromedp.ID("part_delay"), "0"),
+			chromedp.SetValue(chromedp.ID("gap"), "1"),
+			chromedp.SetValue(chromedp.ID("date"), now.Format("2006-01-02")),
+			chromedp.SetValue(chromedp.ID("time"), now.Format("15:04")))
+		browse(t, ctx, "create", chromedp.Click(chromedp.ID("job-submit")))
+		waitFor(t, ctx, "job page", `location.pathname.startsWith("/jobs/") && !!document.querySelector("#job-live progress")`)
+		waitFor(t, ctx, "progress to the end", `(p => p && p.value == 2 && p.max == 2)(document.querySelector("#job-live progress"))`)
+		waitFor(t, ctx, "completed", `document.querySelector("#job-live .badge").textContent == "completed"`)
+	})
+}
