@@ -172,14 +172,14 @@ func TestBrowser(t *testing.T) {
 		browse(t, ctx, "open", chromedp.Navigate(base+"/messages/"+m.ID))
 		browse(t, ctx, "cancel", chromedp.Click(chromedp.ID("cancel-message")))
 		waitFor(t, ctx, "cancelled list", `location.search == "?status=cancelled"`)
-		if got, _ := e.db.GetMessage(context.Background(), m.ID); got.Status != vpslink.StatusCancelled {
+		if got, _ := e.db.GetMessage(context.Background(), m.ID); got.Status != vpslink.MessageCancelled {
 			t.Fatalf("status %s", got.Status)
 		}
 	})
 
 	t.Run("resend a failed one", func(t *testing.T) {
 		m := &vpslink.ScheduledMessage{ToPhone: "351911111111", Message: "try again", ScheduledAt: now.Add(-time.Hour),
-			Status: vpslink.StatusFailed, ErrorMessage: "not on WhatsApp"}
+			Status: vpslink.MessageFailed, ErrorMessage: "not on WhatsApp"}
 		if err := e.db.Update(context.Background(), func(tx *store.Tx) error { return tx.CreateMessage(context.Background(), m) }); err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func TestBrowser(t *testing.T) {
 		browse(t, ctx, "submit", chromedp.Click(chromedp.ID("schedule-submit")))
 		waitFor(t, ctx, "scheduled", `location.pathname == "/messages"`)
 		var found bool
-		for _, p := range e.messages(vpslink.StatusPending) {
+		for _, p := range e.messages(vpslink.MessagePending) {
 			found = found || p.Message == "try again"
 		}
 		if !found {
