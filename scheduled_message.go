@@ -1,6 +1,9 @@
 package vpslink
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Scheduled message statuses. Message* names a scheduled message's status,
 // Job* a job's and Delivery* a ledger row's state.
@@ -34,6 +37,9 @@ type ScheduledMessage struct {
 	CreatedAt         time.Time  `json:"created_at"`
 	UpdatedAt         time.Time  `json:"updated_at"`
 	SentAt            *time.Time `json:"sent_at"`
+	// ResentFrom is the message this one sends again on purpose: the first
+	// of the chain when a resend is itself resent.
+	ResentFrom string `json:"resent_from,omitempty"`
 }
 
 // MessageFilter selects scheduled messages; From and Until bound scheduled_at.
@@ -63,4 +69,23 @@ func ValidateText(field, text string) error {
 		return FieldError(field, "is %d characters; WhatsApp allows %d", n, MaxTextLength)
 	}
 	return nil
+}
+
+// Resend returns a new pending message with m's recipient and text, due at
+// at, linked to m (or to the message m itself resends), for sending again
+// on purpose what failed, was cancelled or was held after a restore. A
+// message still to be sent, or sent, is a conflict: resending it could
+// only deliver it twice.
+func (m *ScheduledMessage) Resend(at time.Time) (*ScheduledMessage, error) {
+	switch m.Status {
+	case StatusPending, StatusSending:
+		return nil, Errorf(ECONFLICT, "message %s is %s: it is still to be sent", m.ID, m.Status)
+	case StatusSent:
+		return nil, Errorf(ECONFLICT, "message %s was sent; schedule a new message to send its text again", m.ID)
+	}
+	if at.IsZero() {
+		return nil, FieldError("scheduled_at", "is required")
+	}
+	return &ScheduledMessage{ToPhone: m.ToPhone, ContactName: m.ContactName, Message: m.Message, ScheduledAt: at,
+		RecipientTimezone: m.RecipientTimezone, ResentFrom: cmp.Or(m.ResentFrom, m.ID)}, nil
 }

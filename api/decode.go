@@ -60,6 +60,15 @@ func decodeEmpty(r *http.Request) error {
 	return decodeJSON(b, &struct{}{})
 }
 
+// decodeOptional decodes a JSON body into v, for routes whose input is
+// optional; a body-less request leaves v as it is.
+func decodeOptional(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return decodeEmpty(r)
+	}
+	return decode(r, v)
+}
+
 func decodeJSON(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

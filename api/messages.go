@@ -29,6 +29,12 @@ type messagePatch struct {
 	Timezone    *string `json:"timezone"`
 }
 
+// resendInput is the optional body of POST /api/messages/{id}/resend.
+type resendInput struct {
+	ScheduledAt string `json:"scheduled_at"`
+	Timezone    string `json:"timezone"`
+}
+
 // createdFrom marks messages scheduled through the API.
 const createdFrom = "api"
 
@@ -66,6 +72,17 @@ func (s *Server) contactZone(phone string) func(context.Context) string {
 			return ""
 		}
 		return c.Timezone
+	}
+}
+
+// messageZone returns a fallback that reads the zone m's wall-clock times
+// are meant in: its recipient timezone, else its contact's.
+func (s *Server) messageZone(m *vpslink.ScheduledMessage) func(context.Context) string {
+	return func(ctx context.Context) string {
+		if m.RecipientTimezone != "" {
+			return m.RecipientTimezone
+		}
+		return s.contactZone(m.ToPhone)(ctx)
 	}
 }
 
@@ -137,13 +154,7 @@ func (s *Server) updateMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if in.ScheduledAt != nil {
-		fallback := func(ctx context.Context) string {
-			if cur.RecipientTimezone != "" {
-				return cur.RecipientTimezone
-			}
-			return s.contactZone(cur.ToPhone)(ctx)
-		}
-		at, _, err := s.userTime(r.Context(), "scheduled_at", *in.ScheduledAt, deref(in.Timezone), fallback)
+		at, _, err := s.userTime(r.Context(), "scheduled_at", *in.ScheduledAt, deref(in.Timezone), s.messageZone(cur))
 		if err != nil {
 			return err
 		}
@@ -171,4 +182,30 @@ func (s *Server) cancelMessage(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, r, http.StatusOK, success{Success: true, Data: m})
 	return nil
+}
+
+// resendMessage is POST /api/messages/{id}/resend: a new pending message with
+// the same recipient and text, at scheduled_at (default now), linked to the
+// original, which keeps its history. A wall-clock time is read as in PATCH.
+func (s *Server) resendMessage(w http.ResponseWriter, r *http.Request) error {
+	var in resendInput
+	if err := decodeOptional(r, &in); err != nil {
+		return err
+	}
+	id := mux.Vars(r)["id"]
+	var at time.Time
+	if in.ScheduledAt != "" {
+		cur, err := s.db.GetMessage(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if at, _, err = s.userTime(r.Context(), "scheduled_at", in.ScheduledAt, in.Timezone, s.messageZone(cur)); err != nil {
+			return err
+		}
+	} else if in.Timezone != "" {
+		return vpslink.FieldError("timezone", "is only used with scheduled_at")
+	}
+	return s.commit(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+		return tx.ResendMessage(ctx, id, at, createdFrom)
+	})
 }

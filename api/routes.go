@@ -40,6 +40,7 @@ func (s *Server) routes() *mux.Router {
 	get("/api/messages/{id}", s.getMessage)
 	patch("/api/messages/{id}", s.updateMessage)
 	del("/api/messages/{id}", s.cancelMessage)
+	post("/api/messages/{id}/resend", s.resendMessage)
 
 	get("/api/jobs", s.listJobs)
 	post("/api/jobs", s.createJob)

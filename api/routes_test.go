@@ -134,6 +134,28 @@ func TestMessages(t *testing.T) {
 	}
 	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"message":"late"}`}).fails(t, 409, "CONFLICT", "")
 
+	// Resending the cancelled message: a new pending one, linked, at the
+	// time given (wall clock in the message's zone), or now; the original
+	// stays as it was.
+	var resent, resentNow vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages/" + m.ID + "/resend", body: `{"scheduled_at":"2026-12-28 10:00"}`}).ok(t, 201, &resent)
+	if resent.ID == m.ID || resent.ResentFrom != m.ID || resent.Status != "pending" || resent.Message != "edited" ||
+		resent.ToPhone != m.ToPhone || !resent.ScheduledAt.Equal(time.Date(2026, 12, 28, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("resent %+v", resent)
+	}
+	e.do(req{method: "POST", path: "/api/messages/" + m.ID + "/resend"}).ok(t, 201, &resentNow)
+	if resentNow.ResentFrom != m.ID || resentNow.ScheduledAt.IsZero() {
+		t.Fatalf("resent now %+v", resentNow)
+	}
+	e.do(req{path: "/api/messages/" + m.ID}).ok(t, 200, &cancelled)
+	if cancelled.Status != "cancelled" || cancelled.ResentFrom != "" {
+		t.Fatalf("the original after its resend: %+v", cancelled)
+	}
+	e.do(req{method: "POST", path: "/api/messages/" + resent.ID + "/resend"}).fails(t, 409, "CONFLICT", "")
+	e.do(req{method: "POST", path: "/api/messages/" + m.ID + "/resend", body: `{"timezone":"Europe/Paris"}`}).fails(t, 400, "VALIDATION_ERROR", "timezone")
+	e.do(req{method: "POST", path: "/api/messages/" + m.ID + "/resend", body: `{"scheduled_at":"soon"}`}).fails(t, 400, "VALIDATION_ERROR", "scheduled_at")
+	e.do(req{method: "POST", path: "/api/messages/nope/resend"}).fails(t, 404, "NOT_FOUND", "")
+
 	// A message being sent can be neither cancelled nor edited.
 	c, err := e.db.ClaimMessage(context.Background(), m2.ID, m2.ScheduledAt, "WAID1", 0)
 	if err != nil || c.Status != store.ClaimOK {

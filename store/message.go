@@ -5,13 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/vpslink/vpslink"
 )
 
 const messageColumns = `id, to_phone, coalesce(contact_name, ''), message, scheduled_at, status,
 	coalesce(error_message, ''), coalesce(wa_message_id, ''), coalesce(created_from, ''),
-	coalesce(recipient_timezone, ''), created_at, coalesce(updated_at, created_at), sent_at`
+	coalesce(recipient_timezone, ''), created_at, coalesce(updated_at, created_at), sent_at,
+	coalesce(resent_from, '')`
 
 // CreateMessage schedules a message. A phone that is not a contact yet gets
 // a minimal contact in the same transaction (the schema's trigger does it,
@@ -56,11 +58,11 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO scheduled_messages
 		(id, to_phone, contact_name, message, scheduled_at, status, error_message, created_at, sent_at,
-		 wa_message_id, updated_at, created_from, recipient_timezone)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 wa_message_id, updated_at, created_from, recipient_timezone, resent_from)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.ToPhone, nullString(m.ContactName), m.Message, fmtTime(m.ScheduledAt), m.Status,
 		nullString(m.ErrorMessage), fmtTime(m.CreatedAt), nullTime(m.SentAt), nullString(m.WAMessageID),
-		fmtTime(m.UpdatedAt), nullString(m.CreatedFrom), nullString(m.RecipientTimezone))
+		fmtTime(m.UpdatedAt), nullString(m.CreatedFrom), nullString(m.RecipientTimezone), nullString(m.ResentFrom))
 	if err != nil {
 		if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s already exists", m.ID)
@@ -68,6 +70,36 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 		return fmt.Errorf("insert message: %w", err)
 	}
 	return nil
+}
+
+// ResendMessage creates, in one transaction with the check of the original,
+// a new pending message that sends message id again at at (zero: now); see
+// vpslink.ScheduledMessage.Resend. createdFrom says through what.
+func (db *DB) ResendMessage(ctx context.Context, id string, at time.Time, createdFrom string) (*vpslink.ScheduledMessage, error) {
+	var m *vpslink.ScheduledMessage
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		m, err = tx.ResendMessage(ctx, id, at, createdFrom)
+		return err
+	})
+	return m, err
+}
+
+// ResendMessage is DB.ResendMessage inside tx.
+func (tx *Tx) ResendMessage(ctx context.Context, id string, at time.Time, createdFrom string) (*vpslink.ScheduledMessage, error) {
+	orig, err := getMessage(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if at.IsZero() {
+		at = tx.now
+	}
+	m, err := orig.Resend(at)
+	if err != nil {
+		return nil, err
+	}
+	m.CreatedFrom = createdFrom
+	return m, tx.CreateMessage(ctx, m)
 }
 
 // GetMessage returns a scheduled message by id.
@@ -274,7 +306,7 @@ func scanMessage(row scanner) (*vpslink.ScheduledMessage, error) {
 	var scheduled, created, updated string
 	var sent sql.NullString
 	if err := row.Scan(&m.ID, &m.ToPhone, &m.ContactName, &m.Message, &scheduled, &m.Status,
-		&m.ErrorMessage, &m.WAMessageID, &m.CreatedFrom, &m.RecipientTimezone, &created, &updated, &sent); err != nil {
+		&m.ErrorMessage, &m.WAMessageID, &m.CreatedFrom, &m.RecipientTimezone, &created, &updated, &sent, &m.ResentFrom); err != nil {
 		return nil, err
 	}
 	m.ScheduledAt, m.CreatedAt, m.UpdatedAt = parseTime(scheduled), parseTime(created), parseTime(updated)

@@ -246,3 +246,52 @@ func TestMessages_SeedColumnsInsert(t *testing.T) {
 		t.Fatalf("check: %v %v", problems, err)
 	}
 }
+
+func TestMessages_Resend(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	now := db.Now()
+	orig := mustCreateMessage(t, db, "491511111111", now.Add(-time.Hour))
+	if _, err := db.ResendMessage(ctx, orig.ID, time.Time{}, "cli"); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
+		t.Fatalf("resend of a pending message: %v", err)
+	}
+	if _, err := db.FailMessage(ctx, orig.ID, now, store.HeldReason); err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.ResendMessage(ctx, orig.ID, time.Time{}, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.ID == orig.ID || first.ResentFrom != orig.ID || first.Status != vpslink.StatusPending ||
+		!first.ScheduledAt.Equal(now) || first.ToPhone != orig.ToPhone || first.Message != orig.Message || first.CreatedFrom != "cli" {
+		t.Fatalf("resend %+v of %+v", first, orig)
+	}
+	if got, _ := db.GetMessage(ctx, first.ID); got.ResentFrom != orig.ID {
+		t.Fatalf("stored resend %+v", got)
+	}
+	if got, _ := db.GetMessage(ctx, orig.ID); got.Status != vpslink.StatusFailed || got.ErrorMessage != store.HeldReason {
+		t.Fatalf("the original changed: %+v", got)
+	}
+	// A resend of a resend names the first message; a later time is kept.
+	if _, err := db.CancelMessage(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(time.Hour)
+	second, err := db.ResendMessage(ctx, first.ID, later, "api")
+	if err != nil || second.ResentFrom != orig.ID || !second.ScheduledAt.Equal(later) {
+		t.Fatalf("resend of the resend: %+v %v", second, err)
+	}
+	if _, err := db.ResendMessage(ctx, "nope", time.Time{}, "cli"); vpslink.ErrorCode(err) != vpslink.ENOTFOUND {
+		t.Fatalf("resend of a missing message: %v", err)
+	}
+	// A sent message is not resent: it could only arrive twice.
+	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sent' WHERE id = ?`, second.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ResendMessage(ctx, second.ID, time.Time{}, "cli"); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
+		t.Fatalf("resend of a sent message: %v", err)
+	}
+}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
@@ -9,7 +11,7 @@ import (
 func newMessagesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "messages", Short: "List, show, schedule and cancel scheduled messages"}
 	cmd.AddCommand(newMessagesListCmd(a), newMessagesShowCmd(a), newMessagesScheduleCmd(a),
-		newMessagesCancelCmd(a), newMessagesRescheduleCmd(a))
+		newMessagesCancelCmd(a), newMessagesRescheduleCmd(a), newMessagesResendCmd(a))
 	return cmd
 }
 
@@ -67,7 +69,7 @@ func (a *app) printMessage(m *vpslink.ScheduledMessage) {
 	}
 	a.detail("id", m.ID, "to", m.ToPhone, "name", m.ContactName, "scheduled", m.ScheduledAt,
 		"status", m.Status, "error", m.ErrorMessage, "whatsapp id", m.WAMessageID, "sent", m.SentAt,
-		"created", m.CreatedAt, "message", m.Message)
+		"created", m.CreatedAt, "resent from", m.ResentFrom, "message", m.Message)
 }
 
 func newMessagesScheduleCmd(a *app) *cobra.Command {
@@ -152,6 +154,42 @@ func newMessagesRescheduleCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&at, "at", "", "the new time")
+	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
+	return cmd
+}
+
+func newMessagesResendCmd(a *app) *cobra.Command {
+	var at, zone string
+	cmd := &cobra.Command{
+		Use:   "resend ID [--at TIME] [--tz ZONE]",
+		Short: "Send a failed or cancelled message again, on purpose, as a new message",
+		Long: `Creates a new pending message with the same recipient and text, due at --at
+(default now), linked to the original (resent_from), which keeps its history.
+Use it for a message held after a restore once the recipient's chat shows it
+did not arrive. A pending or sent message is refused.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.write(cmd, func(w *writer) error {
+				var when time.Time
+				if at != "" {
+					m, err := w.db.GetMessage(cmd.Context(), args[0])
+					if err != nil {
+						return err
+					}
+					if when, err = parseCLITime("--at", at, zone, messageZone(cmd, w.db, m)); err != nil {
+						return err
+					}
+				}
+				m, err := w.db.ResendMessage(cmd.Context(), args[0], when, "cli")
+				if err != nil {
+					return err
+				}
+				a.printMessage(m)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", "when to send it (default now)")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	return cmd
 }
