@@ -78,9 +78,9 @@ func ValidateText(field, text string) error {
 // only deliver it twice.
 func (m *ScheduledMessage) Resend(at time.Time) (*ScheduledMessage, error) {
 	switch m.Status {
-	case StatusPending, StatusSending:
+	case MessagePending, MessageSending:
 		return nil, Errorf(ECONFLICT, "message %s is %s: it is still to be sent", m.ID, m.Status)
-	case StatusSent:
+	case MessageSent:
 		return nil, Errorf(ECONFLICT, "message %s was sent; schedule a new message to send its text again", m.ID)
 	}
 	if at.IsZero() {

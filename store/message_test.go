@@ -262,14 +262,14 @@ func TestMessages_Resend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.ID == orig.ID || first.ResentFrom != orig.ID || first.Status != vpslink.StatusPending ||
+	if first.ID == orig.ID || first.ResentFrom != orig.ID || first.Status != vpslink.MessagePending ||
 		!first.ScheduledAt.Equal(now) || first.ToPhone != orig.ToPhone || first.Message != orig.Message || first.CreatedFrom != "cli" {
 		t.Fatalf("resend %+v of %+v", first, orig)
 	}
 	if got, _ := db.GetMessage(ctx, first.ID); got.ResentFrom != orig.ID {
 		t.Fatalf("stored resend %+v", got)
 	}
-	if got, _ := db.GetMessage(ctx, orig.ID); got.Status != vpslink.StatusFailed || got.ErrorMessage != store.HeldReason {
+	if got, _ := db.GetMessage(ctx, orig.ID); got.Status != vpslink.MessageFailed || got.ErrorMessage != store.HeldReason {
 		t.Fatalf("the original changed: %+v", got)
 	}
 	// A resend of a resend names the first message; a later time is kept.
