@@ -12,6 +12,7 @@ import (
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func TestHealthz_OpenWithoutData(t *testing.T) {
@@ -291,7 +292,7 @@ func TestStatsAndHealth(t *testing.T) {
 				lag := 1.5
 				return api.ReplicationState{Mode: "child", Up: true, LagSeconds: &lag}
 			},
-			LastBackup: func() time.Time { return now.Add(-time.Hour) },
+			LastBackup: func() time.Time { return storetest.Now.Add(-time.Hour) },
 		}
 	})
 	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"a","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, nil)

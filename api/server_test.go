@@ -17,13 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vpslink/vpslink/api"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 const testSecret = "s3cret-for-tests-only"
-
-// now is the tests' fixed clock: the day before the messages they
-// schedule.
-var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
 // fakeScheduler records what the API asked of the engine.
 type fakeScheduler struct {
@@ -74,22 +71,18 @@ func newEnv(t testing.TB, opts ...func(*api.Config)) *env {
 		Sender:         "dryrun",
 		Registerer:     e.reg, Gatherer: e.reg,
 		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:    func() time.Time { return now },
+		// The day before the messages the tests schedule.
+		Now: func() time.Time { return storetest.Now },
 	}
 	for _, o := range opts {
 		o(&e.cfg)
 	}
 	e.build()
-	t.Cleanup(func() { e.db.Close() })
 	return e
 }
 
 func (e *env) open() {
-	db, err := store.Open(context.Background(), e.path)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	db.Now = func() time.Time { return now }
+	db := storetest.Open(e.t, storetest.WithPath(e.path))
 	db.OnWrite(e.sched.Notify)
 	e.db = db
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // Size of the large-input benchmark: 200 chats of 1,000 messages, about
@@ -72,7 +74,7 @@ func BenchmarkImportLargeChats(b *testing.B) {
 	b.SetBytes(largeInput(b, dir))
 	for b.Loop() {
 		b.StopTimer()
-		db := openDB(b)
+		db := storetest.Open(b)
 		b.StartTimer()
 		rep, err := Run(context.Background(), db, Dir(dir), Options{})
 		if err != nil {

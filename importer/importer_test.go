@@ -14,21 +14,8 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
-
-var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-
-// openDB opens a new database in a temporary directory with a fixed clock.
-func openDB(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "whatsapp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Now = func() time.Time { return testNow }
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func mustRun(t testing.TB, db *store.DB, src Source, opt Options) *Report {
 	t.Helper()
@@ -121,7 +108,7 @@ func TestRun_Generations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			db := openDB(t)
+			db := storetest.Open(t)
 			src := Dir(filepath.Join("testdata", tt.dir))
 			rep := mustRun(t, db, src, Options{})
 			if got := countsOf(rep); !reflect.DeepEqual(got, tt.counts) {
@@ -130,7 +117,7 @@ func TestRun_Generations(t *testing.T) {
 			tt.check(t, db, rep)
 
 			before := dump(t, db)
-			db.Now = func() time.Time { return testNow.Add(time.Hour) }
+			db.Now = func() time.Time { return storetest.Now.Add(time.Hour) }
 			again := mustRun(t, db, src, Options{})
 			if after := dump(t, db); after != before {
 				t.Fatalf("re-run changed the database:\n%s\n---\n%s", before, after)
@@ -196,7 +183,7 @@ func checkGen1(t *testing.T, db *store.DB, rep *Report) {
 			{Text: "Frohe Weihnachten an euch alle, liebe Familie und Freunde, von Herzen!", DelayAfterSeconds: ptr(5)},
 			{Text: "🎄"}},
 		Config:    vpslink.JobConfig{RecipientGapSeconds: 30, MaxRetries: 2},
-		CreatedAt: at("2026-11-01T12:00:00Z"), UpdatedAt: testNow}
+		CreatedAt: at("2026-11-01T12:00:00Z"), UpdatedAt: storetest.Now}
 	if !reflect.DeepEqual(j, want) {
 		t.Errorf("job:\n got %+v\nwant %+v", j, want)
 	}
@@ -274,7 +261,7 @@ func checkGen3(t *testing.T, db *store.DB, rep *Report) {
 	}
 	want := &vpslink.Contact{ID: eva.ID, Phone: "491515555555", Name: "Eva", Aliases: []string{"E.", "Evi"},
 		Tags: []string{"vip"}, IsFavorite: true, SecondaryPhone: "491514444444", Timezone: "America/New_York",
-		Notes: "Prefers voice", CreatedAt: at("2025-01-02T01:04:05Z"), UpdatedAt: testNow}
+		Notes: "Prefers voice", CreatedAt: at("2025-01-02T01:04:05Z"), UpdatedAt: storetest.Now}
 	if !reflect.DeepEqual(eva, want) {
 		t.Errorf("eva:\n got %+v\nwant %+v", eva, want)
 	}
@@ -377,7 +364,7 @@ func TestRun_AbortLeavesNothing(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, tt.file), []byte(tt.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			db := openDB(t)
+			db := storetest.Open(t)
 			empty := dump(t, db)
 			_, err := Run(context.Background(), db, Dir(dir), Options{})
 			var pe *ParseError
@@ -394,7 +381,7 @@ func TestRun_AbortLeavesNothing(t *testing.T) {
 // A dry run reports exactly what the import would do and writes nothing.
 func TestRun_DryRun(t *testing.T) {
 	for _, dir := range []string{"gen1", "gen2", "gen3"} {
-		db := openDB(t)
+		db := storetest.Open(t)
 		src := Dir(filepath.Join("testdata", dir))
 		dry := mustRun(t, db, src, Options{DryRun: true})
 		if got := dump(t, db); got != "" {
@@ -422,7 +409,7 @@ func TestRun_MergeRules(t *testing.T) {
 	write("scheduled.json", `[{"id": "x", "to": "4915111111111", "message": "old", "scheduledAt": "2027-01-01T10:00:00Z"},
 		{"id": "y", "to": "4915111111111", "message": "keep", "scheduledAt": "2027-01-01T10:00:00Z"}]`)
 	write("scheduled-messages.json", `{"messages": [{"id": "x", "to": "4915111111111", "message": "new", "scheduledAt": "2027-01-01T10:00:00Z"}]}`)
-	db := openDB(t)
+	db := storetest.Open(t)
 	rep := mustRun(t, db, Dir(dir), Options{})
 	if m, _ := db.GetMessage(ctx, "x"); m == nil || m.Message != "new" {
 		t.Fatalf("x: %+v", m)
@@ -452,7 +439,7 @@ func TestRun_MergeRules(t *testing.T) {
 }
 
 func TestRun_NoFiles(t *testing.T) {
-	_, err := Run(context.Background(), openDB(t), Dir(t.TempDir()), Options{})
+	_, err := Run(context.Background(), storetest.Open(t), Dir(t.TempDir()), Options{})
 	if err == nil || !strings.Contains(err.Error(), "no legacy files") {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/vpslink/vpslink/internal/s3test"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // Importing from a real S3 server over TLS with a self-signed CA gives the
@@ -32,12 +33,12 @@ func TestS3_ImportOverTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromS3 := openDB(t)
+	fromS3 := storetest.Open(t)
 	rep := mustRun(t, fromS3, src, Options{})
 	if rep.Source != "s3://"+srv.Bucket+"/legacy" || rep.Database.Contacts != 2 {
 		t.Errorf("report %+v", rep)
 	}
-	fromDir := openDB(t)
+	fromDir := storetest.Open(t)
 	mustRun(t, fromDir, Dir(dir), Options{})
 	if a, b := dump(t, fromS3), dump(t, fromDir); a != b {
 		t.Fatalf("S3 import differs from directory import:\n%s\n---\n%s", a, b)
@@ -50,7 +51,7 @@ func TestS3_ImportOverTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Run(ctx, openDB(t), src, Options{}); err == nil || !strings.Contains(err.Error(), "no legacy files") {
+		if _, err := Run(ctx, storetest.Open(t), src, Options{}); err == nil || !strings.Contains(err.Error(), "no legacy files") {
 			t.Fatal(err)
 		}
 	})
@@ -61,7 +62,7 @@ func TestS3_ImportOverTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Run(ctx, openDB(t), src, Options{}); err == nil || !strings.Contains(err.Error(), "certificate") {
+		if _, err := Run(ctx, storetest.Open(t), src, Options{}); err == nil || !strings.Contains(err.Error(), "certificate") {
 			t.Fatal(err)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // benchEngine opens a fresh database, lets fill add rows, then runs an
@@ -20,11 +21,7 @@ import (
 func benchEngine(b *testing.B, fill func(db *store.DB)) *store.DB {
 	b.Helper()
 	dir := b.TempDir()
-	db, err := store.Open(context.Background(), filepath.Join(dir, "whatsapp.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db := storetest.Open(b, storetest.WithPath(filepath.Join(dir, "whatsapp.db")), storetest.WithClock(time.Now))
 	if err := db.ReserveWAL(context.Background()); err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package scheduler_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/scheduler/schedulertest"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // t0 is the fake clock's start.
@@ -39,13 +39,9 @@ type harness struct {
 
 func newHarness(t *testing.T, configure func(*scheduler.Config)) *harness {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "whatsapp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	h := &harness{t: t, db: db, clock: schedulertest.NewClock(t0), sender: schedulertest.NewSender()}
-	db.Now = h.clock.Now
+	clock := schedulertest.NewClock(t0)
+	db := storetest.Open(t, storetest.WithClock(clock.Now))
+	h := &harness{t: t, db: db, clock: clock, sender: schedulertest.NewSender()}
 	h.cfg = scheduler.Config{DB: db, Sender: h.sender, Clock: h.clock, ChangePoll: -1, SafetyPoll: time.Hour,
 		Logger: slog.New(slog.DiscardHandler)}
 	if configure != nil {
@@ -116,10 +112,7 @@ func (h *harness) do(fn func(ctx context.Context) error) {
 
 func (h *harness) schedule(at time.Time, text string) string {
 	h.t.Helper()
-	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: text, ScheduledAt: at}
-	if err := h.db.CreateMessage(context.Background(), m); err != nil {
-		h.t.Fatal(err)
-	}
+	m := storetest.CreateMessage(h.t, h.db, "491511234567", text, at)
 	if h.cancel != nil {
 		h.settle()
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/scheduler/schedulertest"
-	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // runLive runs an engine on the wall clock until the test ends.
@@ -36,12 +36,8 @@ func runLive(t *testing.T, cfg scheduler.Config) (*scheduler.Engine, context.Can
 // A row another tool inserts with only the seed's columns, without telling
 // the service, is noticed through PRAGMA data_version and sent on time.
 func TestEngine_PicksUpOtherWriters(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "whatsapp.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, storetest.WithClock(time.Now))
+	path := db.Path()
 	logPath := filepath.Join(t.TempDir(), "dryrun.jsonl")
 	sender, err := scheduler.NewDryRunSender(logPath, nil)
 	if err != nil {
@@ -94,15 +90,8 @@ func TestEngine_GracefulShutdown(t *testing.T) {
 		{"hung send is released as unknown", schedulertest.Hang, vpslink.MessageFailed},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "whatsapp.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "x", ScheduledAt: time.Now()}
-			if err := db.CreateMessage(context.Background(), m); err != nil {
-				t.Fatal(err)
-			}
+			db := storetest.Open(t, storetest.WithClock(time.Now))
+			m := storetest.CreateMessage(t, db, "491511234567", "x", time.Now())
 			fake := schedulertest.NewSender()
 			fake.Script(tt.result)
 			gate := &gated{Sender: fake, release: make(chan struct{})}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // strictRows are rows of the kinds found in a database its owner filled by
@@ -65,21 +66,10 @@ func fixtureDB(t *testing.T, schema, rows string) string {
 	return path
 }
 
-func openFixture(t *testing.T, path string) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Now = func() time.Time { return time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestMigrate_AdoptsStricterDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := fixtureDB(t, "strict_schema.sql", strictRows)
-	db := openFixture(t, path)
+	db := storetest.Open(t, storetest.WithPath(path))
 	report := strings.Join(db.MigrateReport(), "\n")
 	for _, want := range []string{
 		"scheduled_messages: rebuilt with vpslink's definition, 4 rows kept",
@@ -172,7 +162,7 @@ func TestMigrate_AdoptsStricterDatabase(t *testing.T) {
 		t.Errorf("check: %q %v", problems, err)
 	}
 	db.Close()
-	again := openFixture(t, path)
+	again := storetest.Open(t, storetest.WithPath(path))
 	for _, line := range again.MigrateReport() {
 		if !strings.Contains(line, "flagged") {
 			t.Errorf("a second migrate changed something: %s", line)
@@ -183,9 +173,7 @@ func TestMigrate_AdoptsStricterDatabase(t *testing.T) {
 func createContact(t *testing.T, db *store.DB, phone string) *vpslink.Contact {
 	t.Helper()
 	c := &vpslink.Contact{Phone: phone, Name: "New " + phone}
-	if err := db.CreateContact(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
+	storetest.CreateContact(t, db, c)
 	return c
 }
 
@@ -276,9 +264,9 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 // same tables, columns, constraints, foreign keys, indexes and triggers,
 // besides the owner's own extra indexes, triggers, views and tables.
 func TestMigrate_SameSchemaFromEveryStart(t *testing.T) {
-	fresh := MustOpenDB(t)
-	seed := openFixture(t, fixtureDB(t, "seed_schema.sql", ""))
-	strict := openFixture(t, fixtureDB(t, "strict_schema.sql", strictRows))
+	fresh := storetest.Open(t)
+	seed := storetest.Open(t, storetest.WithPath(fixtureDB(t, "seed_schema.sql", "")))
+	strict := storetest.Open(t, storetest.WithPath(fixtureDB(t, "strict_schema.sql", strictRows)))
 	ownersOwn := []string{"idx_chats_unread", "idx_messages_type", "update_contacts_timestamp",
 		"update_chats_timestamp", "v_pending_messages", "v_pending_jobs", "v_recent_chats", "backup_history"}
 	want := schemaDump(t, fresh, nil)

@@ -10,10 +10,11 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func TestBatcher_ConcurrentWritesFailIndependently(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	var notified atomic.Int32
 	db.OnWrite(func() { notified.Add(1) })
@@ -61,7 +62,7 @@ func TestBatcher_ConcurrentWritesFailIndependently(t *testing.T) {
 }
 
 func TestBatcher_AllFailedWritesNothing(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	notified := false
 	db.OnWrite(func() { notified = true })
 	err := store.NewBatcher(db).Update(context.Background(), func(ctx context.Context, tx *store.Tx) error {
@@ -80,7 +81,7 @@ func TestBatcher_AllFailedWritesNothing(t *testing.T) {
 }
 
 func TestBatcher_CancelledCallerIsSkipped(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	ran := false

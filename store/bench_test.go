@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // reportPercentiles adds p50 and p99 of the measured durations to the
@@ -22,7 +23,7 @@ func reportPercentiles(b *testing.B, d []time.Duration) {
 // One scheduled message per transaction, as the API writes them, with
 // synchronous=FULL, into a WAL reserved as serve reserves it.
 func BenchmarkCreateMessage(b *testing.B) {
-	db := MustOpenDB(b)
+	db := storetest.Open(b)
 	ctx := context.Background()
 	if err := db.ReserveWAL(ctx); err != nil {
 		b.Fatal(err)
@@ -43,7 +44,7 @@ func BenchmarkCreateMessage(b *testing.B) {
 
 // The scheduler's question "what is due next?" over 100,000 pending rows.
 func BenchmarkNextDueWith100kPending(b *testing.B) {
-	db := MustOpenDB(b)
+	db := storetest.Open(b)
 	ctx := context.Background()
 	seedPending(b, db, 100_000)
 	d := make([]time.Duration, 0, b.N)
@@ -90,7 +91,7 @@ func seedPending(b *testing.B, db *store.DB, n int) {
 // A burst's unit of work: one claim in its own synced commit, which also
 // writes the previous send's outcome, as the scheduler runs them.
 func BenchmarkClaimMessage(b *testing.B) {
-	db := MustOpenDB(b)
+	db := storetest.Open(b)
 	ctx := context.Background()
 	if err := db.ReserveWAL(ctx); err != nil {
 		b.Fatal(err)

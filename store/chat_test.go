@@ -6,10 +6,11 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func TestChats(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	if err := db.Update(ctx, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `INSERT INTO chats (id, name, is_group, unread_count, last_message_time) VALUES
@@ -52,7 +53,7 @@ func TestChats(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	if v, err := db.Setting(ctx, store.SettingSendingStopped); err != nil || v != "" {
 		t.Fatalf("unset: %q %v", v, err)

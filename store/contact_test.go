@@ -5,16 +5,15 @@ import (
 	"testing"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func TestContacts_CRUD(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	c := &vpslink.Contact{Phone: "+49 151 2345678", Name: " Anna ", Aliases: []string{"Ann", "ann", ""},
 		Tags: []string{"family"}, IsFavorite: true, Timezone: "Europe/Berlin"}
-	if err := db.CreateContact(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	storetest.CreateContact(t, db, c)
 	if c.Phone != "491512345678" || c.Name != "Anna" || len(c.Aliases) != 1 {
 		t.Fatalf("not normalised: %+v", c)
 	}
@@ -49,7 +48,7 @@ func TestContacts_CRUD(t *testing.T) {
 }
 
 func TestContacts_Invalid(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	for _, tc := range []struct {
 		name  string
 		c     vpslink.Contact
@@ -74,16 +73,14 @@ func TestContacts_Invalid(t *testing.T) {
 }
 
 func TestContacts_ListAndResolve(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	for _, c := range []*vpslink.Contact{
 		{Phone: "4915100000001", Name: "Anna", Aliases: []string{"Mum"}, Tags: []string{"family"}, IsFavorite: true},
 		{Phone: "4915100000002", Name: "Bernd", Aliases: []string{"Boss"}, Tags: []string{"work"}},
 		{Phone: "4915100000003", Name: "Berta", Aliases: []string{"Boss"}},
 	} {
-		if err := db.CreateContact(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		storetest.CreateContact(t, db, c)
 	}
 	yes := true
 	for _, tc := range []struct {

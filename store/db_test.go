@@ -6,31 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
-// MustOpenDB opens a fresh database file in a temporary directory with a
-// fixed clock, and closes it when the test ends.
-func MustOpenDB(tb testing.TB) *store.DB {
-	tb.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "whatsapp.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db.Now = func() time.Time { return time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC) }
-	tb.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			tb.Error(err)
-		}
-	})
-	return db
-}
-
 func TestOpen_WALAndMigrations(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	var mode string
 	if err := db.Reader().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
@@ -75,7 +58,7 @@ func TestOpenReadOnly(t *testing.T) {
 	if _, err := store.OpenReadOnly(ctx, corrupt); err == nil || !strings.Contains(err.Error(), "not") {
 		t.Fatalf("corrupt file: %v", err)
 	}
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ro, err := store.OpenReadOnly(ctx, db.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +70,7 @@ func TestOpenReadOnly(t *testing.T) {
 }
 
 func TestSizeCollector(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(store.NewSizeCollector(db))
 	families, err := reg.Gather()
@@ -111,11 +94,7 @@ func TestOpen_AdoptsSeedDatabase(t *testing.T) {
 		INSERT INTO contacts (phone, name) VALUES ('491517654321', 'Carla');
 		INSERT INTO scheduled_messages (id, to_phone, message, scheduled_at, status)
 		VALUES ('seed-1', '491517654321', 'from the seed', '2026-12-31T22:00:00.000Z', 'pending')`)
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, storetest.WithPath(path))
 	if m, err := db.GetMessage(ctx, "seed-1"); err != nil || m.Message != "from the seed" {
 		t.Fatalf("seed row: %+v %v", m, err)
 	}

@@ -8,10 +8,11 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func TestIdempotency_SaveLookupPrune(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	if r, err := db.IdempotencyRecord(ctx, "k1", "POST", "/api/messages"); err != nil || r != nil {
 		t.Fatalf("missing key: %+v %v", r, err)
@@ -43,7 +44,7 @@ func TestIdempotency_SaveLookupPrune(t *testing.T) {
 }
 
 func TestIdempotency_RollsBackWithTheWrite(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	b := store.NewBatcher(db)
 	rec := &store.IdempotencyRecord{Key: "k", Method: "POST", Path: "/p", RequestHash: "h", StatusCode: 201, Response: []byte("{}")}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func mustUpdate(t *testing.T, db *store.DB, fn func(tx *store.Tx) error) {
@@ -20,7 +21,7 @@ func mustUpdate(t *testing.T, db *store.DB, fn func(tx *store.Tx) error) {
 }
 
 func TestImportContact_Merge(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	steps := []struct {
 		in   vpslink.Contact
@@ -59,7 +60,7 @@ func TestImportContact_Merge(t *testing.T) {
 // A re-import never revives a finished row nor touches one with a
 // delivery; it may finish a pending one.
 func TestImportMessage_Rules(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	at := time.Date(2027, 1, 1, 10, 0, 0, 0, time.UTC)
 	msg := func(id, text, status string) *vpslink.ScheduledMessage {
@@ -105,7 +106,7 @@ func TestImportMessage_Rules(t *testing.T) {
 }
 
 func TestImportJob_Rules(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	job := func(status string, sent int) *vpslink.Job {
 		return &vpslink.Job{ID: "j", Title: "t", Status: status, ScheduledStartAt: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
@@ -139,7 +140,7 @@ func TestImportJob_Rules(t *testing.T) {
 // Messages are written in batches; with lookup they are matched by
 // WhatsApp id, or by content when they have none.
 func TestChatMessageImporter(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	const n = 450 // two full batches and a partial one
 	msgs := func(text string) []*vpslink.ChatMessage {
@@ -200,7 +201,7 @@ func TestChatMessageImporter(t *testing.T) {
 }
 
 func TestImportChat(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	mustUpdate(t, db, func(tx *store.Tx) error {
 		if created, err := tx.EnsureChat(ctx, "g@g.us"); !created || err != nil {
@@ -225,11 +226,9 @@ func TestImportChat(t *testing.T) {
 }
 
 func TestCopyTo(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
-	if err := db.CreateContact(ctx, &vpslink.Contact{Phone: "491511111111", Name: "A"}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.CreateContact(t, db, &vpslink.Contact{Phone: "491511111111", Name: "A"})
 	ro, err := store.OpenReadOnly(ctx, db.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -239,11 +238,7 @@ func TestCopyTo(t *testing.T) {
 	if err := ro.CopyTo(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	cp, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cp.Close()
+	cp := storetest.Open(t, storetest.WithPath(path))
 	if c, err := cp.GetContact(ctx, "491511111111"); err != nil || c.Name != "A" {
 		t.Fatalf("%+v %v", c, err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func newJob() *vpslink.Job {
@@ -20,7 +21,7 @@ func newJob() *vpslink.Job {
 }
 
 func TestJobs_CreateGetList(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	j := newJob()
 	if err := db.CreateJob(ctx, j); err != nil {
@@ -55,7 +56,7 @@ func TestJobs_CreateGetList(t *testing.T) {
 }
 
 func TestJobs_Invalid(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	neg := -1
 	for _, tc := range []struct {
 		name   string
@@ -81,7 +82,7 @@ func TestJobs_Invalid(t *testing.T) {
 }
 
 func TestJobs_StateChanges(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	j := newJob()
 	if err := db.CreateJob(ctx, j); err != nil {
@@ -120,7 +121,7 @@ func TestJobs_StateChanges(t *testing.T) {
 }
 
 func TestJobs_Update(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	j := newJob()
 	if err := db.CreateJob(ctx, j); err != nil {

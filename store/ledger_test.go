@@ -10,11 +10,12 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func TestClaimMessage(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)
+	now := storetest.Now
 	tests := []struct {
 		name    string
 		setup   func(db *store.DB, id string)
@@ -44,11 +45,8 @@ func TestClaimMessage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := MustOpenDB(t)
-			m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: now}
-			if err := db.CreateMessage(ctx, m); err != nil {
-				t.Fatal(err)
-			}
+			db := storetest.Open(t)
+			m := storetest.CreateMessage(t, db, "491511234567", "hi", now)
 			tt.setup(db, m.ID)
 			c, err := db.ClaimMessage(ctx, m.ID, tt.at, "B", 0)
 			if err != nil {
@@ -91,17 +89,10 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "whatsapp.db")
-			db, err := store.Open(ctx, path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := storetest.Open(t, storetest.WithPath(path))
 			var ids []string
 			for range 2 {
-				m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
-				if err := db.CreateMessage(ctx, m); err != nil {
-					t.Fatal(err)
-				}
+				m := storetest.CreateMessage(t, db, "491511234567", "hi", db.Now())
 				ids = append(ids, m.ID)
 			}
 			c, err := db.ClaimMessage(ctx, ids[0], db.Now(), "A", 0)
@@ -126,7 +117,7 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 // its outcome does not make later writes fail.
 func TestFinishMessage_DeletedMessage(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	m, c := mustClaimNew(t, db, "A")
 	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `DELETE FROM scheduled_messages WHERE id = ?`, m.ID)
@@ -146,10 +137,7 @@ func TestFinishMessage_DeletedMessage(t *testing.T) {
 // mustClaimNew creates a message due now and claims it with waID.
 func mustClaimNew(t *testing.T, db *store.DB, waID string) (*vpslink.ScheduledMessage, *store.Claim) {
 	t.Helper()
-	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "hi", ScheduledAt: db.Now()}
-	if err := db.CreateMessage(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
+	m := storetest.CreateMessage(t, db, "491511234567", "hi", db.Now())
 	c, err := db.ClaimMessage(context.Background(), m.ID, db.Now(), waID, 0)
 	if err != nil || c.Status != store.ClaimOK {
 		t.Fatalf("claim: %+v %v", c, err)
@@ -176,7 +164,7 @@ func messageStatus(t *testing.T, path, id string) string {
 // to synchronous=FULL for the next claim.
 func TestFinishJobStepLeavesWriterSynchronousFull(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	j := newJob()
 	if err := db.CreateJob(ctx, j); err != nil {
 		t.Fatal(err)
@@ -207,7 +195,7 @@ func TestReceiptBeforeOutcome(t *testing.T) {
 	for _, outcome := range []string{vpslink.DeliverySent, vpslink.DeliveryUnknown} {
 		t.Run(outcome, func(t *testing.T) {
 			ctx := context.Background()
-			db := MustOpenDB(t)
+			db := storetest.Open(t)
 			m, c := mustClaimNew(t, db, "WAID1")
 			if _, err := db.ApplyReceipt(ctx, vpslink.DeliveryDelivered, []string{"WAID1"}, db.Now()); err != nil {
 				t.Fatal(err)

@@ -9,22 +9,14 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
-func mustCreateMessage(t *testing.T, db *store.DB, to string, at time.Time) *vpslink.ScheduledMessage {
-	t.Helper()
-	m := &vpslink.ScheduledMessage{ToPhone: to, Message: "hello", ScheduledAt: at}
-	if err := db.CreateMessage(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func TestMessages_CreateCreatesContact(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	at := time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)
-	m := mustCreateMessage(t, db, "+49 151 1111111", at)
+	m := storetest.CreateMessage(t, db, "+49 151 1111111", "hello", at)
 	if m.ToPhone != "491511111111" || m.Status != vpslink.MessagePending {
 		t.Fatalf("%+v", m)
 	}
@@ -44,7 +36,7 @@ func TestMessages_CreateCreatesContact(t *testing.T) {
 }
 
 func TestMessages_Invalid(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	at := time.Now()
 	for _, tc := range []struct {
 		name  string
@@ -69,14 +61,14 @@ func TestMessages_Invalid(t *testing.T) {
 }
 
 func TestMessages_ListFilters(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	base := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	var ids []string
 	for i := range 5 {
-		ids = append(ids, mustCreateMessage(t, db, "4915100000001", base.Add(time.Duration(i)*time.Hour)).ID)
+		ids = append(ids, storetest.CreateMessage(t, db, "4915100000001", "hello", base.Add(time.Duration(i)*time.Hour)).ID)
 	}
-	mustCreateMessage(t, db, "4915100000002", base)
+	storetest.CreateMessage(t, db, "4915100000002", "hello", base)
 	if _, err := db.CancelMessage(ctx, ids[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -111,12 +103,12 @@ func TestMessages_ListFilters(t *testing.T) {
 // The per-status counters follow every kind of write, from vpslink and
 // from other tools, and db check notices when they do not.
 func TestMessages_StatusCounters(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	a := mustCreateMessage(t, db, "4915100000001", at)
-	b := mustCreateMessage(t, db, "4915100000001", at)
-	mustCreateMessage(t, db, "4915100000002", at)
+	a := storetest.CreateMessage(t, db, "4915100000001", "hello", at)
+	b := storetest.CreateMessage(t, db, "4915100000001", "hello", at)
+	storetest.CreateMessage(t, db, "4915100000002", "hello", at)
 	if _, err := db.CancelMessage(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -159,9 +151,9 @@ func TestMessages_StatusCounters(t *testing.T) {
 }
 
 func TestMessages_UpdateAndCancel(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
-	m := mustCreateMessage(t, db, "4915100000001", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	m := storetest.CreateMessage(t, db, "4915100000001", "hello", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	text, when := "edited", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	got, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{Message: &text, ScheduledAt: &when})
 	if err != nil || got.Message != "edited" || !got.ScheduledAt.Equal(when) {
@@ -190,7 +182,7 @@ func TestMessages_UpdateAndCancel(t *testing.T) {
 	if _, err := db.CancelMessage(ctx, m.ID); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
 		t.Fatalf("cancel while sending: %v", err)
 	}
-	m2 := mustCreateMessage(t, db, "4915100000001", when)
+	m2 := storetest.CreateMessage(t, db, "4915100000001", "hello", when)
 	for range 2 { // cancelling twice is not an error
 		if got, err := db.CancelMessage(ctx, m2.ID); err != nil || got.Status != vpslink.MessageCancelled {
 			t.Fatalf("cancel: %+v %v", got, err)
@@ -205,7 +197,7 @@ func TestMessages_UpdateAndCancel(t *testing.T) {
 // Rows written by other tools with only the seed's columns, in loose forms,
 // are normalised and valid input for everything else.
 func TestMessages_SeedColumnsInsert(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	raw, err := sql.Open("sqlite3", "file:"+db.Path()) // like the sqlite3 shell: foreign keys off
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // A transaction that fails, panics or whose context is already cancelled
@@ -47,7 +48,7 @@ func TestUpdate_NothingHalfWritten(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			db := MustOpenDB(t)
+			db := storetest.Open(t)
 			ctx := tt.ctx()
 			err := func() (err error) {
 				defer func() {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // TestReserveWAL checks that the zero-filled WAL is as large as one
@@ -17,13 +17,10 @@ import (
 // leaves them) opens with every committed row.
 func TestReserveWAL(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	create := func(text string) *vpslink.ScheduledMessage {
 		t.Helper()
-		m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: text, ScheduledAt: db.Now().Add(time.Hour)}
-		if err := db.CreateMessage(ctx, m); err != nil {
-			t.Fatal(err)
-		}
+		m := storetest.CreateMessage(t, db, "491511234567", text, db.Now().Add(time.Hour))
 		return m
 	}
 	before := create("before")
@@ -57,11 +54,7 @@ func TestReserveWAL(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	copied, err := store.Open(ctx, crashed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer copied.Close()
+	copied := storetest.Open(t, storetest.WithPath(crashed))
 	for _, m := range []*vpslink.ScheduledMessage{before, after} {
 		got, err := copied.GetMessage(ctx, m.ID)
 		if err != nil || got.Message != m.Message {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func waMessage(chat, id, text string, ts int64, fromMe bool) store.WAMessage {
@@ -15,7 +16,7 @@ func waMessage(chat, id, text string, ts int64, fromMe bool) store.WAMessage {
 }
 
 func TestIngestWhatsApp(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	anna := "491510000001@s.whatsapp.net"
 	group := "120363000000000001@g.us"
@@ -69,11 +70,7 @@ func TestIngestWhatsApp(t *testing.T) {
 func ledgerFixture(t *testing.T, db *store.DB) (msgID, jobID string) {
 	t.Helper()
 	ctx := context.Background()
-	m := &vpslink.ScheduledMessage{ToPhone: "491510000001", Message: "hello there",
-		ScheduledAt: time.Date(2026, 12, 31, 11, 0, 0, 0, time.UTC)}
-	if err := db.CreateMessage(ctx, m); err != nil {
-		t.Fatal(err)
-	}
+	m := storetest.CreateMessage(t, db, "491510000001", "hello there", time.Date(2026, 12, 31, 11, 0, 0, 0, time.UTC))
 	jobID = "job1"
 	if err := db.Update(ctx, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'failed', error_message = 'may have been delivered'
@@ -94,7 +91,7 @@ func ledgerFixture(t *testing.T, db *store.DB) (msgID, jobID string) {
 }
 
 func TestApplyReceipt(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	msgID, jobID := ledgerFixture(t, db)
 	at := time.Date(2026, 12, 31, 11, 5, 0, 0, time.UTC)
@@ -130,7 +127,7 @@ func TestApplyReceipt(t *testing.T) {
 }
 
 func TestSentText(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	ledgerFixture(t, db)
 	if _, err := db.IngestWhatsApp(ctx, store.WABatch{Messages: []store.WAMessage{

@@ -11,31 +11,19 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vpslink/vpslink/api"
 	"github.com/vpslink/vpslink/scheduler"
+	"github.com/vpslink/vpslink/scheduler/schedulertest"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 	"github.com/vpslink/vpslink/ui"
 )
 
 const testSecret = "ui-test-secret-0123456789"
-
-// clock is the tests' movable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // env is the API with the UI mounted, over a real SQLite file and a real
 // scheduler engine with the dry-run sender, served on a loopback listener.
@@ -43,7 +31,7 @@ type env struct {
 	t      testing.TB
 	db     *store.DB
 	engine *scheduler.Engine
-	clock  *clock
+	clock  *schedulertest.Clock
 	srv    *httptest.Server
 	client *http.Client
 }
@@ -53,12 +41,7 @@ type envOption func(*api.Config, *ui.Config)
 func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "whatsapp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, storetest.WithPath(filepath.Join(dir, "whatsapp.db")), storetest.WithClock(time.Now))
 	sender, err := scheduler.NewDryRunSender(filepath.Join(dir, "dryrun.log"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +52,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, engine: engine, clock: &clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}}
+	e := &env{t: t, db: db, engine: engine, clock: schedulertest.NewClock(storetest.Now)}
 	reg := prometheus.NewRegistry()
 	acfg := api.Config{DB: db, Scheduler: engine, Secret: testSecret, AllowedIPs: []string{"127.0.0.0/8", "::1"},
 		Sender: "dryrun", Registerer: reg, Gatherer: reg, Logger: log, Now: e.clock.Now}

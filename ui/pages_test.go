@@ -9,14 +9,13 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 func (e *env) addContact(phone, name, zone string, aliases ...string) {
 	e.t.Helper()
 	c := &vpslink.Contact{Phone: phone, Name: name, Timezone: zone, Aliases: aliases}
-	if err := e.db.CreateContact(context.Background(), c); err != nil {
-		e.t.Fatal(err)
-	}
+	storetest.CreateContact(e.t, e.db, c)
 }
 
 func (e *env) messages(status string) []*vpslink.ScheduledMessage {

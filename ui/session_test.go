@@ -116,11 +116,11 @@ func TestCSRFTokenRequired(t *testing.T) {
 func TestIdleSessionExpires(t *testing.T) {
 	e := newEnv(t)
 	e.login()
-	e.clock.Add(ui.DefaultIdleTimeout - time.Minute)
+	e.clock.Advance(ui.DefaultIdleTimeout - time.Minute)
 	e.get("/").mustStatus(t, http.StatusOK) // use renews it
-	e.clock.Add(ui.DefaultIdleTimeout - time.Minute)
+	e.clock.Advance(ui.DefaultIdleTimeout - time.Minute)
 	e.get("/").mustStatus(t, http.StatusOK)
-	e.clock.Add(ui.DefaultIdleTimeout + time.Second)
+	e.clock.Advance(ui.DefaultIdleTimeout + time.Second)
 	e.get("/").mustStatus(t, http.StatusSeeOther)
 }
 

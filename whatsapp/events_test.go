@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 	"go.mau.fi/whatsmeow/proto/waCommon"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/proto/waHistorySync"
@@ -103,10 +104,7 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 	bob := types.NewJID("491510000002", types.DefaultUserServer)
 
 	// A scheduled message whose send outcome was unknown.
-	m := &vpslink.ScheduledMessage{ToPhone: anna.User, Message: "see you at 8", ScheduledAt: testNow}
-	if err := db.CreateMessage(ctx, m); err != nil {
-		t.Fatal(err)
-	}
+	m := storetest.CreateMessage(t, db, anna.User, "see you at 8", storetest.Now)
 	if err := db.Update(ctx, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'failed', error_message = 'may have been delivered' WHERE id = ?;
 			INSERT INTO deliveries (message_id, recipient, wa_message_id, state, claimed_at)
@@ -142,9 +140,9 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 			Pushnames: []*waHistorySync.Pushname{{ID: proto.String(anna.String()), Pushname: proto.String("Anna P")}},
 		}},
 		&events.Receipt{MessageSource: types.MessageSource{Chat: anna, Sender: anna}, MessageIDs: []types.MessageID{"UNKNOWN1"},
-			Type: types.ReceiptTypeRead, Timestamp: testNow.Add(time.Minute)},
+			Type: types.ReceiptTypeRead, Timestamp: storetest.Now.Add(time.Minute)},
 		&events.Receipt{MessageSource: types.MessageSource{Chat: anna, Sender: anna, IsFromMe: true}, MessageIDs: []types.MessageID{"IN1"},
-			Type: types.ReceiptTypeRead, Timestamp: testNow},
+			Type: types.ReceiptTypeRead, Timestamp: storetest.Now},
 	} {
 		f.emit(evt)
 	}

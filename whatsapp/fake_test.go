@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	wastore "go.mau.fi/whatsmeow/store"
@@ -152,27 +152,20 @@ func (f *fakeClient) emit(evt any) {
 	}
 }
 
-var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-
 const ownPhone = "491700000000"
 
 // newTestClient returns a service client over a fake whatsmeow client and
 // a fresh database; paired gives the device an account JID.
 func newTestClient(t *testing.T, paired bool) (*Client, *fakeClient, *store.DB) {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "whatsapp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Now = func() time.Time { return testNow }
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	var device *wastore.Device
 	if paired {
 		jid := types.NewADJID(ownPhone, 0, 12)
 		device = &wastore.Device{ID: &jid}
 	}
 	f := newFakeClient()
-	c, err := newClient(f, device, Options{DB: db, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: func() time.Time { return testNow }})
+	c, err := newClient(f, device, Options{DB: db, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: db.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

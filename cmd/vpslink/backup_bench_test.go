@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // BenchmarkBackupDuringAPIWrites measures what a snapshot costs the
@@ -97,11 +98,7 @@ func BenchmarkBackupDuringAPIWrites(b *testing.B) {
 func fillChatHistory(b *testing.B, path string, size int64) {
 	b.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(b, storetest.WithPath(path), storetest.WithClock(time.Now))
 	words := strings.Fields("hallo ja nein morgen heute termin danke bitte genau okay später treffen essen arbeit zuhause schon noch wieder gut super")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for n := 0; ; n++ {

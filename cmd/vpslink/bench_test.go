@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // buildBinary compiles vpslink into dir and returns its path.
@@ -30,16 +29,11 @@ func BenchmarkContactsListProcess(b *testing.B) {
 	dir := b.TempDir()
 	bin := buildBinary(b, dir)
 	path := filepath.Join(dir, "whatsapp.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := storetest.Open(b, storetest.WithPath(path), storetest.WithClock(time.Now))
 	for i := range 1000 {
 		c := &vpslink.Contact{Phone: fmt.Sprintf("49151%08d", i), Name: fmt.Sprintf("Contact %04d", i),
 			Aliases: []string{fmt.Sprintf("c%d", i)}, Tags: []string{"bench"}}
-		if err := db.CreateContact(context.Background(), c); err != nil {
-			b.Fatal(err)
-		}
+		storetest.CreateContact(b, db, c)
 	}
 	db.Close()
 	d := make([]time.Duration, 0, b.N)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // BenchmarkServeMillionPending starts `vpslink serve --sender dryrun` on a
@@ -23,15 +24,10 @@ func BenchmarkServeMillionPending(b *testing.B) {
 	bin := buildBinary(b, dir)
 	ctx := context.Background()
 	path := filepath.Join(dir, "whatsapp.db")
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := db.CreateContact(ctx, &vpslink.Contact{Phone: "491511234567", Name: "Bench"}); err != nil {
-		b.Fatal(err)
-	}
+	db := storetest.Open(b, storetest.WithPath(path), storetest.WithClock(time.Now))
+	storetest.CreateContact(b, db, &vpslink.Contact{Phone: "491511234567", Name: "Bench"})
 	now := time.Now().UTC()
-	err = db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+	err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(ctx, `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000)
 			INSERT INTO scheduled_messages (id, to_phone, message, scheduled_at, status, created_at, updated_at)
 			SELECT printf('bench%07d', x), '491511234567', 'bench ' || x,
@@ -76,10 +72,7 @@ func BenchmarkServeMillionPending(b *testing.B) {
 			}
 		}
 		// Put the sent message back so the next iteration dispatches again.
-		db, err := store.Open(ctx, path)
-		if err != nil {
-			b.Fatal(err)
-		}
+		db := storetest.Open(b, storetest.WithPath(path), storetest.WithClock(time.Now))
 		db.UpdateQuiet(ctx, func(tx *store.Tx) error {
 			_, err := tx.ExecContext(ctx, `DELETE FROM deliveries; UPDATE scheduled_messages SET status = 'pending' WHERE id = 'bench0500000'`)
 			return err

@@ -19,6 +19,7 @@ import (
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/scheduler/schedulertest"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // service is one `vpslink serve --sender dryrun` process.
@@ -63,11 +64,7 @@ func (s *service) kill() {
 func serviceSetup(t *testing.T) (bin, dir string, db *store.DB) {
 	t.Helper()
 	bin, dir = buildBinary(t, t.TempDir()), t.TempDir()
-	db, err := store.Open(context.Background(), filepath.Join(dir, "whatsapp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db = storetest.Open(t, storetest.WithPath(filepath.Join(dir, "whatsapp.db")), storetest.WithClock(time.Now))
 	return bin, dir, db
 }
 
@@ -253,11 +250,7 @@ func TestServe_SecretRules(t *testing.T) {
 }
 
 func TestServe_Handler(t *testing.T) {
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "whatsapp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, storetest.WithClock(time.Now))
 	reg := prometheus.NewRegistry()
 	e, err := scheduler.New(scheduler.Config{DB: db, Sender: schedulertest.NewSender(), Registerer: reg})
 	if err != nil {

@@ -1,0 +1,81 @@
+// Package storetest opens real, throwaway vpslink databases for the tests of
+// every package, and creates the rows those tests most often need. Only test
+// files may import it.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+)
+
+// Now is the fixed time a database opened by Open reads from its clock,
+// unless WithClock says otherwise. Tests compare against it.
+var Now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+type options struct {
+	path string
+	now  func() time.Time
+}
+
+// Option configures Open.
+type Option func(*options)
+
+// WithPath opens the database file at path instead of a new one in a
+// temporary directory: to reopen a file, or to share it with another
+// process the test starts.
+func WithPath(path string) Option { return func(o *options) { o.path = path } }
+
+// WithClock makes the database read the time from now instead of the fixed
+// Now; WithClock(time.Now) for tests that run against the wall clock.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// Open opens and migrates a real SQLite database, by default a new file
+// in a temporary directory with the fixed clock Now, and closes it when the
+// test ends. Closing it earlier is fine.
+func Open(tb testing.TB, opts ...Option) *store.DB {
+	tb.Helper()
+	o := options{now: func() time.Time { return Now }}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.path == "" {
+		o.path = filepath.Join(tb.TempDir(), "whatsapp.db")
+	}
+	db, err := store.Open(context.Background(), o.path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Now = o.now
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return db
+}
+
+// CreateContact stores c, failing the test on error, and returns it with
+// its stored fields filled in.
+func CreateContact(tb testing.TB, db *store.DB, c *vpslink.Contact) *vpslink.Contact {
+	tb.Helper()
+	if err := db.CreateContact(context.Background(), c); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// CreateMessage schedules text to the phone number to at the time at,
+// failing the test on error, and returns the stored message.
+func CreateMessage(tb testing.TB, db *store.DB, to, text string, at time.Time) *vpslink.ScheduledMessage {
+	tb.Helper()
+	m := &vpslink.ScheduledMessage{ToPhone: to, Message: text, ScheduledAt: at}
+	if err := db.CreateMessage(context.Background(), m); err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
