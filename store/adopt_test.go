@@ -46,6 +46,10 @@ DELETE FROM messages WHERE id = 12;
 INSERT INTO backup_history (filename, size_bytes, location, status) VALUES ('whatsapp_20261230.db.gz', 1000, '/backups', 'success');
 `
 
+// fixtureTime is the clock of the tests over fixtures: an hour after the
+// fixtures' messages are due.
+var fixtureTime = storetest.WithTime(time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC))
+
 // fixtureDB writes a database made by another tool from the schema in
 // testdata/<schema> and rows, and returns its path.
 func fixtureDB(t *testing.T, schema, rows string) string {
@@ -69,7 +73,7 @@ func fixtureDB(t *testing.T, schema, rows string) string {
 func TestMigrate_AdoptsStricterDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := fixtureDB(t, "strict_schema.sql", strictRows)
-	db := storetest.Open(t, storetest.WithPath(path))
+	db := storetest.Open(t, storetest.WithPath(path), fixtureTime)
 	report := strings.Join(db.MigrateReport(), "\n")
 	for _, want := range []string{
 		"scheduled_messages: rebuilt with vpslink's definition, 4 rows kept",
@@ -162,7 +166,7 @@ func TestMigrate_AdoptsStricterDatabase(t *testing.T) {
 		t.Errorf("check: %q %v", problems, err)
 	}
 	db.Close()
-	again := storetest.Open(t, storetest.WithPath(path))
+	again := storetest.Open(t, storetest.WithPath(path), fixtureTime)
 	for _, line := range again.MigrateReport() {
 		if !strings.Contains(line, "flagged") {
 			t.Errorf("a second migrate changed something: %s", line)
@@ -264,9 +268,9 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 // same tables, columns, constraints, foreign keys, indexes and triggers,
 // besides the owner's own extra indexes, triggers, views and tables.
 func TestMigrate_SameSchemaFromEveryStart(t *testing.T) {
-	fresh := storetest.Open(t)
-	seed := storetest.Open(t, storetest.WithPath(fixtureDB(t, "seed_schema.sql", "")))
-	strict := storetest.Open(t, storetest.WithPath(fixtureDB(t, "strict_schema.sql", strictRows)))
+	fresh := storetest.Open(t, fixtureTime)
+	seed := storetest.Open(t, storetest.WithPath(fixtureDB(t, "seed_schema.sql", "")), fixtureTime)
+	strict := storetest.Open(t, storetest.WithPath(fixtureDB(t, "strict_schema.sql", strictRows)), fixtureTime)
 	ownersOwn := []string{"idx_chats_unread", "idx_messages_type", "update_contacts_timestamp",
 		"update_chats_timestamp", "v_pending_messages", "v_pending_jobs", "v_recent_chats", "backup_history"}
 	want := schemaDump(t, fresh, nil)

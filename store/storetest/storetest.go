@@ -34,6 +34,11 @@ func WithPath(path string) Option { return func(o *options) { o.path = path } }
 // Now; WithClock(time.Now) for tests that run against the wall clock.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
+// WithTime makes the database's clock stand still at at instead of Now.
+func WithTime(at time.Time) Option {
+	return WithClock(func() time.Time { return at })
+}
+
 // Open opens and migrates a real SQLite database, by default a new file
 // in a temporary directory with the fixed clock Now, and closes it when the
 // test ends. Closing it earlier is fine.
