@@ -10,26 +10,19 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 var instanceNow = time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)
 
-// openAt opens the database at path with the fixed clock; the caller closes it.
-func openAt(t *testing.T, path string) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Now = func() time.Time { return instanceNow }
-	return db
-}
+// atInstanceNow opens a database with its clock at instanceNow.
+var atInstanceNow = storetest.WithTime(instanceNow)
 
 // startAt opens the database at path, starts an instance on it and closes
 // it again, returning the review that start added to.
 func startAt(t *testing.T, path string) *store.RestoreReview {
 	t.Helper()
-	db := openAt(t, path)
+	db := storetest.Open(t, storetest.WithPath(path), atInstanceNow)
 	defer db.Close()
 	_, review, err := db.StartInstance(context.Background())
 	if err != nil {
@@ -66,9 +59,9 @@ func TestStartInstance(t *testing.T) {
 	// seed gives the database a history: one message sent, one due before
 	// the start, one due after it, and a running job.
 	seed := func(t *testing.T, db *store.DB) (due, later *vpslink.ScheduledMessage, job *vpslink.Job) {
-		sent := mustCreateMessage(t, db, "491511111111", instanceNow.Add(-2*time.Hour))
-		due = mustCreateMessage(t, db, "491511111112", instanceNow.Add(-time.Minute))
-		later = mustCreateMessage(t, db, "491511111113", instanceNow.Add(time.Minute))
+		sent := storetest.CreateMessage(t, db, "491511111111", "hello", instanceNow.Add(-2*time.Hour))
+		due = storetest.CreateMessage(t, db, "491511111112", "hello", instanceNow.Add(-time.Minute))
+		later = storetest.CreateMessage(t, db, "491511111113", "hello", instanceNow.Add(time.Minute))
 		job = &vpslink.Job{ScheduledStartAt: instanceNow.Add(-time.Hour),
 			MessageParts: []vpslink.MessagePart{{Text: "hi"}}, Recipients: []string{"491511111114"}}
 		if err := db.CreateJob(ctx, job); err != nil {
@@ -111,7 +104,7 @@ func TestStartInstance(t *testing.T) {
 		}},
 		{name: "another database", firstRun: true, held: true, reason: "id differs", between: func(t *testing.T, path string) {
 			// Rows like these, but the history of another database.
-			db := openAt(t, path)
+			db := storetest.Open(t, storetest.WithPath(path), atInstanceNow)
 			defer db.Close()
 			if err := db.SetSetting(ctx, "database_id", "another"); err != nil {
 				t.Fatal(err)
@@ -130,7 +123,7 @@ func TestStartInstance(t *testing.T) {
 					t.Fatalf("first start on a new database: review %+v", r)
 				}
 			}
-			db := openAt(t, path)
+			db := storetest.Open(t, storetest.WithPath(path), atInstanceNow)
 			due, later, job := seed(t, db)
 			db.Close()
 			if tc.name == "new host: history, no instance file" {
@@ -138,7 +131,7 @@ func TestStartInstance(t *testing.T) {
 			}
 			tc.between(t, path)
 
-			db = openAt(t, path)
+			db = storetest.Open(t, storetest.WithPath(path), atInstanceNow)
 			defer db.Close()
 			_, review, err := db.StartInstance(ctx)
 			if err != nil {
@@ -173,7 +166,7 @@ func TestStartInstance(t *testing.T) {
 			if r := startAt(t, path); r != nil {
 				t.Fatalf("start after the held start: review %+v", r)
 			}
-			db = openAt(t, path)
+			db = storetest.Open(t, storetest.WithPath(path), atInstanceNow)
 			if ended, err := db.EndRestoreReview(ctx); !ended || err != nil {
 				t.Fatalf("end review: %v %v", ended, err)
 			}
@@ -186,13 +179,13 @@ func TestStartInstance(t *testing.T) {
 
 func TestStartInstance_FreshDatabaseWithOnlyPendingRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "whatsapp.db")
-	db := openAt(t, path)
-	m := mustCreateMessage(t, db, "491511111111", instanceNow.Add(-time.Minute))
+	db := storetest.Open(t, storetest.WithPath(path), atInstanceNow)
+	m := storetest.CreateMessage(t, db, "491511111111", "hello", instanceNow.Add(-time.Minute))
 	db.Close()
 	if r := startAt(t, path); r != nil {
 		t.Fatalf("nothing was ever sent from this database, yet: %+v", r)
 	}
-	db = openAt(t, path)
+	db = storetest.Open(t, storetest.WithPath(path), atInstanceNow)
 	defer db.Close()
 	if got, _ := db.GetMessage(context.Background(), m.ID); got.Status != vpslink.MessagePending {
 		t.Fatalf("message is %s", got.Status)
@@ -207,8 +200,8 @@ func TestStartInstance_Symlink(t *testing.T) {
 	if err := os.Symlink(path, link); err != nil {
 		t.Fatal(err)
 	}
-	db := openAt(t, link)
-	seed := mustCreateMessage(t, db, "491511111111", instanceNow.Add(-time.Minute))
+	db := storetest.Open(t, storetest.WithPath(link), atInstanceNow)
+	seed := storetest.CreateMessage(t, db, "491511111111", "hello", instanceNow.Add(-time.Minute))
 	db.UpdateQuiet(context.Background(), func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'sent' WHERE id = ?`, seed.ID)
 		return err
