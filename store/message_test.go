@@ -240,10 +240,10 @@ func TestMessages_SeedColumnsInsert(t *testing.T) {
 }
 
 func TestMessages_Resend(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	now := db.Now()
-	orig := mustCreateMessage(t, db, "491511111111", now.Add(-time.Hour))
+	orig := storetest.CreateMessage(t, db, "491511111111", "hello", now.Add(-time.Hour))
 	if _, err := db.ResendMessage(ctx, orig.ID, time.Time{}, "cli"); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
 		t.Fatalf("resend of a pending message: %v", err)
 	}
