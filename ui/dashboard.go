@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
 )
 
 // dashboardPage is everything the dashboard shows; the live part is
@@ -23,7 +24,8 @@ type dashboardPage struct {
 	ReplUp    bool
 	ReplLag   string
 	LastSnap  time.Time
-	HasStatus bool
+	// Review is the post-restore review, nil when none is pending.
+	Review *store.RestoreReview
 }
 
 // upcomingShown is how many of the next messages due the dashboard lists.
@@ -38,6 +40,9 @@ func (h *Handler) dashboardData(r *http.Request) (*dashboardPage, error) {
 	}
 	for _, n := range p.Counts {
 		p.Total += n
+	}
+	if p.Review, err = h.db.RestoreReview(ctx); err != nil {
+		return nil, err
 	}
 	if p.Upcoming, _, err = h.db.ListMessages(ctx, vpslink.MessageFilter{Status: vpslink.MessagePending, Limit: upcomingShown}); err != nil {
 		return nil, err
@@ -91,4 +96,14 @@ func (h *Handler) emergencyStop(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// endReview records that the held messages and jobs of a restore were
+// looked at, as `vpslink review done` does.
+func (h *Handler) endReview(w http.ResponseWriter, r *http.Request) {
+	if _, err := h.db.EndRestoreReview(r.Context()); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

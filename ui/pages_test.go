@@ -208,3 +208,27 @@ func TestFragments(t *testing.T) {
 	req.Header.Set("X-CSRF-Token", e.csrf())
 	e.do(req).mustStatus(t, http.StatusOK).mustContain(t, `aria-pressed="true"`, "★")
 }
+
+func TestRestoreReviewBanner(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	ctx := context.Background()
+	e.get("/").mustStatus(t, http.StatusOK)
+	if strings.Contains(e.get("/").body, `id="restore-review"`) {
+		t.Fatal("a review banner without a restore")
+	}
+	if _, _, err := e.db.StartInstance(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetSetting(ctx, "database_id", "another"); err != nil {
+		t.Fatal(err)
+	}
+	if _, review, err := e.db.StartInstance(ctx); err != nil || review == nil {
+		t.Fatalf("no review: %v", err)
+	}
+	e.get("/").mustContain(t, `id="restore-review"`, "Review after a restore")
+	e.post("/ui/review", nil).mustStatus(t, http.StatusSeeOther)
+	if r, _ := e.db.RestoreReview(ctx); r != nil {
+		t.Fatal("review still pending")
+	}
+}

@@ -16,6 +16,7 @@ func (h *Handler) routes() *http.ServeMux {
 	page("GET /{$}", h.dashboard)
 	page("GET /ui/dashboard", h.dashboardLive)
 	page("POST /ui/sending", h.emergencyStop)
+	page("POST /ui/review", h.endReview)
 
 	page("GET /messages", h.messages)
 	page("GET /messages/new", h.newMessage)
