@@ -11,19 +11,19 @@ import (
 // dashboardPage is everything the dashboard shows; the live part is
 // polled as a fragment so that sends and progress appear without a reload.
 type dashboardPage struct {
-	Now       time.Time
-	Counts    map[string]int
-	Total     int
-	Upcoming  []*vpslink.ScheduledMessage
-	Jobs      []*vpslink.Job
-	Stopped   bool
-	Sender    string
-	WhatsApp  string
-	WAReason  string
-	ReplMode  string
-	ReplUp    bool
-	ReplLag   string
-	LastSnap  time.Time
+	Now      time.Time
+	Counts   map[string]int
+	Total    int
+	Upcoming []*vpslink.ScheduledMessage
+	Jobs     []*vpslink.Job
+	Stopped  bool
+	Sender   string
+	WhatsApp string
+	WAReason string
+	ReplMode string
+	ReplUp   bool
+	ReplLag  string
+	LastSnap time.Time
 	// Review is the post-restore review, nil when none is pending.
 	Review *store.RestoreReview
 }
