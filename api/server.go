@@ -26,6 +26,8 @@ type Scheduler interface {
 	Stop(ctx context.Context) error
 	Start(ctx context.Context) error
 	Stopped() bool
+	// Problem says what keeps sending from working as it should, or "".
+	Problem() string
 }
 
 // WhatsAppState is the WhatsApp connection as /health reports it.

@@ -42,7 +42,8 @@ func (f *fakeScheduler) Start(context.Context) error {
 	f.stopped = false
 	return nil
 }
-func (f *fakeScheduler) Stopped() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.stopped }
+func (f *fakeScheduler) Stopped() bool   { f.mu.Lock(); defer f.mu.Unlock(); return f.stopped }
+func (f *fakeScheduler) Problem() string { return "" }
 
 func (f *fakeScheduler) notifications() int { f.mu.Lock(); defer f.mu.Unlock(); return f.notified }
 

@@ -51,15 +51,18 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 
 // health is GET /health, the seed's bare object without the envelope.
 type health struct {
-	Status          string           `json:"status"`
-	Connected       bool             `json:"connected"`
-	PendingMessages int              `json:"pendingMessages"`
-	PendingJobs     int              `json:"pendingJobs"`
-	Sender          string           `json:"sender"`
-	SendingStopped  bool             `json:"sending_stopped"`
-	WhatsApp        WhatsAppState    `json:"whatsapp"`
-	Replication     ReplicationState `json:"replication"`
-	LastBackupAt    *time.Time       `json:"last_backup_at"`
+	Status          string `json:"status"`
+	Connected       bool   `json:"connected"`
+	PendingMessages int    `json:"pendingMessages"`
+	PendingJobs     int    `json:"pendingJobs"`
+	Sender          string `json:"sender"`
+	SendingStopped  bool   `json:"sending_stopped"`
+	// SchedulerProblem says why sending does not work as it should (the
+	// database refusing a write, steps failing); it makes the status degraded.
+	SchedulerProblem string           `json:"scheduler_problem,omitempty"`
+	WhatsApp         WhatsAppState    `json:"whatsapp"`
+	Replication      ReplicationState `json:"replication"`
+	LastBackupAt     *time.Time       `json:"last_backup_at"`
 	// RestoreReview is the pending post-restore review, null when none.
 	RestoreReview *store.RestoreReview `json:"restore_review"`
 	Version       string               `json:"version"`
@@ -67,7 +70,8 @@ type health struct {
 
 // Health statuses: ok, degraded (running, but something the user should
 // look at: WhatsApp disconnected, the replicator down, sending stopped, a
-// post-restore review pending),
+// post-restore review pending, the database refusing the scheduler's
+// writes),
 // error (the database cannot be read; answered with 503).
 const (
 	healthOK       = "ok"
@@ -80,8 +84,8 @@ func (s *Server) healthReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h := health{Status: healthOK, Sender: s.sender, Version: vpslink.Version,
-		SendingStopped: s.scheduler.Stopped(),
-		WhatsApp:       WhatsAppState{State: "unknown"}}
+		SendingStopped: s.scheduler.Stopped(), SchedulerProblem: s.scheduler.Problem(),
+		WhatsApp: WhatsAppState{State: "unknown"}}
 	if f := s.health.WhatsApp; f != nil {
 		h.WhatsApp = f()
 	}
@@ -98,7 +102,8 @@ func (s *Server) healthReport(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	review, err := s.db.RestoreReview(r.Context())
 	h.RestoreReview = review
-	if (s.health.WhatsApp != nil && !h.Connected) || h.SendingStopped || (h.Replication.Mode == "child" && !h.Replication.Up) || review != nil {
+	if (s.health.WhatsApp != nil && !h.Connected) || h.SendingStopped || h.SchedulerProblem != "" ||
+		(h.Replication.Mode == "child" && !h.Replication.Up) || review != nil {
 		h.Status = healthDegraded
 	}
 	if st, cerr := s.counts(r.Context()); err != nil || cerr != nil {

@@ -17,16 +17,17 @@ const interruptedReason = "the service stopped while sending: it may have been d
 
 // dispatchMessage claims, sends and records one due scheduled message.
 func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.Time) error {
-	c, err := e.db.ClaimMessage(ctx, due.MessageID, now, e.sender.NewMessageID(), e.cfg.MaxLateness)
-	if err != nil {
-		return err
-	}
 	log := e.log.With("kind", vpslink.SendKindMessage, "message_id", due.MessageID)
-	if done, err := e.unclaimed(c, log, func(reason string) error {
+	fail := func(reason string) error {
 		_, err := e.db.FailMessage(ctx, due.MessageID, now, reason)
 		return err
-	}); done {
-		return err
+	}
+	c, err := e.db.ClaimMessage(ctx, due.MessageID, now, e.sender.NewMessageID(), e.cfg.MaxLateness)
+	if err != nil {
+		return e.writeRefused(log, vpslink.SendKindMessage, due.MessageID, err, fail)
+	}
+	if done, err := e.unclaimed(c, log, fail); done {
+		return e.writeRefused(log, vpslink.SendKindMessage, due.MessageID, err, fail)
 	}
 	m := c.Message
 	o := e.send(ctx, log, vpslink.Send{
@@ -49,22 +50,83 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 		return err
 	}
 	r, p := j.CurrentRecipientIndex, j.CurrentPartIndex
+	log := e.log.With("kind", vpslink.SendKindJob, "job_id", j.ID, "recipient_index", r, "part_index", p)
+	fail := func(reason string) error { return e.db.FailJob(ctx, j.ID, now, reason) }
 	c, err := e.db.ClaimJobStep(ctx, j.ID, r, p, now, e.sender.NewMessageID(), e.cfg.MaxLateness)
 	if err != nil {
-		return err
+		return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
 	}
-	log := e.log.With("kind", vpslink.SendKindJob, "job_id", j.ID, "recipient_index", r, "part_index", p)
-	if done, err := e.unclaimed(c, log, func(reason string) error {
-		return e.db.FailJob(ctx, j.ID, now, reason)
-	}); done {
-		return err
+	if done, err := e.unclaimed(c, log, fail); done {
+		return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
 	}
 	j = c.Job
 	o := e.send(ctx, log, vpslink.Send{
 		Kind: vpslink.SendKindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
 		To: c.Delivery.Recipient, Text: j.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID,
 	}, due.At, now)
-	return e.finishJobStep(context.WithoutCancel(ctx), j, c.Delivery.ID, o)
+	err = e.finishJobStep(context.WithoutCancel(ctx), j, c.Delivery.ID, o)
+	return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
+}
+
+// writeRefused turns a claim or a record the database refuses by its rules
+// (a CHECK, a trigger, a missing column) into a failure with the reason:
+// retried, it would fail the same way forever and nothing would be sent.
+// The message or job fails where the database still lets it, and is passed
+// over until a restart where it does not; /health and a metric say so.
+// Other errors (a busy database, a full disk) return as they are, to be
+// retried.
+func (e *Engine) writeRefused(log *slog.Logger, kind, id string, err error, fail func(reason string) error) error {
+	if err == nil || !store.IsRefused(err) {
+		return err
+	}
+	reason := fmt.Sprintf("the database refused to record it: %v", err)
+	if ferr := fail(reason); ferr != nil {
+		if !store.IsRefused(ferr) {
+			return ferr
+		}
+		reason += fmt.Sprintf("; marking it failed was refused too: %v", ferr)
+		e.mu.Lock()
+		e.skip = append(e.skip, id)
+		e.mu.Unlock()
+	}
+	log.Error("write refused; not retried", "reason", reason)
+	e.refused(kind, fmt.Errorf("%s %s: %s", kind, id, reason))
+	e.stale.Store(true)
+	return nil
+}
+
+// refused counts a write the database refused and keeps its reason for
+// /health.
+func (e *Engine) refused(kind string, err error) {
+	e.metrics.refused.WithLabelValues(kind).Inc()
+	e.mu.Lock()
+	e.problem = err.Error()
+	e.mu.Unlock()
+}
+
+// Problem says what keeps the engine from working as it should: the error
+// its steps fail with while they do (a busy or full database, retried), or
+// else why the database last refused one of its writes since it started.
+// It returns "" when there is nothing to say.
+func (e *Engine) Problem() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.failing != nil {
+		return "scheduler steps fail and are retried: " + e.failing.Error()
+	}
+	return e.problem
+}
+
+func (e *Engine) setFailing(err error) {
+	e.mu.Lock()
+	e.failing = err
+	e.mu.Unlock()
+}
+
+func (e *Engine) skipped() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.skip
 }
 
 // unclaimed handles a claim that does not allow the send and reports

@@ -93,6 +93,12 @@ type Engine struct {
 	backoff time.Duration // current not-sent backoff, 0 after a success
 	retryAt time.Time     // no send before this (not-sent backoff)
 	recent  []time.Time   // send times within the last minute, for the rate cap
+	// skip holds the messages and jobs the database refuses to let the
+	// engine write at all, passed over until a restart; problem says why
+	// the engine last had a write refused, for /health.
+	skip    []string
+	problem string
+	failing error // the last step's error, nil once a step succeeds
 
 	// onIdle, when set (tests), is called each time the loop goes to sleep
 	// with the time it planned at and the time it will wake.
@@ -129,6 +135,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	cfg.DB.OnWrite(e.Notify)
+	cfg.DB.OnRefused(func(err error) { e.refused(vpslink.SendKindMessage, err) })
 	return e, nil
 }
 
@@ -253,6 +260,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		now := e.clock.Now()
 		wait, err := e.step(ctx, now)
+		e.setFailing(err)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -359,11 +367,12 @@ func (e *Engine) nextDue(ctx context.Context, now time.Time) (*store.Due, error)
 	if len(e.burst) > 0 {
 		return e.burst[0], nil
 	}
-	due, err := e.db.NextDue(ctx)
+	skip := e.skipped()
+	due, err := e.db.NextDue(ctx, skip...)
 	if err != nil || due == nil || due.MessageID == "" || due.At.After(now) {
 		return due, err
 	}
-	burst, err := e.db.DueMessages(ctx, now, burstRead)
+	burst, err := e.db.DueMessages(ctx, now, burstRead, skip...)
 	if err != nil || len(burst) == 0 || burst[0].MessageID != due.MessageID {
 		return due, err
 	}

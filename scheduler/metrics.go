@@ -15,6 +15,7 @@ type metrics struct {
 	lateness prometheus.Histogram
 	missed   prometheus.Counter
 	stopped  prometheus.Gauge
+	refused  *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, db *store.DB, e *Engine) (*metrics, error) {
@@ -37,11 +38,18 @@ func newMetrics(reg prometheus.Registerer, db *store.DB, e *Engine) (*metrics, e
 			Name: "vpslink_sending_stopped",
 			Help: "1 while the emergency stop is on.",
 		}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpslink_writes_refused_total",
+			Help: "Claims and send outcomes the database refused by its rules (a CHECK, a trigger, a missing column), by kind; each message or job failed with the reason.",
+		}, []string{"kind"}),
+	}
+	for _, kind := range []string{vpslink.SendKindMessage, vpslink.SendKindJob} {
+		m.refused.WithLabelValues(kind) // 0 from the start, so increase() sees the first refusal
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.sends, m.lateness, m.missed, m.stopped, &statusCollector{db: db}} {
+	for _, c := range []prometheus.Collector{m.sends, m.lateness, m.missed, m.stopped, m.refused, &statusCollector{db: db}} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register scheduler metrics: %w", err)
 		}

@@ -36,9 +36,10 @@ type DB struct {
 
 	report []string // what Open's migration changed or flagged
 
-	mu      sync.Mutex
-	onWrite []func()
-	results []messageResult // send outcomes for the next write transaction
+	mu        sync.Mutex
+	onWrite   []func()
+	onRefused []func(error)
+	results   []messageResult // send outcomes for the next write transaction
 }
 
 // Open opens (creating it and its directory if needed) the database at path
@@ -189,6 +190,24 @@ func (db *DB) OnWrite(fn func()) {
 	db.onWrite = append(db.onWrite, fn)
 }
 
+// OnRefused registers fn to run when the database refuses to record a send
+// outcome for a reason other than a busy database; the scheduler reports it
+// on /health and in its metrics.
+func (db *DB) OnRefused(fn func(error)) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.onRefused = append(db.onRefused, fn)
+}
+
+func (db *DB) refused(err error) {
+	db.mu.Lock()
+	fns := db.onRefused
+	db.mu.Unlock()
+	for _, fn := range fns {
+		fn(err)
+	}
+}
+
 func (db *DB) notify() {
 	db.mu.Lock()
 	fns := db.onWrite
@@ -210,6 +229,15 @@ func newID() string {
 		panic(err) // crypto/rand never fails on Linux
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// IsRefused reports whether err is the database refusing a write by its
+// rules: a constraint or a trigger that raises, or a statement naming a
+// column or table it lacks. Trying again fails the same way every time,
+// unlike a busy database, a full disk or an I/O error.
+func IsRefused(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrConstraint || se.Code == sqlite3.ErrError)
 }
 
 // describe turns SQLite's constraint errors into application errors and

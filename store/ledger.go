@@ -233,11 +233,28 @@ func (db *DB) requeueResults(results []messageResult) {
 // writeResults writes send outcomes in tx.
 func (tx *Tx) writeResults(ctx context.Context, results []messageResult) error {
 	for _, r := range results {
-		if err := tx.finishMessage(ctx, r.d, r.o); err != nil {
+		err := tx.finishMessage(ctx, r.d, r.o)
+		if err != nil && (!IsRefused(err) || !tx.inTransaction()) {
 			return fmt.Errorf("finish message %s: %w", r.d.MessageID, err)
+		} else if err != nil {
+			tx.refuseResult(ctx, r, err)
 		}
 	}
 	return nil
+}
+
+// refuseResult handles an outcome the database refuses by its rules (a
+// CHECK or a trigger): kept in the queue, it would fail every later write that carries
+// it, and nothing would be sent again. The message fails instead, with the
+// outcome and the reason, where the database still lets it; its ledger row
+// keeps its claim, so it is never sent again either way.
+func (tx *Tx) refuseResult(ctx context.Context, r messageResult, err error) {
+	reason := fmt.Sprintf("the database refused to record its outcome (%s, WhatsApp id %s): %v", r.o.State, r.d.WAMessageID, err)
+	if _, ferr := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
+		WHERE id = ?`, reason, fmtTime(r.o.At), r.d.MessageID); ferr != nil {
+		reason += fmt.Sprintf("; marking it failed was refused too: %v", ferr)
+	}
+	tx.db.refused(fmt.Errorf("message %s: %s", r.d.MessageID, reason))
 }
 
 // finishMessage writes one send outcome. A message deleted since its claim

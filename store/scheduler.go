@@ -24,19 +24,22 @@ type Due struct {
 
 // NextDue returns the earliest pending message or pending/running job step,
 // or nil when there is none. Both queries walk an index to their first row,
-// so this is as cheap with a million pending rows as with one.
-func (db *DB) NextDue(ctx context.Context) (*Due, error) {
+// so this is as cheap with a million pending rows as with one. Messages and
+// jobs whose ids are in skip are passed over: the scheduler skips rows the
+// database refuses to let it write, so that they do not hold up the rest.
+func (db *DB) NextDue(ctx context.Context, skip ...string) (*Due, error) {
 	var best *Due
 	var id, at string
+	except, args := skipping(skip)
 	err := db.read.QueryRowContext(ctx, `SELECT id, scheduled_at FROM scheduled_messages
-		WHERE status = 'pending' ORDER BY scheduled_at, id LIMIT 1`).Scan(&id, &at)
+		WHERE status = 'pending'`+except+` ORDER BY scheduled_at, id LIMIT 1`, args...).Scan(&id, &at)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("next due message: %w", describe(err))
 	} else if err == nil {
 		best = &Due{MessageID: id, At: parseTime(at)}
 	}
 	err = db.read.QueryRowContext(ctx, `SELECT id, `+jobDue+` AS due FROM jobs
-		WHERE status IN ('pending', 'running') ORDER BY due, id LIMIT 1`).Scan(&id, &at)
+		WHERE status IN ('pending', 'running')`+except+` ORDER BY due, id LIMIT 1`, args...).Scan(&id, &at)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("next due job: %w", describe(err))
 	} else if err == nil {
@@ -47,11 +50,23 @@ func (db *DB) NextDue(ctx context.Context) (*Due, error) {
 	return best, nil
 }
 
+// skipping returns the condition and argument that leave out the ids in
+// skip, or nothing when there are none, so the usual query stays as it is.
+func skipping(skip []string) (string, []any) {
+	if len(skip) == 0 {
+		return "", nil
+	}
+	return ` AND id NOT IN (SELECT value FROM json_each(?))`, []any{mustJSON(skip)}
+}
+
 // DueMessages returns up to n pending messages due at or before now, in
-// NextDue's order: a burst of messages due at once is read in one query.
-func (db *DB) DueMessages(ctx context.Context, now time.Time, n int) ([]*Due, error) {
+// NextDue's order, without those in skip: a burst of messages due at once
+// is read in one query.
+func (db *DB) DueMessages(ctx context.Context, now time.Time, n int, skip ...string) ([]*Due, error) {
+	except, args := skipping(skip)
 	rows, err := db.read.QueryContext(ctx, `SELECT id, scheduled_at FROM scheduled_messages
-		WHERE status = 'pending' AND scheduled_at <= ? ORDER BY scheduled_at, id LIMIT ?`, fmtTime(now), n)
+		WHERE status = 'pending' AND scheduled_at <= ?`+except+` ORDER BY scheduled_at, id LIMIT ?`,
+		append(append([]any{fmtTime(now)}, args...), n)...)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", describe(err))
 	}

@@ -98,6 +98,7 @@ func (noScheduler) Notify()                     {}
 func (noScheduler) Stop(context.Context) error  { return nil }
 func (noScheduler) Start(context.Context) error { return nil }
 func (noScheduler) Stopped() bool               { return false }
+func (noScheduler) Problem() string             { return "" }
 
 // runOne serves a fresh database and measures one scenario at one
 // concurrency.
