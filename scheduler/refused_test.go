@@ -60,11 +60,11 @@ func TestEngine_RefusedWrites(t *testing.T) {
 		sends      int
 	}{
 		{"claim refused: the message fails with the reason",
-			`NEW.status = 'sending' AND NEW.message = 'refused'`, vpslink.StatusFailed, "refused by t", 1},
+			`NEW.status = 'sending' AND NEW.message = 'refused'`, vpslink.MessageFailed, "refused by t", 1},
 		{"claim and failure refused: the message is passed over",
-			`NEW.status IN ('sending', 'failed') AND NEW.message = 'refused'`, vpslink.StatusPending, "", 1},
+			`NEW.status IN ('sending', 'failed') AND NEW.message = 'refused'`, vpslink.MessagePending, "", 1},
 		{"outcome refused: the message fails saying it was sent",
-			`NEW.status = 'sent' AND NEW.message = 'refused'`, vpslink.StatusFailed, "refused to record its outcome (sent", 2},
+			`NEW.status = 'sent' AND NEW.message = 'refused'`, vpslink.MessageFailed, "refused to record its outcome (sent", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,7 +84,7 @@ func TestEngine_RefusedWrites(t *testing.T) {
 			}
 			h.advance(time.Second)
 			h.wantStatus(refused, tt.wantStatus, tt.wantErr)
-			h.wantStatus(next, vpslink.StatusSent, "")
+			h.wantStatus(next, vpslink.MessageSent, "")
 			h.wantAttempts(tt.sends)
 			if p := h.e.Problem(); !strings.Contains(p, "refused by t") || !strings.Contains(p, refused) {
 				t.Errorf("problem %q does not say which message and why", p)
