@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/scheduler"
 )
 
 // refuse adds a trigger to h's database, as another tool could while the
