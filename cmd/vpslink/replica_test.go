@@ -41,7 +41,7 @@ func TestServe_ReplicaAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s := startService(t, bin, dir, "VPSLINK_REPLICATE=child", dryRunDelayEnv+"=0s")
+	s := startProcess(t, bin, dir, "VPSLINK_REPLICATE=child", dryRunDelayEnv+"=0s")
 	defer s.kill()
 	waitFor(t, db, "the burst to be sent", func() bool {
 		return count(t, db, `SELECT count(*) FROM scheduled_messages WHERE status = 'sent'`) == n

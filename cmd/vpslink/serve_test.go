@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -14,23 +16,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/scheduler"
-	"github.com/vpslink/vpslink/scheduler/schedulertest"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/store/storetest"
 )
 
-// service is one `vpslink serve --sender dryrun` process.
-type service struct {
+// serveProcess is one `vpslink serve --sender dryrun` process.
+type serveProcess struct {
 	t   *testing.T
 	cmd *exec.Cmd
 }
 
-// startService starts serve on dir's database without replication; env
+// startProcess starts serve on dir's database without replication; env
 // adds to or overrides its environment.
-func startService(t *testing.T, bin, dir string, env ...string) *service {
+func startProcess(t *testing.T, bin, dir string, env ...string) *serveProcess {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--sender", "dryrun", "--listen", "127.0.0.1:0")
 	cmd.Dir = dir
@@ -51,10 +51,10 @@ func startService(t *testing.T, bin, dir string, env ...string) *service {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	return &service{t: t, cmd: cmd}
+	return &serveProcess{t: t, cmd: cmd}
 }
 
-func (s *service) kill() {
+func (s *serveProcess) kill() {
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.cmd.Wait()
 }
@@ -135,11 +135,11 @@ func TestServe_CrashSafety(t *testing.T) {
 		}},
 	}
 	for _, k := range kills {
-		s := startService(t, bin, dir)
+		s := startProcess(t, bin, dir)
 		waitFor(t, db, k.what, k.cond)
 		s.kill()
 	}
-	s := startService(t, bin, dir)
+	s := startProcess(t, bin, dir)
 	waitFor(t, db, "every row to settle", func() bool {
 		return count(t, db, `SELECT (SELECT count(*) FROM scheduled_messages WHERE status IN ('pending', 'sending'))
 			+ (SELECT count(*) FROM jobs WHERE status IN ('pending', 'running'))`) == 0
@@ -249,18 +249,97 @@ func TestServe_SecretRules(t *testing.T) {
 	}
 }
 
-func TestServe_Handler(t *testing.T) {
-	db := storetest.Open(t, storetest.WithClock(time.Now))
-	reg := prometheus.NewRegistry()
-	e, err := scheduler.New(scheduler.Config{DB: db, Sender: schedulertest.NewSender(), Registerer: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
+// serviceConfig is a dry-run service's configuration in a new directory,
+// on an ephemeral loopback port, without replication.
+func serviceConfig(t *testing.T) *Config {
+	t.Helper()
 	cfg := DefaultConfig()
-	h, err := buildHandler(handlerDeps{db: db, engine: e, secret: "s3cret", cfg: cfg, registerer: reg, gatherer: reg, log: newLogger("error", os.Stderr)})
+	cfg.DB = filepath.Join(t.TempDir(), "whatsapp.db")
+	cfg.Sender = "dryrun"
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Replicate = "off"
+	cfg.APISecret = "s3cret"
+	cfg.LogLevel = "error"
+	return cfg
+}
+
+// openService opens the service serve runs, closed when the test ends.
+func openService(t *testing.T, cfg *Config) *service {
+	t.Helper()
+	s := newService(cfg, newLogger(cfg.LogLevel, os.Stderr))
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestService_Run drives the service as the binary does: a message created
+// over HTTP goes out through the dry run, and a cancelled context stops it
+// cleanly.
+func TestService_Run(t *testing.T) {
+	cfg := serviceConfig(t)
+	s := openService(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runDone := make(chan error, 1)
+	go func() { runDone <- s.Run(ctx) }()
+
+	body := fmt.Sprintf(`{"to_phone":"491511234567","message":"hello","scheduled_at":%q}`, vpslink.FormatTime(time.Now()))
+	req, err := http.NewRequest("POST", "http://"+s.ln.Addr().String()+"/api/messages", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("X-API-Secret", cfg.APISecret)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create message: %s", resp.Status)
+	}
+	waitFor(t, s.db, "the message to be sent", func() bool {
+		return count(t, s.db, `SELECT count(*) FROM scheduled_messages WHERE status = 'sent'`) == 1
+	})
+	cancel()
+	if err := <-runDone; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if lines := readDryRun(t, cfg.DryRunLogPath()); len(lines) != 1 {
+		t.Fatalf("dry-run log: %v", lines)
+	}
+}
+
+// TestService_OpenFails checks that a failed Open leaves nothing held: a
+// second service on the same database opens.
+func TestService_OpenFails(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cfg := serviceConfig(t)
+	cfg.Listen = busy.Addr().String()
+	s := newService(cfg, newLogger(cfg.LogLevel, os.Stderr))
+	if err := s.Open(context.Background()); err == nil || !strings.Contains(err.Error(), "listen") {
+		t.Fatalf("open on a busy port: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("close after a failed open: %v", err)
+	}
+	cfg.Listen = "127.0.0.1:0"
+	openService(t, cfg)
+}
+
+func TestServe_Handler(t *testing.T) {
+	s := openService(t, serviceConfig(t))
+	h, db := s.http.Handler, s.db
 	tests := []struct {
 		method, path, remote string
 		header               map[string]string
