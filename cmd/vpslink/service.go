@@ -57,10 +57,10 @@ func (s *service) Open(ctx context.Context) error {
 		s.startInstance,
 		s.openSecret,
 		s.openMetrics,
+		s.startReplication,
 		s.openSender,
 		s.openEngine,
 		s.startSender,
-		s.startReplication,
 		s.openHTTP,
 	}
 	for _, step := range steps {
@@ -75,8 +75,9 @@ func (s *service) Open(ctx context.Context) error {
 func (s *service) onClose(fn func() error) { s.closers = append(s.closers, fn) }
 
 // Close releases the components in reverse order: the sender stops after
-// the engine's last send, the replicator after the last write, the lock
-// after the database is closed.
+// the engine's last send, the replicator after the sender's last write
+// (WhatsApp records what its event worker still holds), the lock after the
+// database is closed.
 func (s *service) Close() error {
 	var errs []error
 	for _, fn := range slices.Backward(s.closers) {
