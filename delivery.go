@@ -1,6 +1,13 @@
 package vpslink
 
-import "time"
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Delivery ledger states. A claimed delivery is never sent again: only
 // NotSent (the error proved nothing left the machine) may be claimed anew.
@@ -31,4 +38,23 @@ type Delivery struct {
 	SentAt         *time.Time `json:"sent_at"`
 	DeliveredAt    *time.Time `json:"delivered_at"`
 	ReadAt         *time.Time `json:"read_at"`
+}
+
+// DeriveWAMessageID returns the WhatsApp message id of d's attempt, derived
+// from what it sends rather than random: the job, recipient and part, or the
+// scheduled message (for a resend, origin: the message it sends again), and
+// the attempt number. A send repeated anyway (a held message resent although
+// it had arrived, a job step whose ledger row a restore lost) carries the id
+// of the first, and WhatsApp clients drop a message whose id they already
+// have from the same sender. That is a mitigation, not a guarantee: the
+// guarantee is that such sends are held, never repeated on their own.
+//
+// The form is WhatsApp's own: "3EB0" and 18 upper-case hex digits.
+func (d *Delivery) DeriveWAMessageID(origin string) string {
+	key := fmt.Sprintf("job/%s/%d/%d", d.JobID, d.RecipientIndex, d.PartIndex)
+	if d.JobID == "" {
+		key = "message/" + cmp.Or(origin, d.MessageID)
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "vpslink/%s/%d", key, d.Attempts))
+	return "3EB0" + strings.ToUpper(hex.EncodeToString(sum[:9]))
 }

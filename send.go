@@ -21,9 +21,9 @@ type Send struct {
 	PartIndex      int
 	To             string // JID: <digits>@s.whatsapp.net or <id>@g.us
 	Text           string
-	// WAMessageID is chosen before the send (Sender.NewMessageID) and stored
-	// in the delivery ledger with the claim, so that a receipt arriving after
-	// a crash can still be matched to the send.
+	// WAMessageID is derived from the claim (Delivery.DeriveWAMessageID) and
+	// stored in the delivery ledger with it before the send, so that a
+	// receipt arriving after a crash can still be matched to the send.
 	WAMessageID string
 }
 
@@ -32,8 +32,6 @@ type Send struct {
 // contract is what keeps a message from being sent twice, so it lives here
 // rather than with either side.
 type Sender interface {
-	// NewMessageID returns the WhatsApp message id the next send will use.
-	NewMessageID() string
 	// Send delivers s and returns nil once the server acknowledged it.
 	// An error wrapped with NotSent proves that nothing left the machine
 	// (not connected, not logged in, invalid recipient); any other error

@@ -158,7 +158,7 @@ func TestMessages(t *testing.T) {
 	e.do(req{method: "POST", path: "/api/messages/nope/resend"}).fails(t, 404, "NOT_FOUND", "")
 
 	// A message being sent can be neither cancelled nor edited.
-	c, err := e.db.ClaimMessage(context.Background(), m2.ID, m2.ScheduledAt, "WAID1", 0)
+	c, err := e.db.ClaimMessage(context.Background(), m2.ID, m2.ScheduledAt, 0)
 	if err != nil || c.Status != store.ClaimOK {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
@@ -200,7 +200,7 @@ func TestJobs(t *testing.T) {
 
 	// One step sent: GET shows progress and per-recipient results.
 	ctx := context.Background()
-	c, err := e.db.ClaimJobStep(ctx, j.ID, 0, 0, j.ScheduledStartAt, "WAJOB1", 0)
+	c, err := e.db.ClaimJobStep(ctx, j.ID, 0, 0, j.ScheduledStartAt, 0)
 	if err != nil || c.Status != store.ClaimOK {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
@@ -219,7 +219,7 @@ func TestJobs(t *testing.T) {
 	}
 	e.do(req{path: "/api/jobs/" + j.ID}).ok(t, 200, &detail)
 	if detail.Status != "running" || detail.Progress.Recipients != 3 || len(detail.Results) != 3 ||
-		len(detail.Results[0].Deliveries) != 1 || detail.Results[0].Deliveries[0].WAMessageID != "WAJOB1" ||
+		len(detail.Results[0].Deliveries) != 1 || detail.Results[0].Deliveries[0].WAMessageID != c.Delivery.WAMessageID ||
 		detail.Results[0].Deliveries[0].State != "sent" || len(detail.Results[1].Deliveries) != 0 {
 		t.Fatalf("detail %+v", detail)
 	}

@@ -22,7 +22,7 @@ func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.T
 		_, err := e.db.FailMessage(ctx, due.MessageID, now, reason)
 		return err
 	}
-	c, err := e.db.ClaimMessage(ctx, due.MessageID, now, e.sender.NewMessageID(), e.cfg.MaxLateness)
+	c, err := e.db.ClaimMessage(ctx, due.MessageID, now, e.cfg.MaxLateness)
 	if err != nil {
 		return e.writeRefused(log, vpslink.SendKindMessage, due.MessageID, err, fail)
 	}
@@ -52,7 +52,7 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 	r, p := j.CurrentRecipientIndex, j.CurrentPartIndex
 	log := e.log.With("kind", vpslink.SendKindJob, "job_id", j.ID, "recipient_index", r, "part_index", p)
 	fail := func(reason string) error { return e.db.FailJob(ctx, j.ID, now, reason) }
-	c, err := e.db.ClaimJobStep(ctx, j.ID, r, p, now, e.sender.NewMessageID(), e.cfg.MaxLateness)
+	c, err := e.db.ClaimJobStep(ctx, j.ID, r, p, now, e.cfg.MaxLateness)
 	if err != nil {
 		return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
 	}

@@ -2,13 +2,10 @@ package scheduler
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -59,13 +56,6 @@ type DryRunLine struct {
 	JobID          string `json:"job_id,omitempty"`
 	RecipientIndex int    `json:"recipient_index"`
 	PartIndex      int    `json:"part_index"`
-}
-
-// NewMessageID returns an id in WhatsApp's form: "3EB0" and 16 hex digits.
-func (s *DryRunSender) NewMessageID() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return "3EB0" + strings.ToUpper(hex.EncodeToString(b[:]))
 }
 
 // Send writes the line for snd.

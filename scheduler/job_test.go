@@ -219,7 +219,7 @@ func TestEngine_JobResumesAfterRestart(t *testing.T) {
 func TestEngine_JobStepInterruptedAtStartup(t *testing.T) {
 	h := newHarness(t, nil)
 	j := h.createJob(t0, 2, 0, nil)
-	c, err := h.db.ClaimJobStep(context.Background(), j.ID, 0, 0, t0, "3EB0CRASHED", 0)
+	c, err := h.db.ClaimJobStep(context.Background(), j.ID, 0, 0, t0, 0)
 	if err != nil || c.Delivery == nil {
 		t.Fatalf("claim: %+v %v", c, err)
 	}

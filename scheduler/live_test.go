@@ -137,8 +137,8 @@ func TestDryRunSender_Lines(t *testing.T) {
 		t.Fatal(err)
 	}
 	sends := []vpslink.Send{
-		{Kind: vpslink.SendKindMessage, MessageID: "m1", To: "4915@s.whatsapp.net", Text: "hi", WAMessageID: s.NewMessageID()},
-		{Kind: vpslink.SendKindJob, JobID: "j1", RecipientIndex: 2, PartIndex: 1, To: "1203-1@g.us", Text: "part", WAMessageID: s.NewMessageID()},
+		{Kind: vpslink.SendKindMessage, MessageID: "m1", To: "4915@s.whatsapp.net", Text: "hi", WAMessageID: "3EB0000000000000000001"},
+		{Kind: vpslink.SendKindJob, JobID: "j1", RecipientIndex: 2, PartIndex: 1, To: "1203-1@g.us", Text: "part", WAMessageID: "3EB0000000000000000002"},
 	}
 	for _, snd := range sends {
 		if err := s.Send(context.Background(), snd); err != nil {

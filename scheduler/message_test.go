@@ -190,7 +190,7 @@ func TestEngine_StartupWithInterruptedSends(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	sending := h.schedule(t0.Add(-time.Minute), "was in flight")
-	if c, err := h.db.ClaimMessage(ctx, sending, t0, "3EB0CRASHED", 0); err != nil || c.Delivery == nil {
+	if c, err := h.db.ClaimMessage(ctx, sending, t0, 0); err != nil || c.Delivery == nil {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
 	legacy := h.schedule(t0.Add(-time.Minute), "left sending by another tool")

@@ -188,17 +188,17 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 	t.Helper()
 	ctx := context.Background()
 	now := db.Now()
-	claim := func(id, waID string) *store.Claim {
+	claim := func(id string) *store.Claim {
 		t.Helper()
-		c, err := db.ClaimMessage(ctx, id, now, waID, 0)
+		c, err := db.ClaimMessage(ctx, id, now, 0)
 		if err != nil || c.Status != store.ClaimOK {
 			t.Fatalf("claim %s: %+v %v", id, c, err)
 		}
 		return c
 	}
-	bob := claim("m-bob", "WA-BOB")
+	bob := claim("m-bob")
 	db.FinishMessage(bob.Delivery, store.Outcome{State: vpslink.DeliverySent, At: now})
-	stranger := claim("m-stranger", "WA-STRANGER")
+	stranger := claim("m-stranger")
 	db.FinishMessage(stranger.Delivery, store.Outcome{State: vpslink.DeliveryUnknown, Error: "timeout: may have been delivered", At: now})
 	if err := db.FlushResults(ctx); err != nil {
 		t.Fatal(err)
@@ -206,7 +206,7 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 	if _, err := db.CancelMessage(ctx, "m-cancel"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ApplyReceipt(ctx, store.ReceiptRead, []string{"WA-BOB", "WA-STRANGER"}, now); err != nil {
+	if _, err := db.ApplyReceipt(ctx, store.ReceiptRead, []string{bob.Delivery.WAMessageID, stranger.Delivery.WAMessageID}, now); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]string{"m-bob": vpslink.MessageSent, "m-stranger": vpslink.MessageSent, "m-cancel": vpslink.MessageCancelled} {
@@ -221,7 +221,7 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 	if _, err := db.ResumeJob(ctx, "j-news"); err != nil {
 		t.Fatal(err)
 	}
-	step, err := db.ClaimJobStep(ctx, "j-news", 0, 0, now, "WA-JOB", 0)
+	step, err := db.ClaimJobStep(ctx, "j-news", 0, 0, now, 0)
 	if err != nil || step.Status != store.ClaimOK {
 		t.Fatalf("claim job step: %+v %v", step, err)
 	}

@@ -102,7 +102,7 @@ func BenchmarkClaimMessage(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		start := time.Now()
-		c, err := db.ClaimMessage(ctx, fmt.Sprintf("m%07d", i), now, fmt.Sprintf("3EB0%016X", i), 0)
+		c, err := db.ClaimMessage(ctx, fmt.Sprintf("m%07d", i), now, 0)
 		if err != nil || c.Status != store.ClaimOK {
 			b.Fatalf("claim %d: %+v, %v", i, c, err)
 		}

@@ -97,7 +97,7 @@ func TestImportMessage_Rules(t *testing.T) {
 	}
 
 	imp(msg("b", "claimed", "pending"))
-	if c, err := db.ClaimMessage(ctx, "b", at, "WAID1", 0); err != nil || c.Status != store.ClaimOK {
+	if c, err := db.ClaimMessage(ctx, "b", at, 0); err != nil || c.Status != store.ClaimOK {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
 	if res, _ := imp(msg("b", "claimed", "cancelled")); res != store.ImportKept {

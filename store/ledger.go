@@ -69,10 +69,10 @@ func (db *DB) claim(ctx context.Context, fn func(tx *Tx, c *Claim) error) (*Clai
 
 // ClaimMessage re-checks, in one write transaction committed before the
 // network call, that message id is still pending and due at now and that
-// sending is not stopped; then it claims the ledger row with waID and marks
-// the message sending. A ledger row in any state but not_sent means an
+// sending is not stopped; then it claims the ledger row, with the WhatsApp
+// id the attempt derives, and marks the message sending. A ledger row in any state but not_sent means an
 // earlier attempt may have left the machine, so the message is refused.
-func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID string, maxLateness time.Duration) (*Claim, error) {
+func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, maxLateness time.Duration) (*Claim, error) {
 	c, err := db.claim(ctx, func(tx *Tx, c *Claim) error {
 		m, err := getMessage(ctx, tx, id)
 		if err != nil {
@@ -88,9 +88,10 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID s
 			return nil
 		}
 		d := &vpslink.Delivery{MessageID: id, Recipient: m.ToPhone + "@" + vpslink.UserServer}
-		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, waID, `message_id = ?`, id); err != nil || c.Status != ClaimOK {
+		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, m.ResentFrom, `message_id = ?`, id); err != nil || c.Status != ClaimOK {
 			return err
 		}
+		waID := c.Delivery.WAMessageID
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sending', wa_message_id = ?, updated_at = ? WHERE id = ?`,
 			waID, fmtTime(now), id)
 		if err != nil {
@@ -105,13 +106,16 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, waID s
 	return c, nil
 }
 
-// claimDelivery inserts d as a claimed ledger row. When the source has a
-// row already (its unique index refuses the insert), that row is claimed
-// again only if it proved that nothing was sent; prevWhere and prevArgs
-// select it. Trying the insert first spares the usual case, a source never
-// attempted, a query.
-func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.Time, waID, prevWhere string, prevArgs ...any) (*vpslink.Delivery, ClaimStatus, string, error) {
-	d.WAMessageID, d.State, d.ClaimedAt, d.Attempts = waID, vpslink.DeliveryClaimed, now, 1
+// claimDelivery inserts d as a claimed ledger row, with the WhatsApp id its
+// attempt derives (origin: see vpslink.Delivery.DeriveWAMessageID). When the
+// source has a row already (its unique index refuses the insert), that row
+// is claimed again only if it proved that nothing was sent; prevWhere and
+// prevArgs select it. Trying the insert first spares the usual case, a
+// source never attempted, a query.
+func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.Time, origin, prevWhere string, prevArgs ...any) (*vpslink.Delivery, ClaimStatus, string, error) {
+	d.State, d.ClaimedAt, d.Attempts = vpslink.DeliveryClaimed, now, 1
+	d.WAMessageID = d.DeriveWAMessageID(origin)
+	waID := d.WAMessageID
 	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (message_id, job_id, recipient_index, part_index, recipient,
 		wa_message_id, state, attempts, claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', 1, ?) ON CONFLICT DO NOTHING`,
 		nullString(d.MessageID), nullString(d.JobID), d.RecipientIndex, d.PartIndex, d.Recipient, waID, fmtTime(now))
@@ -130,9 +134,10 @@ func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.T
 		return nil, ClaimRefused, fmt.Sprintf("an earlier attempt is recorded as %s (WhatsApp id %s); it is not sent again", prev.State, prev.WAMessageID), nil
 	}
 	d.ID, d.Attempts = prev.ID, prev.Attempts+1
+	d.WAMessageID = d.DeriveWAMessageID(origin)
 	_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'claimed', wa_message_id = ?, recipient = ?,
 		attempts = ?, claimed_at = ?, error = NULL WHERE id = ? AND state = 'not_sent'`,
-		waID, d.Recipient, d.Attempts, fmtTime(now), d.ID)
+		d.WAMessageID, d.Recipient, d.Attempts, fmtTime(now), d.ID)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("reclaim ledger row: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,14 +29,14 @@ func TestClaimMessage(t *testing.T) {
 		{"cancelled is skipped", func(db *store.DB, id string) { db.CancelMessage(ctx, id) }, now, store.ClaimSkip, 0},
 		{"emergency stop", func(db *store.DB, id string) { db.SetSetting(ctx, store.SettingSendingStopped, "1") }, now, store.ClaimStopped, 0},
 		{"claimed once is never claimed again", func(db *store.DB, id string) {
-			db.ClaimMessage(ctx, id, now, "A", 0)
+			db.ClaimMessage(ctx, id, now, 0)
 		}, now, store.ClaimSkip, 0},
 		{"not sent is claimed again", func(db *store.DB, id string) {
-			c, _ := db.ClaimMessage(ctx, id, now, "A", 0)
+			c, _ := db.ClaimMessage(ctx, id, now, 0)
 			db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliveryNotSent, Error: "offline", At: now})
 		}, now, store.ClaimOK, 2},
 		{"an unknown outcome put back to pending by hand is refused", func(db *store.DB, id string) {
-			c, _ := db.ClaimMessage(ctx, id, now, "A", 0)
+			c, _ := db.ClaimMessage(ctx, id, now, 0)
 			db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliveryUnknown, Error: "timeout", At: now})
 			db.UpdateQuiet(ctx, func(tx *store.Tx) error {
 				_, err := tx.ExecContext(context.Background(), `UPDATE scheduled_messages SET status = 'pending' WHERE id = ?`, id)
@@ -48,7 +49,7 @@ func TestClaimMessage(t *testing.T) {
 			db := storetest.Open(t)
 			m := storetest.CreateMessage(t, db, "491511234567", "hi", now)
 			tt.setup(db, m.ID)
-			c, err := db.ClaimMessage(ctx, m.ID, tt.at, "B", 0)
+			c, err := db.ClaimMessage(ctx, m.ID, tt.at, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +58,7 @@ func TestClaimMessage(t *testing.T) {
 			}
 			if tt.want == store.ClaimOK {
 				got, _ := db.GetMessage(ctx, m.ID)
-				if c.Delivery.Attempts != tt.attempt || got.Status != vpslink.MessageSending || got.WAMessageID != "B" {
+				if c.Delivery.Attempts != tt.attempt || got.Status != vpslink.MessageSending || got.WAMessageID != c.Delivery.WAMessageID || !strings.HasPrefix(got.WAMessageID, "3EB0") {
 					t.Fatalf("after claim: delivery %+v message %+v", c.Delivery, got)
 				}
 			}
@@ -74,7 +75,7 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 		write func(db *store.DB, next string) error
 	}{
 		{"next claim", func(db *store.DB, next string) error {
-			_, err := db.ClaimMessage(ctx, next, db.Now(), "B", 0)
+			_, err := db.ClaimMessage(ctx, next, db.Now(), 0)
 			return err
 		}},
 		{"flush", func(db *store.DB, next string) error { return db.FlushResults(ctx) }},
@@ -95,7 +96,7 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 				m := storetest.CreateMessage(t, db, "491511234567", "hi", db.Now())
 				ids = append(ids, m.ID)
 			}
-			c, err := db.ClaimMessage(ctx, ids[0], db.Now(), "A", 0)
+			c, err := db.ClaimMessage(ctx, ids[0], db.Now(), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +119,7 @@ func TestFinishMessage_WrittenWithNextWrite(t *testing.T) {
 func TestFinishMessage_DeletedMessage(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
-	m, c := mustClaimNew(t, db, "A")
+	m, c := mustClaimNew(t, db)
 	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `DELETE FROM scheduled_messages WHERE id = ?`, m.ID)
 		return err
@@ -134,11 +135,11 @@ func TestFinishMessage_DeletedMessage(t *testing.T) {
 	}
 }
 
-// mustClaimNew creates a message due now and claims it with waID.
-func mustClaimNew(t *testing.T, db *store.DB, waID string) (*vpslink.ScheduledMessage, *store.Claim) {
+// mustClaimNew creates a message due now and claims it.
+func mustClaimNew(t *testing.T, db *store.DB) (*vpslink.ScheduledMessage, *store.Claim) {
 	t.Helper()
 	m := storetest.CreateMessage(t, db, "491511234567", "hi", db.Now())
-	c, err := db.ClaimMessage(context.Background(), m.ID, db.Now(), waID, 0)
+	c, err := db.ClaimMessage(context.Background(), m.ID, db.Now(), 0)
 	if err != nil || c.Status != store.ClaimOK {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
@@ -169,7 +170,7 @@ func TestFinishJobStepLeavesWriterSynchronousFull(t *testing.T) {
 	if err := db.CreateJob(ctx, j); err != nil {
 		t.Fatal(err)
 	}
-	c, err := db.ClaimJobStep(ctx, j.ID, 0, 0, j.ScheduledStartAt, "A", 0)
+	c, err := db.ClaimJobStep(ctx, j.ID, 0, 0, j.ScheduledStartAt, 0)
 	if err != nil || c.Status != store.ClaimOK {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
@@ -196,8 +197,8 @@ func TestReceiptBeforeOutcome(t *testing.T) {
 		t.Run(outcome, func(t *testing.T) {
 			ctx := context.Background()
 			db := storetest.Open(t)
-			m, c := mustClaimNew(t, db, "WAID1")
-			if _, err := db.ApplyReceipt(ctx, vpslink.DeliveryDelivered, []string{"WAID1"}, db.Now()); err != nil {
+			m, c := mustClaimNew(t, db)
+			if _, err := db.ApplyReceipt(ctx, vpslink.DeliveryDelivered, []string{c.Delivery.WAMessageID}, db.Now()); err != nil {
 				t.Fatal(err)
 			}
 			db.FinishMessage(c.Delivery, store.Outcome{State: outcome, Error: "timeout", At: db.Now()})
@@ -211,5 +212,66 @@ func TestReceiptBeforeOutcome(t *testing.T) {
 				t.Fatalf("message %s, ledger %s", got.Status, state)
 			}
 		})
+	}
+}
+
+// A send's WhatsApp id follows from its claim: the same message (or the
+// message a resend sends again) and attempt give the same id, on any copy of
+// the database; another attempt, message or job step gives another.
+func TestClaim_WAMessageIDFollowsTheClaim(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	now := db.Now()
+	m, first := mustClaimNew(t, db)
+	id := first.Delivery.WAMessageID
+	if len(id) != 22 || !strings.HasPrefix(id, "3EB0") || strings.ToUpper(id) != id {
+		t.Fatalf("WhatsApp id %q is not in WhatsApp's form", id)
+	}
+	// The same claim on another copy of the database (a restore that lost it).
+	other := storetest.Open(t)
+	m2 := &vpslink.ScheduledMessage{ID: m.ID, ToPhone: m.ToPhone, Message: m.Message, ScheduledAt: now}
+	if err := other.CreateMessage(ctx, m2); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := other.ClaimMessage(ctx, m.ID, now, 0); err != nil || c.Delivery.WAMessageID != id {
+		t.Fatalf("the same claim elsewhere: %+v %v, want id %s", c, err, id)
+	}
+	// A resend of the message, once it failed, carries the first send's id.
+	db.FinishMessage(first.Delivery, store.Outcome{State: vpslink.DeliveryUnknown, Error: "timeout", At: now})
+	if err := db.FlushResults(ctx); err != nil {
+		t.Fatal(err)
+	}
+	resent, err := db.ResendMessage(ctx, m.ID, now, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := db.ClaimMessage(ctx, resent.ID, now, 0); err != nil || c.Delivery.WAMessageID != id {
+		t.Fatalf("the resend's claim: %+v %v, want id %s", c, err, id)
+	}
+	// A second attempt after a proven not-sent, another message, a job step:
+	// other ids.
+	_, next := mustClaimNew(t, db)
+	db.FinishMessage(next.Delivery, store.Outcome{State: vpslink.DeliveryNotSent, Error: "offline", At: now})
+	if err := db.FlushResults(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.ClaimMessage(ctx, next.Delivery.MessageID, now, 0)
+	if err != nil || again.Status != store.ClaimOK || again.Delivery.Attempts != 2 {
+		t.Fatalf("second attempt: %+v %v", again, err)
+	}
+	j := &vpslink.Job{ScheduledStartAt: now, Recipients: []string{"491511234567"}, MessageParts: []vpslink.MessagePart{{Text: "a"}}}
+	if err := db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	step, err := db.ClaimJobStep(ctx, j.ID, 0, 0, now, 0)
+	if err != nil || step.Status != store.ClaimOK {
+		t.Fatalf("job step: %+v %v", step, err)
+	}
+	seen := map[string]bool{}
+	for _, id := range []string{id, next.Delivery.WAMessageID, again.Delivery.WAMessageID, step.Delivery.WAMessageID} {
+		if seen[id] {
+			t.Fatalf("id %s given to two different sends", id)
+		}
+		seen[id] = true
 	}
 }

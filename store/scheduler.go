@@ -85,9 +85,9 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, n int, skip ...str
 // ClaimJobStep re-checks, in one write transaction committed before the
 // network call, that job id is pending or running, still at recipient r and
 // part p, due at now, and that sending is not stopped; then it claims the
-// ledger row for (job, r, p) with waID and marks the job running. A job not
+// ledger row for (job, r, p) and marks the job running. A job not
 // started yet whose start is older than maxLateness is reported missed.
-func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Time, waID string, maxLateness time.Duration) (*Claim, error) {
+func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Time, maxLateness time.Duration) (*Claim, error) {
 	c, err := db.claim(ctx, func(tx *Tx, c *Claim) error {
 		j, err := getJob(ctx, tx, id)
 		if err != nil {
@@ -114,7 +114,7 @@ func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Ti
 			return nil
 		}
 		d := &vpslink.Delivery{JobID: id, RecipientIndex: r, PartIndex: p, Recipient: j.Recipients[r]}
-		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, waID,
+		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, "",
 			`job_id = ? AND recipient_index = ? AND part_index = ?`, id, r, p); err != nil || c.Status != ClaimOK {
 			return err
 		}

@@ -27,7 +27,6 @@ import (
 
 // waClient is the part of *whatsmeow.Client that vpslink uses.
 type waClient interface {
-	GenerateMessageID() types.MessageID
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
 	SendChatPresence(ctx context.Context, jid types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error
 	IsOnWhatsApp(ctx context.Context, phones []string) ([]types.IsOnWhatsAppResponse, error)

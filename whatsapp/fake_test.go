@@ -2,7 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -25,7 +24,6 @@ type fakeClient struct {
 	mu         sync.Mutex
 	connected  bool
 	handlers   []whatsmeow.EventHandler
-	ids        int
 	sendErr    error
 	sent       []fakeSend
 	presences  int
@@ -51,13 +49,6 @@ func newFakeClient() *fakeClient {
 	// login has taken (and acted on) the previous item, as with a person
 	// who scans the code that is shown.
 	return &fakeClient{onWA: map[string]types.JID{}, qr: make(chan whatsmeow.QRChannelItem)}
-}
-
-func (f *fakeClient) GenerateMessageID() types.MessageID {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.ids++
-	return types.MessageID(fmt.Sprintf("3EB0%016d", f.ids))
 }
 
 func (f *fakeClient) SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {

@@ -30,11 +30,6 @@ type onWhatsApp struct {
 	at  time.Time
 }
 
-// NewMessageID returns a fresh WhatsApp message id. The scheduler stores it
-// in the ledger before calling Send, so a receipt can be matched to the
-// send even after a crash.
-func (c *Client) NewMessageID() string { return string(c.cli.GenerateMessageID()) }
-
 // Send sends s.Text to s.To with the id s.WAMessageID and waits for the
 // server's acknowledgement. Errors that prove nothing left the machine are
 // wrapped with vpslink.NotSent (and vpslink.ErrInvalidRecipient when

@@ -125,7 +125,7 @@ func TestSend_CanonicalJIDAndTyping(t *testing.T) {
 	// The server knows this number without its trunk digit.
 	f.onWA["+5511912345678"] = types.NewJID("551112345678", types.DefaultUserServer)
 	for i := range 2 {
-		s := vpslink.Send{To: "5511912345678@s.whatsapp.net", Text: "oi", WAMessageID: c.NewMessageID()}
+		s := vpslink.Send{To: "5511912345678@s.whatsapp.net", Text: "oi", WAMessageID: fmt.Sprintf("3EB0%018X", i)}
 		if err := c.Send(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}

@@ -68,14 +68,6 @@ func (s *Sender) Attempts() []vpslink.Send {
 	return append([]vpslink.Send(nil), s.attempts...)
 }
 
-// NewMessageID returns a unique id.
-func (s *Sender) NewMessageID() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.n++
-	return fmt.Sprintf("FAKE%06d", s.n)
-}
-
 // Send plays the next result.
 func (s *Sender) Send(ctx context.Context, snd vpslink.Send) error {
 	s.mu.Lock()
