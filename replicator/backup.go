@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vpslink/vpslink/store"
 )
 
 // Defaults of the snapshot_interval and snapshot_local_retention keys
@@ -41,6 +42,8 @@ type Snapshotter struct {
 	Now            func() time.Time
 	Logger         *slog.Logger
 	Metrics        *BackupMetrics
+	// Copy makes the consistent copy of DB a snapshot is made from.
+	Copy CopyFunc
 
 	verifiedDay string // UTC date of the last automatic verification
 }
@@ -58,6 +61,7 @@ func NewSnapshotter(db, queueDir string, target Target, policy RetentionPolicy, 
 		Now:            time.Now,
 		Logger:         slog.Default(),
 		Metrics:        NewBackupMetrics(reg),
+		Copy:           store.CopyFile,
 	}
 }
 
@@ -70,7 +74,7 @@ func (s *Snapshotter) Backup(ctx context.Context) (Metadata, error) {
 		return Metadata{}, err
 	}
 	defer unlock()
-	meta, err := CreateSnapshot(ctx, s.DB, s.QueueDir, s.Now())
+	meta, err := CreateSnapshot(ctx, s.Copy, s.DB, s.QueueDir, s.Now())
 	if err != nil {
 		return Metadata{}, err
 	}

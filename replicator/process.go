@@ -33,7 +33,8 @@ type ProcessOptions struct {
 
 // RunProcess is the body of `vpslink replicate`: replication, metrics and
 // the side jobs, until ctx ends or the parent goes away. It must run in its
-// own process: litestream opens the database with modernc's SQLite.
+// own process: litestream opens the database with its own SQLite build
+// (see the package doc).
 func RunProcess(ctx context.Context, opt ProcessOptions) error {
 	logger := opt.Logger
 	ctx, cancel := context.WithCancel(ctx)

@@ -4,20 +4,16 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"modernc.org/sqlite"
+	"github.com/vpslink/vpslink/store"
 )
 
 // Metadata describes a snapshot. It is stored beside the snapshot as
@@ -32,12 +28,17 @@ type Metadata struct {
 	RowCounts     map[string]int64 `json:"row_counts"`
 }
 
+// CopyFunc writes a consistent copy of the live database file src to the
+// new file dst. store.CopyFile does it in the calling process; the
+// replicate process has it done by a child process (see the package doc).
+type CopyFunc func(ctx context.Context, src, dst string) error
+
 // CreateSnapshot writes a snapshot of the database at dbPath, taken at now,
 // into dir as SnapshotName(now) plus its metadata sidecar, written last. The
-// copy is made with SQLite's online backup API in one read transaction, so
-// it is consistent while the service keeps writing; it is integrity-checked
-// before it is compressed and it is never held in memory as a whole.
-func CreateSnapshot(ctx context.Context, dbPath, dir string, now time.Time) (Metadata, error) {
+// copy is made by copyDB, consistent while the service keeps writing; it is
+// checked by the store (integrity, schema version, row counts) before it is
+// compressed and it is never held in memory as a whole.
+func CreateSnapshot(ctx context.Context, copyDB CopyFunc, dbPath, dir string, now time.Time) (Metadata, error) {
 	meta := Metadata{Key: SnapshotName(now), Time: now.UTC().Truncate(time.Second)}
 	dst := filepath.Join(dir, meta.Key)
 	if _, err := os.Stat(dst); err == nil {
@@ -49,13 +50,14 @@ func CreateSnapshot(ctx context.Context, dbPath, dir string, now time.Time) (Met
 
 	copyPath := filepath.Join(dir, "."+meta.Key+".copy")
 	defer removeDB(copyPath)
-	if err := backupDB(ctx, dbPath, copyPath); err != nil {
+	if err := copyDB(ctx, dbPath, copyPath); err != nil {
 		return Metadata{}, err
 	}
-	var err error
-	if meta.SchemaVersion, meta.RowCounts, err = checkDB(ctx, copyPath); err != nil {
+	check, err := store.CheckFile(ctx, copyPath)
+	if err != nil {
 		return Metadata{}, fmt.Errorf("snapshot of %s: %w", dbPath, err)
 	}
+	meta.SchemaVersion, meta.RowCounts = check.SchemaVersion, check.RowCounts
 
 	src, err := os.Open(copyPath)
 	if err != nil {
@@ -111,137 +113,6 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// sqliteDSN returns a modernc DSN for path. mode=rw never creates a missing
-// database: a wrong path is an error, not a new empty file.
-func sqliteDSN(path, mode string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=" + mode + "&_pragma=busy_timeout(10000)"
-}
-
-// backupDB copies the database at src to dst with the online backup API in
-// a single step: one read transaction, so the copy is a consistent state
-// and, in WAL mode, writers are not blocked while it runs.
-func backupDB(ctx context.Context, src, dst string) error {
-	if _, err := os.Stat(src); err != nil {
-		return vpslink.Errorf(vpslink.ENOTFOUND, "database %s: %v", src, errors.Unwrap(err))
-	}
-	db, err := sql.Open("sqlite", sqliteDSN(src, "rw"))
-	if err != nil {
-		return fmt.Errorf("open %s: %w", src, err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", src, err)
-	}
-	defer conn.Close()
-	err = conn.Raw(func(c any) error {
-		b, err := c.(interface {
-			NewBackup(string) (*sqlite.Backup, error)
-		}).NewBackup(tempDSN(dst))
-		if err != nil {
-			return err
-		}
-		if _, err := b.Step(-1); err != nil {
-			b.Finish()
-			return err
-		}
-		return b.Finish()
-	})
-	if err != nil {
-		return fmt.Errorf("online backup of %s: %w", src, err)
-	}
-	// The copy inherits WAL mode from its source; a rollback-journal file
-	// is self-contained, which is what a snapshot should be.
-	return execDB(ctx, dst, "PRAGMA journal_mode=DELETE")
-}
-
-// tempDSN opens a temporary copy without durability: it is checked and
-// compressed, then deleted, and a 300 MB fsync would stall the service's
-// own commits on the same disk.
-func tempDSN(path string) string {
-	return sqliteDSN(path, "rwc") + "&_pragma=synchronous(OFF)"
-}
-
-func execDB(ctx context.Context, path, query string) error {
-	db, err := sql.Open("sqlite", tempDSN(path))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, query); err != nil {
-		return fmt.Errorf("%s on %s: %w", query, path, err)
-	}
-	return nil
-}
-
-// checkDB runs integrity_check on the database at path and returns its
-// schema version (the highest applied migration, 0 without a migrations
-// table) and the row count of every table.
-func checkDB(ctx context.Context, path string) (version int, counts map[string]int64, err error) {
-	db, err := sql.Open("sqlite", sqliteDSN(path, "ro"))
-	if err != nil {
-		return 0, nil, err
-	}
-	defer db.Close()
-
-	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
-	if err != nil {
-		return 0, nil, fmt.Errorf("integrity_check: %w", err)
-	}
-	var problems []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return 0, nil, fmt.Errorf("integrity_check: %w", err)
-		}
-		problems = append(problems, line)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, nil, fmt.Errorf("integrity_check: %w", err)
-	}
-	if len(problems) != 1 || problems[0] != "ok" {
-		return 0, nil, fmt.Errorf("integrity_check failed: %s", strings.Join(problems, "; "))
-	}
-
-	tables, err := tableNames(ctx, db)
-	if err != nil {
-		return 0, nil, err
-	}
-	counts = make(map[string]int64, len(tables))
-	for _, table := range tables {
-		var n int64
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`).Scan(&n); err != nil {
-			return 0, nil, fmt.Errorf("count rows of %s: %w", table, err)
-		}
-		counts[table] = n
-		if table == "schema_migrations" {
-			if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
-				return 0, nil, fmt.Errorf("read schema version: %w", err)
-			}
-		}
-	}
-	return version, counts, nil
-}
-
-func tableNames(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("list tables: %w", err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		names = append(names, name)
-	}
-	return names, rows.Err()
 }
 
 // removeDB removes a database file and any journal SQLite left beside it.

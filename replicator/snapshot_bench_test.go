@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vpslink/vpslink/store"
 )
 
 // createBenchDB fills a WAL database at path with message-like rows (text
@@ -19,7 +21,7 @@ import (
 // reaches size bytes.
 func createBenchDB(b *testing.B, path string, size int64) {
 	b.Helper()
-	db, err := sql.Open("sqlite", sqliteDSN(path, "rwc")+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=FULL")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func BenchmarkSnapshot300MB(b *testing.B) {
 		os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // reset VmHWM to the current RSS
 		rssBefore := procStatus(b, "VmRSS")
 		start := time.Now()
-		meta, err := CreateSnapshot(ctx, dbPath, filepath.Join(dir, "backups"), time.Date(2026, 11, 27, 13, i, 0, 0, time.UTC))
+		meta, err := CreateSnapshot(ctx, store.CopyFile, dbPath, filepath.Join(dir, "backups"), time.Date(2026, 11, 27, 13, i, 0, 0, time.UTC))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -25,10 +25,11 @@ import (
 )
 
 // createTestDB creates a WAL database at path with a migrations table at
-// version 2 and n contacts.
+// version 2 and n contacts. It is written with the store's SQLite build,
+// which takes the snapshots: one file is opened by one build per process.
 func createTestDB(t testing.TB, path string, n int) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", sqliteDSN(path, "rwc")+"&_pragma=journal_mode(WAL)")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_busy_timeout=10000")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestSnapshotVerifyRestore(t *testing.T) {
 	if _, err := os.Stat(out + "-wal"); !os.IsNotExist(err) {
 		t.Fatalf("stale WAL still beside the restored database: %v", err)
 	}
-	restored, err := sql.Open("sqlite", sqliteDSN(out, "ro"))
+	restored, err := sql.Open("sqlite3", "file:"+out+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +437,7 @@ func TestRun(t *testing.T) {
 	target := &failingTarget{Target: DirTarget(filepath.Join(dir, "snapshots"))}
 	s := newTestSnapshotter(t, dbPath, target, &clock{})
 	s.Now, s.Interval = time.Now, time.Second
-	queued, err := CreateSnapshot(ctx, dbPath, s.QueueDir, time.Now().Add(-time.Hour))
+	queued, err := CreateSnapshot(ctx, s.Copy, dbPath, s.QueueDir, time.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

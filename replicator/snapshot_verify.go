@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
 )
 
 // ResolveSnapshotKey returns key, or the newest snapshot on target when key
@@ -149,14 +150,14 @@ func fetchSnapshot(ctx context.Context, target Target, key, path string) (Metada
 	if unzipErr != nil {
 		return Metadata{}, fmt.Errorf("snapshot %s: decompress: %w", key, unzipErr)
 	}
-	version, counts, err := checkDB(ctx, path)
+	check, err := store.CheckFile(ctx, path)
 	if err != nil {
 		return Metadata{}, fmt.Errorf("snapshot %s: %w", key, err)
 	}
-	if version != meta.SchemaVersion {
-		return Metadata{}, fmt.Errorf("snapshot %s: schema version %d, metadata says %d", key, version, meta.SchemaVersion)
+	if check.SchemaVersion != meta.SchemaVersion {
+		return Metadata{}, fmt.Errorf("snapshot %s: schema version %d, metadata says %d", key, check.SchemaVersion, meta.SchemaVersion)
 	}
-	if diff := diffCounts(meta.RowCounts, counts); diff != "" {
+	if diff := diffCounts(meta.RowCounts, check.RowCounts); diff != "" {
 		return Metadata{}, fmt.Errorf("snapshot %s: row counts differ from metadata: %s", key, diff)
 	}
 	return meta, nil

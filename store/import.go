@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mattn/go-sqlite3"
 	"github.com/vpslink/vpslink"
 )
 
@@ -390,42 +389,4 @@ func (tx *Tx) TableCounts(ctx context.Context) (TableCounts, error) {
 		return c, fmt.Errorf("count rows: %w", err)
 	}
 	return c, nil
-}
-
-// CopyTo writes a consistent copy of the database to a new file at path
-// with SQLite's online backup. It only reads the database, so it works on
-// one opened read-only.
-func (db *DB) CopyTo(ctx context.Context, path string) error {
-	dst, err := sql.Open("sqlite3", dsn(path, "rwc", true))
-	if err != nil {
-		return fmt.Errorf("copy database: %w", err)
-	}
-	defer dst.Close()
-	dstConn, err := dst.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("copy database to %s: %w", path, err)
-	}
-	defer dstConn.Close()
-	srcConn, err := db.read.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("copy database: %w", describe(err))
-	}
-	defer srcConn.Close()
-	err = dstConn.Raw(func(d any) error {
-		return srcConn.Raw(func(s any) error {
-			b, err := d.(*sqlite3.SQLiteConn).Backup("main", s.(*sqlite3.SQLiteConn), "main")
-			if err != nil {
-				return err
-			}
-			if _, err := b.Step(-1); err != nil {
-				b.Finish()
-				return err
-			}
-			return b.Finish()
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("copy database to %s: %w", path, describe(err))
-	}
-	return nil
 }

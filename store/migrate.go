@@ -98,8 +98,12 @@ func latestVersion() int {
 
 // SchemaVersion returns the highest applied migration.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	return schemaVersion(ctx, db.read)
+}
+
+func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
 	var v int
-	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
+	err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
 	return v, err
 }
 
@@ -108,26 +112,14 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 // rolls it back), and returns every problem found; none means the file is
 // sound and vpslink can write every state it needs.
 func (db *DB) Check(ctx context.Context) ([]string, error) {
-	var problems []string
-	rows, err := db.read.QueryContext(ctx, `PRAGMA integrity_check`)
+	problems, err := integrityProblems(ctx, db.read)
 	if err != nil {
-		return nil, fmt.Errorf("integrity check: %w", describe(err))
+		return nil, err
 	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if s != "ok" {
-			problems = append(problems, "integrity: "+s)
-		}
+	for i, p := range problems {
+		problems[i] = "integrity: " + p
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("integrity check: %w", describe(err))
-	}
-	rows, err = db.read.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	rows, err := db.read.QueryContext(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
 		return nil, fmt.Errorf("foreign key check: %w", describe(err))
 	}
@@ -171,6 +163,30 @@ func (db *DB) PhoneFlags(ctx context.Context) ([]string, error) {
 		}
 	}
 	return flags, rows.Err()
+}
+
+// integrityProblems runs SQLite's integrity_check and returns the problems
+// it reports, none for a sound file.
+func integrityProblems(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return nil, fmt.Errorf("integrity check: %w", describe(err))
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("integrity check: %w", describe(err))
+		}
+		if s != "ok" {
+			problems = append(problems, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("integrity check: %w", describe(err))
+	}
+	return problems, nil
 }
 
 // countProblems compares the per-status message counters with the rows.

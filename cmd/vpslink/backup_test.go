@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"os"
@@ -8,14 +9,58 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/replicator"
+	"github.com/vpslink/vpslink/store"
 )
+
+// TestMain lets the test binary run as vpslink itself when
+// VPSLINK_TEST_MAIN is set, for the code that starts vpslink as a child.
+func TestMain(m *testing.M) {
+	if os.Getenv("VPSLINK_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestCopyInChild takes the replicate process's copy of the database: in a
+// child process, by `vpslink db copy`.
+func TestCopyInChild(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "whatsapp.db")
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.CreateContact(ctx, &vpslink.Contact{Phone: "4917612345678", Name: "Anna"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VPSLINK_TEST_MAIN", "1")
+	t.Setenv("VPSLINK_CONFIG", "/dev/null")
+	copyDB := copyInChild(os.Args[0])
+
+	dst := filepath.Join(dir, "copy.db")
+	if err := copyDB(ctx, dbPath, dst); err != nil {
+		t.Fatal(err)
+	}
+	if check, err := store.CheckFile(ctx, dst); err != nil || check.RowCounts["contacts"] != 1 {
+		t.Fatalf("check of the child's copy: %+v, %v", check, err)
+	}
+	if err := copyDB(ctx, dbPath, dst); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("copy over an existing file: %v", err)
+	}
+	if err := copyDB(ctx, filepath.Join(dir, "missing.db"), filepath.Join(dir, "other.db")); err == nil || !strings.Contains(err.Error(), "missing.db") {
+		t.Fatalf("copy of a missing database: %v", err)
+	}
+}
 
 func TestCLI_Backup(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "whatsapp.db")
-	// The replicator side opens SQLite with modernc only; so does this test.
-	db, err := sql.Open("sqlite", dbPath)
+	db, err := sql.Open("sqlite3", dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +131,7 @@ func TestCLI_Backup(t *testing.T) {
 		t.Fatalf("restore over an existing database: %v", err)
 	}
 	mustRunCLI(t, "--db", dbPath, "restore", "--from-snapshot", key, "-o", restored, "--force")
-	db, err = sql.Open("sqlite", restored+"?mode=ro")
+	db, err = sql.Open("sqlite3", "file:"+restored+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -78,6 +80,24 @@ was typed are listed as flagged; they do not fail the check.`,
 				}
 				return nil
 			})
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "copy FILE",
+		Short: "Write a consistent copy of the database to a new FILE while the service runs",
+		Long: `Copies the database with SQLite's online backup in one read transaction: the
+copy is one committed state, serve keeps writing meanwhile, and the copy is a
+self-contained file (no -wal) that is not yet synced to disk.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			if _, err := os.Stat(args[0]); err == nil {
+				return vpslink.Errorf(vpslink.ECONFLICT, "%s already exists", args[0])
+			}
+			return store.CopyFile(cmd.Context(), cfg.DB, args[0])
 		},
 	})
 	return cmd

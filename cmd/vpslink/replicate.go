@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
@@ -73,6 +78,11 @@ func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr str
 	if err != nil {
 		return err
 	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	snap.Copy = copyInChild(exe)
 	return replicator.RunProcess(ctx, replicator.ProcessOptions{
 		Config:      lcfg,
 		MetricsAddr: metricsAddr,
@@ -80,6 +90,23 @@ func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr str
 		Jobs:        []func(context.Context) error{snap.Run},
 		Logger:      logger,
 	})
+}
+
+// copyInChild returns the snapshot job's copy for the replicate process:
+// `exe db copy` in a child process. Here litestream holds the database open
+// with its own SQLite build; the store's build opening the same file in
+// this process would drop litestream's locks when it closes it, since POSIX
+// file locks belong to the process, not to the library that took them.
+func copyInChild(exe string) replicator.CopyFunc {
+	return func(ctx context.Context, src, dst string) error {
+		var stderr bytes.Buffer
+		cmd := exec.CommandContext(ctx, exe, "--db", src, "db", "copy", dst)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("copy %s in a child process: %w: %s", src, err, strings.TrimSpace(stderr.String()))
+		}
+		return nil
+	}
 }
 
 // replication is serve's view of the replicator, by VPSLINK_REPLICATE:
