@@ -2,37 +2,19 @@ package importer
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	"github.com/vpslink/vpslink/internal/s3client"
 )
-
-// S3Config says where the legacy files are in S3 and how to reach them.
-type S3Config struct {
-	URL             string // s3://bucket/prefix
-	Endpoint        string // "" for AWS itself
-	Region          string
-	PathStyle       bool
-	AccessKeyID     string // none: anonymous requests
-	SecretAccessKey string
-	SessionToken    string
-	// CABundle is a PEM file of CAs trusted besides the system's, for an
-	// endpoint with a self-signed certificate (AWS_CA_BUNDLE).
-	CABundle string
-}
 
 // S3 is an S3 prefix holding the legacy files.
 type S3 struct {
@@ -40,40 +22,17 @@ type S3 struct {
 	bucket, prefix string
 }
 
-// NewS3 checks cfg and builds the client. Nothing is requested yet.
-func NewS3(cfg S3Config) (*S3, error) {
-	bucket, prefix, err := parseS3URL(cfg.URL)
+// NewS3 returns the source at location, s3://bucket/prefix, reached as
+// cfg says. Nothing is requested yet.
+func NewS3(ctx context.Context, location string, cfg s3client.Config) (*S3, error) {
+	bucket, prefix, err := parseS3URL(location)
 	if err != nil {
 		return nil, err
 	}
-	httpClient, err := httpClientWithCA(cfg.CABundle)
+	client, err := s3client.New(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	var creds aws.CredentialsProvider = aws.AnonymousCredentials{}
-	if cfg.AccessKeyID != "" || cfg.SecretAccessKey != "" {
-		if cfg.AccessKeyID == "" || cfg.SecretAccessKey == "" {
-			return nil, errors.New("S3 credentials: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-		}
-		creds = credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)
-	}
-	if cfg.Region == "" {
-		return nil, errors.New("S3 region: must not be empty")
-	}
-	client := s3.New(s3.Options{
-		Region:       cfg.Region,
-		Credentials:  creds,
-		HTTPClient:   httpClient,
-		UsePathStyle: cfg.PathStyle,
-		// Garage and other S3-compatible servers do not all know the
-		// newer default checksums; only use them where S3 requires them.
-		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
-		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-	}, func(o *s3.Options) {
-		if cfg.Endpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.Endpoint)
-		}
-	})
 	return &S3{client: client, bucket: bucket, prefix: prefix}, nil
 }
 
@@ -84,28 +43,6 @@ func parseS3URL(s string) (bucket, prefix string, err error) {
 		return "", "", fmt.Errorf("%q is not an s3://bucket/prefix URL", s)
 	}
 	return u.Host, strings.Trim(u.Path, "/"), nil
-}
-
-// httpClientWithCA returns an HTTP client that trusts the system's CAs and
-// those in the PEM file bundle. The SDK's own AWS_CA_BUNDLE handling is not
-// used because it replaces the client's transport.
-func httpClientWithCA(bundle string) (*http.Client, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	if bundle != "" {
-		pem, err := os.ReadFile(bundle)
-		if err != nil {
-			return nil, fmt.Errorf("CA bundle: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("CA bundle %s holds no PEM certificates", bundle)
-		}
-		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	}
-	return &http.Client{Transport: transport}, nil
 }
 
 // Open streams one object. A missing object matches fs.ErrNotExist.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/internal/s3test"
 	"github.com/vpslink/vpslink/store/storetest"
 )
@@ -27,9 +28,9 @@ func TestS3_ImportOverTLS(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	cfg := S3Config{URL: srv.URL("legacy/"), Endpoint: srv.Endpoint, Region: srv.Region, PathStyle: true,
+	cfg := s3client.Config{Endpoint: srv.Endpoint, Region: srv.Region,
 		AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey, CABundle: srv.CAFile}
-	src, err := NewS3(cfg)
+	src, err := NewS3(ctx, srv.URL("legacy/"), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,9 +46,7 @@ func TestS3_ImportOverTLS(t *testing.T) {
 	}
 
 	t.Run("empty prefix", func(t *testing.T) {
-		cfg := cfg
-		cfg.URL = srv.URL("nothing-here")
-		src, err := NewS3(cfg)
+		src, err := NewS3(ctx, srv.URL("nothing-here"), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,9 +55,10 @@ func TestS3_ImportOverTLS(t *testing.T) {
 		}
 	})
 	t.Run("untrusted certificate", func(t *testing.T) {
+		t.Setenv("AWS_CA_BUNDLE", "")
 		cfg := cfg
 		cfg.CABundle = ""
-		src, err := NewS3(cfg)
+		src, err := NewS3(ctx, srv.URL("legacy/"), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,17 +72,19 @@ func TestNewS3_Config(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.pem")
 	os.WriteFile(bad, []byte("not a certificate"), 0o644)
 	for _, tt := range []struct {
-		cfg  S3Config
+		url  string
+		cfg  s3client.Config
 		want string
 	}{
-		{S3Config{URL: "http://bucket/x", Region: "garage"}, "not an s3://bucket/prefix URL"},
-		{S3Config{URL: "s3:///x", Region: "garage"}, "not an s3://bucket/prefix URL"},
-		{S3Config{URL: "s3://b/x", Region: "garage", AccessKeyID: "k"}, "set both"},
-		{S3Config{URL: "s3://b/x", Region: "garage", CABundle: bad}, "holds no PEM certificates"},
-		{S3Config{URL: "s3://b/x", Region: "garage", CABundle: bad + ".missing"}, "no such file"},
+		{"http://bucket/x", s3client.Config{}, "not an s3://bucket/prefix URL"},
+		{"s3:///x", s3client.Config{}, "not an s3://bucket/prefix URL"},
+		{"s3://b/x", s3client.Config{AccessKeyID: "k"}, "set both"},
+		{"s3://b/x", s3client.Config{SecretAccessKey: "s"}, "set both"},
+		{"s3://b/x", s3client.Config{CABundle: bad}, "no PEM certificates"},
+		{"s3://b/x", s3client.Config{CABundle: bad + ".missing"}, "no such file"},
 	} {
-		if _, err := NewS3(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%+v: %v, want %q", tt.cfg, err, tt.want)
+		if _, err := NewS3(context.Background(), tt.url, tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s %+v: %v, want %q", tt.url, tt.cfg, err, tt.want)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/benbjohnson/litestream"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"gopkg.in/yaml.v3"
 )
 
@@ -250,22 +251,25 @@ func durationOr(d *time.Duration, def time.Duration) time.Duration {
 	return def
 }
 
-// S3 returns the S3 location and credentials of an s3 replica, for other S3
-// users of the same bucket (the snapshot job); ok is false for other types.
-func (r *ReplicaConfig) S3() (cfg S3Config, ok bool) {
+// S3 returns the location and credentials of an s3 replica, for other S3
+// users of the same server (the snapshot job); the zero location for
+// other replica types.
+func (r *ReplicaConfig) S3() (S3Location, error) {
 	if r.ReplicaType() != "s3" {
-		return S3Config{}, false
+		return S3Location{}, nil
 	}
 	c, err := r.newS3Client()
 	if err != nil {
-		return S3Config{}, false
+		return S3Location{}, err
 	}
-	return S3Config{
-		Bucket:          c.Bucket,
-		Prefix:          c.Path,
-		Endpoint:        c.Endpoint,
-		Region:          c.Region,
-		AccessKeyID:     c.AccessKeyID,
-		SecretAccessKey: c.SecretAccessKey,
-	}, true
+	return S3Location{
+		Bucket: c.Bucket,
+		Prefix: c.Path,
+		Config: s3client.Config{
+			Endpoint:        c.Endpoint,
+			Region:          c.Region,
+			AccessKeyID:     c.AccessKeyID,
+			SecretAccessKey: c.SecretAccessKey,
+		},
+	}, nil
 }

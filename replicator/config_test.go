@@ -28,9 +28,9 @@ dbs:
     replica: {type: s3, path: a.db}
 `,
 			check: func(t *testing.T, c *replicator.Config) {
-				s3, ok := c.DBs[0].Replica.S3()
-				if !ok || s3.Bucket != "backups" || s3.Endpoint != "http://127.0.0.1:3900" || s3.Region != "garage" || s3.Prefix != "a.db" {
-					t.Fatalf("S3() = %+v, %v", s3, ok)
+				s3, err := c.DBs[0].Replica.S3()
+				if err != nil || s3.Bucket != "backups" || s3.Endpoint != "http://127.0.0.1:3900" || s3.Region != "garage" || s3.Prefix != "a.db" {
+					t.Fatalf("S3() = %+v, %v", s3, err)
 				}
 			},
 		},
@@ -43,9 +43,9 @@ dbs:
       - url: s3://bkt/x/a.db?endpoint=127.0.0.1:3900&region=garage
 `,
 			check: func(t *testing.T, c *replicator.Config) {
-				s3, ok := c.DBs[0].Replica.S3()
-				if !ok || s3.Bucket != "bkt" || s3.Prefix != "x/a.db" || s3.Region != "garage" || !strings.HasPrefix(s3.Endpoint, "http") {
-					t.Fatalf("S3() = %+v, %v", s3, ok)
+				s3, err := c.DBs[0].Replica.S3()
+				if err != nil || s3.Bucket != "bkt" || s3.Prefix != "x/a.db" || s3.Region != "garage" || !strings.HasPrefix(s3.Endpoint, "http") {
+					t.Fatalf("S3() = %+v, %v", s3, err)
 				}
 			},
 		},
@@ -110,9 +110,9 @@ func TestProductionConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s3, ok := c.DBs[0].Replica.S3()
-	if !ok || s3.Region != "garage" || s3.Bucket != "vpslink" || s3.AccessKeyID != "GK1" || s3.Endpoint != "https://garage.lan:3900" {
-		t.Fatalf("S3() = %+v", s3)
+	s3, err := c.DBs[0].Replica.S3()
+	if err != nil || s3.Region != "garage" || s3.Bucket != "vpslink" || s3.AccessKeyID != "GK1" || s3.Endpoint != "https://garage.lan:3900" {
+		t.Fatalf("S3() = %+v, %v", s3, err)
 	}
 	if *c.L0RetentionCheckInterval < 30*time.Minute {
 		t.Fatalf("l0-retention-check-interval %s polls S3 too often", *c.L0RetentionCheckInterval)

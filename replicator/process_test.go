@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/internal/s3test"
 	"github.com/vpslink/vpslink/replicator"
 )
@@ -45,7 +46,7 @@ func exitOn(err error) {
 }
 
 func helperConfig() (*replicator.Config, error) {
-	if err := replicator.TrustCABundle(); err != nil {
+	if err := s3client.TrustCABundle(); err != nil {
 		return nil, err
 	}
 	return replicator.LoadConfig(os.Getenv("VPSLINK_TEST_LITESTREAM"), os.Getenv("VPSLINK_DB"))

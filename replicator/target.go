@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"golang.org/x/sys/unix"
 )
 
@@ -41,17 +42,15 @@ type Object struct {
 }
 
 // ParseTarget returns the target described by s: "s3://bucket/prefix" is an
-// S3 target that takes its endpoint, region and keys from s3 (anything left
-// empty there falls back to the AWS environment); anything else is a
-// directory.
-func ParseTarget(s string, s3 S3Config) (Target, error) {
+// S3 target on the server that server describes (anything left empty there
+// falls back to the AWS environment); anything else is a directory.
+func ParseTarget(s string, server s3client.Config) (Target, error) {
 	if rest, ok := strings.CutPrefix(s, "s3://"); ok {
 		bucket, prefix, _ := strings.Cut(rest, "/")
 		if bucket == "" {
 			return nil, vpslink.Errorf(vpslink.EINVALID, "snapshot target %q: missing bucket", s)
 		}
-		s3.Bucket, s3.Prefix = bucket, prefix
-		return NewS3Target(s3), nil
+		return NewS3Target(S3Location{Bucket: bucket, Prefix: prefix, Config: server}), nil
 	}
 	if s == "" || strings.Contains(s, "://") {
 		return nil, vpslink.Errorf(vpslink.EINVALID, "snapshot target %q: want s3://bucket/prefix or a directory", s)
@@ -205,30 +204,20 @@ func syncDir(dir string) error {
 // file replica, <datadir>/snapshots. S3 targets reach the server the S3
 // replica uses (endpoint, region, keys); without one, the AWS environment.
 func SnapshotTarget(spec string, ls *Config, dbPath string) (Target, error) {
-	var s3 S3Config
 	db, err := ls.DB(dbPath)
 	if err != nil {
 		return nil, err
 	}
-	if db.Replica.ReplicaType() == "s3" {
-		client, err := db.Replica.newS3Client()
-		if err != nil {
-			return nil, err
-		}
-		s3 = S3Config{
-			Bucket:          client.Bucket,
-			Prefix:          "backups",
-			Endpoint:        client.Endpoint,
-			Region:          client.Region,
-			AccessKeyID:     client.AccessKeyID,
-			SecretAccessKey: client.SecretAccessKey,
-		}
-		if spec == "" {
-			return NewS3Target(s3), nil
-		}
+	replica, err := db.Replica.S3()
+	if err != nil {
+		return nil, err
 	}
-	if spec == "" {
-		return DirTarget(filepath.Join(filepath.Dir(dbPath), "snapshots")), nil
+	switch {
+	case spec != "":
+		return ParseTarget(spec, replica.Config)
+	case replica.Bucket != "":
+		replica.Prefix = "backups"
+		return NewS3Target(replica), nil
 	}
-	return ParseTarget(spec, s3)
+	return DirTarget(filepath.Join(filepath.Dir(dbPath), "snapshots")), nil
 }

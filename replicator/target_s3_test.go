@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/internal/s3test"
 )
 
@@ -18,7 +19,7 @@ func newS3TestTarget(t *testing.T, prefix string) (*s3test.Server, Target) {
 	t.Helper()
 	srv := s3test.Start(t, s3test.WithTLS())
 	t.Setenv("AWS_CA_BUNDLE", srv.CAFile)
-	target, err := ParseTarget(srv.URL(prefix), S3Config{
+	target, err := ParseTarget(srv.URL(prefix), s3client.Config{
 		Endpoint: srv.Endpoint, Region: srv.Region, AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey,
 	})
 	if err != nil {

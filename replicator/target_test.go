@@ -3,6 +3,8 @@ package replicator
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/vpslink/vpslink/internal/s3client"
 )
 
 func TestSnapshotTarget(t *testing.T) {
@@ -22,6 +24,7 @@ dbs:
 	if err != nil {
 		t.Fatal(err)
 	}
+	garage := s3client.Config{Endpoint: "http://garage:3900", Region: "garage", AccessKeyID: "GK123", SecretAccessKey: "secret"}
 	fileConfig, err := DefaultConfig("/data/whatsapp.db")
 	if err != nil {
 		t.Fatal(err)
@@ -31,15 +34,15 @@ dbs:
 		spec string
 		ls   *Config
 		want string
-		s3   S3Config // for S3 targets
+		s3   S3Location // for S3 targets
 	}{
 		{"s3 replica default", "", s3Config, "s3://vpslink/backups",
-			S3Config{Bucket: "vpslink", Prefix: "backups", Endpoint: "http://garage:3900", Region: "garage", AccessKeyID: "GK123", SecretAccessKey: "secret"}},
+			S3Location{Bucket: "vpslink", Prefix: "backups", Config: garage}},
 		{"other bucket on the replica's server", "s3://archive/vpslink/", s3Config, "s3://archive/vpslink",
-			S3Config{Bucket: "archive", Prefix: "vpslink", Endpoint: "http://garage:3900", Region: "garage", AccessKeyID: "GK123", SecretAccessKey: "secret"}},
-		{"directory with an s3 replica", "/mnt/usb/snapshots", s3Config, "/mnt/usb/snapshots", S3Config{}},
-		{"file replica default", "", fileConfig, filepath.Join("/data", "snapshots"), S3Config{}},
-		{"s3 without a replica uses the AWS environment", "s3://b/p", fileConfig, "s3://b/p", S3Config{Bucket: "b", Prefix: "p"}},
+			S3Location{Bucket: "archive", Prefix: "vpslink", Config: garage}},
+		{"directory with an s3 replica", "/mnt/usb/snapshots", s3Config, "/mnt/usb/snapshots", S3Location{}},
+		{"file replica default", "", fileConfig, filepath.Join("/data", "snapshots"), S3Location{}},
+		{"s3 without a replica uses the AWS environment", "s3://b/p", fileConfig, "s3://b/p", S3Location{Bucket: "b", Prefix: "p"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			target, err := SnapshotTarget(tt.spec, tt.ls, "/data/whatsapp.db")
@@ -49,8 +52,8 @@ dbs:
 			if target.String() != tt.want {
 				t.Fatalf("target = %s, want %s", target, tt.want)
 			}
-			if s3, ok := target.(*S3Target); ok && s3.cfg != tt.s3 {
-				t.Fatalf("s3 config = %+v, want %+v", s3.cfg, tt.s3)
+			if s3, ok := target.(*S3Target); ok && s3.loc != tt.s3 {
+				t.Fatalf("s3 location = %+v, want %+v", s3.loc, tt.s3)
 			}
 		})
 	}

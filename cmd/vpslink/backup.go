@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/replicator"
 )
 
@@ -66,7 +67,7 @@ func snapshotTarget(cfg *Config, flag string) (replicator.Target, error) {
 		// A directory needs nothing from the litestream config; an S3
 		// target may need its credentials, so the error stands.
 		if spec != "" && !strings.HasPrefix(spec, "s3://") {
-			return replicator.ParseTarget(spec, replicator.S3Config{})
+			return replicator.ParseTarget(spec, s3client.Config{})
 		}
 		return nil, err
 	}

@@ -9,13 +9,15 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink/importer"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/store"
 )
 
 type importFlags struct {
 	input, fromS3 string
 	dryRun        bool
-	s3            importer.S3Config
+	pathStyle     bool
+	s3            s3client.Config
 }
 
 func newImportCmd(a *app) *cobra.Command {
@@ -44,7 +46,7 @@ CAs from --s3-ca-bundle, else AWS_CA_BUNDLE.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the report without writing anything")
 	fl.StringVar(&f.s3.Endpoint, "s3-endpoint", "", "S3 endpoint URL (env AWS_ENDPOINT_URL_S3)")
 	fl.StringVar(&f.s3.Region, "s3-region", "", "S3 region (env AWS_REGION; default garage)")
-	fl.BoolVar(&f.s3.PathStyle, "s3-path-style", true, "address buckets by path, not by host name")
+	fl.BoolVar(&f.pathStyle, "s3-path-style", true, "address buckets by path, not by host name")
 	fl.StringVar(&f.s3.CABundle, "s3-ca-bundle", "", "PEM file of extra trusted CAs (env AWS_CA_BUNDLE)")
 	cmd.MarkFlagsMutuallyExclusive("input", "from-s3")
 	cmd.MarkFlagsOneRequired("input", "from-s3")
@@ -57,7 +59,7 @@ func (a *app) runImport(cmd *cobra.Command, f *importFlags) error {
 	if err != nil {
 		return err
 	}
-	src, err := f.source()
+	src, err := f.source(ctx)
 	if err != nil {
 		return err
 	}
@@ -83,30 +85,15 @@ func (a *app) runImport(cmd *cobra.Command, f *importFlags) error {
 	return rep.Print(a.stdout)
 }
 
-// source builds the directory or S3 source, S3 settings from flags, then
-// the environment, then defaults.
-func (f *importFlags) source() (importer.Source, error) {
+// source builds the directory or S3 source: S3 settings from the flags,
+// the rest from the AWS environment (see s3client.Config).
+func (f *importFlags) source(ctx context.Context) (importer.Source, error) {
 	if f.input != "" {
 		return importer.NewDir(f.input)
 	}
 	c := f.s3
-	c.URL = f.fromS3
-	c.Endpoint = firstSet(c.Endpoint, os.Getenv("AWS_ENDPOINT_URL_S3"), os.Getenv("AWS_ENDPOINT_URL"))
-	c.Region = firstSet(c.Region, os.Getenv("AWS_REGION"), "garage")
-	c.CABundle = firstSet(c.CABundle, os.Getenv("AWS_CA_BUNDLE"))
-	c.AccessKeyID = os.Getenv("AWS_ACCESS_KEY_ID")
-	c.SecretAccessKey = os.Getenv("AWS_SECRET_ACCESS_KEY")
-	c.SessionToken = os.Getenv("AWS_SESSION_TOKEN")
-	return importer.NewS3(c)
-}
-
-func firstSet(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	c.VirtualHosted = !f.pathStyle
+	return importer.NewS3(ctx, f.fromS3, c)
 }
 
 // importInto imports into the database at path, creating it when it does

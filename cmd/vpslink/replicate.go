@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink/api"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/replicator"
 )
 
@@ -57,7 +58,7 @@ else a file replica in <datadir>/replica), and runs the hourly snapshot job.
 }
 
 func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr string, parent io.Reader, logger *slog.Logger) error {
-	if err := replicator.TrustCABundle(); err != nil {
+	if err := s3client.TrustCABundle(); err != nil {
 		return err
 	}
 	cfg, err := a.config()

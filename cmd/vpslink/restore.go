@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/replicator"
 	"github.com/vpslink/vpslink/store"
 )
@@ -36,7 +37,7 @@ replaced with --force.`,
 				}
 				opt.Timestamp = t
 			}
-			if err := replicator.TrustCABundle(); err != nil {
+			if err := s3client.TrustCABundle(); err != nil {
 				return err
 			}
 			cfg, err := a.config()

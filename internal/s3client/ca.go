@@ -1,4 +1,4 @@
-package replicator
+package s3client
 
 import (
 	"crypto/x509"
@@ -20,19 +20,17 @@ import (
 // plus $SSL_CERT_DIR; adding a directory holding a copy of the bundle there
 // before any TLS connection extends the system pool for every client,
 // litestream's included. Call it at the start of a process that owns S3
-// (replicate, restore), before anything dials TLS.
+// (replicate, restore), before anything dials TLS. The clients New builds
+// trust the bundle without it; after this call they find it in the system
+// pool.
 func TrustCABundle() error {
 	bundle := os.Getenv("AWS_CA_BUNDLE")
 	if bundle == "" {
 		return nil
 	}
-	data, err := os.ReadFile(bundle)
+	data, roots, err := readBundle(bundle)
 	if err != nil {
-		return fmt.Errorf("AWS_CA_BUNDLE: %w", err)
-	}
-	roots := parseCerts(data)
-	if len(roots) == 0 {
-		return fmt.Errorf("AWS_CA_BUNDLE %s: no PEM certificates", bundle)
+		return err
 	}
 	dir, err := os.MkdirTemp("", "vpslink-ca-")
 	if err != nil {
@@ -73,6 +71,40 @@ func TrustCABundle() error {
 		return fmt.Errorf("AWS_CA_BUNDLE %s: could not be added to the trusted roots (TLS roots loaded too early)", bundle)
 	}
 	return os.Unsetenv("AWS_CA_BUNDLE")
+}
+
+// rootsWith returns the system's CAs plus those in the PEM file bundle, and
+// the file's contents; only the system's when bundle is "".
+func rootsWith(bundle string) (*x509.CertPool, []byte, error) {
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	if bundle == "" {
+		return roots, nil, nil
+	}
+	data, certs, err := readBundle(bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range certs {
+		roots.AddCert(c)
+	}
+	return roots, data, nil
+}
+
+// readBundle reads a PEM file of CA certificates; one without any is an
+// error, since trusting nothing new is never what was meant.
+func readBundle(path string) ([]byte, []*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("CA bundle: %w", err)
+	}
+	certs := parseCerts(data)
+	if len(certs) == 0 {
+		return nil, nil, fmt.Errorf("CA bundle %s: no PEM certificates", path)
+	}
+	return data, certs, nil
 }
 
 func parseCerts(data []byte) []*x509.Certificate {
