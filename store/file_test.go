@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // TestCopyFile copies a live database while the service keeps writing: the
@@ -17,7 +18,7 @@ import (
 // schema version, and the writer never fails.
 func TestCopyFile(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	for i := range 200 {
 		if err := db.CreateContact(ctx, &vpslink.Contact{Phone: fmt.Sprintf("4917%08d", i), Name: "Before"}); err != nil {
 			t.Fatal(err)
@@ -79,7 +80,7 @@ func TestCopyFile_MissingSource(t *testing.T) {
 func TestCheckFile(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	for i := range 300 {
 		if err := db.CreateContact(ctx, &vpslink.Contact{Phone: fmt.Sprintf("4917%08d", i), Name: strings.Repeat("n", 200)}); err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/replicator"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // TestMain lets the test binary run as vpslink itself when
@@ -30,11 +31,7 @@ func TestCopyInChild(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "whatsapp.db")
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, storetest.WithPath(dbPath))
 	if err := db.CreateContact(ctx, &vpslink.Contact{Phone: "4917612345678", Name: "Anna"}); err != nil {
 		t.Fatal(err)
 	}
