@@ -33,6 +33,8 @@ type ContactFilter struct {
 
 // ContactUpdate holds the fields to change; nil fields stay as they are.
 type ContactUpdate struct {
+	// Phone corrects the phone; the contact's scheduled messages follow.
+	Phone          *string   `json:"phone"`
 	Name           *string   `json:"name"`
 	Aliases        *[]string `json:"aliases"`
 	Tags           *[]string `json:"tags"`

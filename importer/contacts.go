@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/vpslink/vpslink"
 )
@@ -42,8 +43,14 @@ func parseContact(key string, r *record) item[vpslink.Contact] {
 		primary = key
 	}
 	if c.Phone, err = vpslink.NormalizePhone("phone", primary); err != nil {
-		it.skip = vpslink.ErrorMessage(err)
-		return it
+		// A number the rules cannot read is kept as it was typed and
+		// flagged on the contact (phone_problem), never dropped: the
+		// person is still someone's contact, and someone can correct it.
+		if c.Phone = strings.TrimSpace(primary); c.Phone == "" {
+			it.skip = vpslink.ErrorMessage(err)
+			return it
+		}
+		it.warnings = append(it.warnings, vpslink.ErrorMessage(err)+"; imported as it is and flagged")
 	}
 	it.key = c.Phone
 	if c.SecondaryPhone != "" {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func TestRun_Generations(t *testing.T) {
 		check  func(t *testing.T, db *store.DB, rep *Report)
 	}{
 		{"gen1", map[string]counts{
-			"contacts.json contacts":            {5, 2, 1, 0, 2},
+			"contacts.json contacts":            {5, 3, 1, 0, 1},
 			"scheduled.json scheduled messages": {5, 3, 0, 0, 2},
 			"jobs.json jobs":                    {1, 1, 0, 0, 0},
 			"chats.json chats":                  {1, 1, 0, 0, 0},
@@ -151,6 +152,15 @@ func checkGen1(t *testing.T, db *store.DB, rep *Report) {
 	}
 	if b, _ := db.GetContact(ctx, "4915122222222"); b == nil || b.IsFavorite {
 		t.Errorf("bernd: %+v", b)
+	}
+	// A phone the rules cannot read is imported as it is and flagged.
+	if odd, err := db.GetContact(ctx, "12"); err != nil || odd.Name != "Too Short" || odd.PhoneProblem == "" {
+		t.Errorf("odd phone: %+v %v", odd, err)
+	}
+	if !slices.ContainsFunc(rep.Files[0].Warnings, func(e Entry) bool {
+		return e.Record == "12" && strings.Contains(e.Reason, "imported as it is and flagged")
+	}) {
+		t.Errorf("odd phone not reported: %+v", rep.Files[0].Warnings)
 	}
 	// A message to a phone that is no contact created a minimal one.
 	if s, _ := db.GetContact(ctx, "4915199999999"); s == nil || s.Name != "Stranger" {

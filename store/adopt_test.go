@@ -115,6 +115,30 @@ func TestMigrate_AdoptsStricterDatabase(t *testing.T) {
 	if want := []string{"+49 170 1234567", "call me"}; !slices.Equal(flagged, want) {
 		t.Errorf("flagged %q, want %q", flagged, want)
 	}
+	// A flagged contact is found by its phone as stored, can be edited
+	// without correcting it, and corrected; its messages follow.
+	notes := "kept"
+	if c, err := db.UpdateContact(ctx, "call me", vpslink.ContactUpdate{Notes: &notes}); err != nil || c.Phone != "call me" || c.PhoneProblem == "" {
+		t.Errorf("edit a flagged contact: %+v %v", c, err)
+	}
+	if c, err := db.GetContact(ctx, "+49 170 1234567"); err != nil || c.Name != "Anna twice" {
+		t.Errorf("flagged contact by its stored phone: %+v %v", c, err)
+	}
+	fixed := "4915155555555"
+	if c, err := db.UpdateContact(ctx, "call me", vpslink.ContactUpdate{Phone: &fixed}); err != nil || c.Phone != fixed || c.PhoneProblem != "" {
+		t.Errorf("correct a flagged phone: %+v %v", c, err)
+	}
+	taken := "+49 170 1234567"
+	if _, err := db.UpdateContact(ctx, fixed, vpslink.ContactUpdate{Phone: &taken}); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
+		t.Errorf("a phone corrected into another contact's: %v", err)
+	}
+	bob := "+1 281 793 8854"
+	if _, err := db.UpdateContact(ctx, "12817938853", vpslink.ContactUpdate{Phone: &bob}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := db.GetMessage(ctx, "m-bob"); err != nil || m.ToPhone != "12817938854" {
+		t.Errorf("message did not follow the corrected phone: %+v %v", m, err)
+	}
 	for table, min := range map[string]int{"contacts": 10, "messages": 12} {
 		var seq int
 		db.Reader().QueryRow(`SELECT seq FROM sqlite_sequence WHERE name = ?`, table).Scan(&seq)

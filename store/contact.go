@@ -17,7 +17,7 @@ const contactColumns = `id, phone, name, aliases, tags, is_favorite,
 
 // CreateContact inserts a contact after validating and normalising it.
 func (db *DB) CreateContact(ctx context.Context, c *vpslink.Contact) error {
-	if err := normaliseContact(c); err != nil {
+	if err := normaliseContact(c, false); err != nil {
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
@@ -39,12 +39,15 @@ func (db *DB) CreateContact(ctx context.Context, c *vpslink.Contact) error {
 	})
 }
 
-func normaliseContact(c *vpslink.Contact) error {
-	phone, err := vpslink.NormalizePhone("phone", c.Phone)
-	if err != nil {
-		return err
+// normaliseContact validates c and puts its fields in their stored form;
+// keepPhone leaves the phone out (a flagged phone that is not being changed).
+func normaliseContact(c *vpslink.Contact, keepPhone bool) error {
+	var err error
+	if !keepPhone {
+		if c.Phone, err = vpslink.NormalizePhone("phone", c.Phone); err != nil {
+			return err
+		}
 	}
-	c.Phone = phone
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" {
 		return vpslink.FieldError("name", "must not be empty")
@@ -76,9 +79,24 @@ func cleanList(in []string) []string {
 	return out
 }
 
-// GetContact returns the contact with the given phone (any accepted form).
+// contactPhone returns the stored phone that phone names: the very text
+// when a contact has it (a number kept as it was typed and flagged, which
+// must stay reachable to be corrected), else the phone rules' form.
+func contactPhone(ctx context.Context, q queryer, phone string) (string, error) {
+	var stored string
+	err := q.QueryRowContext(ctx, `SELECT phone FROM contacts WHERE phone = ?`, strings.TrimSpace(phone)).Scan(&stored)
+	if err == nil {
+		return stored, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("find contact: %w", describe(err))
+	}
+	return vpslink.NormalizePhone("phone", phone)
+}
+
+// GetContact returns the contact with the given phone (any accepted form,
+// or a flagged phone exactly as it is stored).
 func (db *DB) GetContact(ctx context.Context, phone string) (*vpslink.Contact, error) {
-	p, err := vpslink.NormalizePhone("phone", phone)
+	p, err := contactPhone(ctx, db.read, phone)
 	if err != nil {
 		return nil, err
 	}
@@ -133,13 +151,15 @@ func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vps
 }
 
 // UpdateContact changes the given fields of a contact and returns it.
+// A flagged phone (kept as it was typed) stays as it is unless u.Phone
+// corrects it; the contact's scheduled messages follow a new phone.
 func (db *DB) UpdateContact(ctx context.Context, phone string, u vpslink.ContactUpdate) (*vpslink.Contact, error) {
-	p, err := vpslink.NormalizePhone("phone", phone)
-	if err != nil {
-		return nil, err
-	}
 	var c *vpslink.Contact
-	err = db.Update(ctx, func(tx *Tx) error {
+	err := db.Update(ctx, func(tx *Tx) error {
+		p, err := contactPhone(ctx, tx, phone)
+		if err != nil {
+			return err
+		}
 		c, err = scanContact(tx.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE phone = ?`, p))
 		if errors.Is(err, sql.ErrNoRows) {
 			return vpslink.Errorf(vpslink.ENOTFOUND, "contact %s not found", p)
@@ -147,8 +167,18 @@ func (db *DB) UpdateContact(ctx context.Context, phone string, u vpslink.Contact
 			return fmt.Errorf("get contact: %w", err)
 		}
 		applyContactUpdate(c, u)
-		if err := normaliseContact(c); err != nil {
+		if err := normaliseContact(c, u.Phone == nil && c.PhoneProblem != ""); err != nil {
 			return err
+		}
+		if c.Phone != p {
+			// Only a phone that changes is written: its ON UPDATE CASCADE
+			// rewrites every scheduled message of the contact.
+			if _, err := tx.ExecContext(ctx, `UPDATE contacts SET phone = ? WHERE id = ?`, c.Phone, c.ID); err != nil {
+				if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
+					return vpslink.Errorf(vpslink.ECONFLICT, "contact %s already exists", c.Phone)
+				}
+				return fmt.Errorf("change phone: %w", describe(err))
+			}
 		}
 		c.UpdatedAt = tx.now
 		_, err = tx.ExecContext(ctx, `UPDATE contacts SET name = ?, aliases = ?, tags = ?, is_favorite = ?,
@@ -158,12 +188,16 @@ func (db *DB) UpdateContact(ctx context.Context, phone string, u vpslink.Contact
 		if err != nil {
 			return fmt.Errorf("update contact: %w", describe(err))
 		}
+		c.PhoneProblem = vpslink.PhoneProblem(c.Phone)
 		return nil
 	})
 	return c, err
 }
 
 func applyContactUpdate(c *vpslink.Contact, u vpslink.ContactUpdate) {
+	if u.Phone != nil {
+		c.Phone = *u.Phone
+	}
 	if u.Name != nil {
 		c.Name = *u.Name
 	}
@@ -190,11 +224,11 @@ func applyContactUpdate(c *vpslink.Contact, u vpslink.ContactUpdate) {
 // DeleteContact removes a contact. A contact that scheduled messages still
 // point at is a conflict: its history would lose its recipient.
 func (db *DB) DeleteContact(ctx context.Context, phone string) error {
-	p, err := vpslink.NormalizePhone("phone", phone)
-	if err != nil {
-		return err
-	}
 	return db.Update(ctx, func(tx *Tx) error {
+		p, err := contactPhone(ctx, tx, phone)
+		if err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scheduled_messages WHERE to_phone = ?`, p).Scan(&n); err != nil {
 			return fmt.Errorf("count messages: %w", err)
