@@ -73,6 +73,8 @@ type Client struct {
 	banTimer    *time.Timer
 	onWA        map[types.JID]onWhatsApp // IsOnWhatsApp answers, by queried JID
 
+	pair pairing // a link started from the web UI
+
 	runCtx context.Context // Start's context, for reconnects it schedules
 	stop   context.CancelFunc
 	done   chan struct{}
@@ -161,7 +163,7 @@ func (c *Client) Start(ctx context.Context) {
 	if c.paired() {
 		go c.connectLoop(ctx)
 	} else {
-		c.log.Warn("WhatsApp is not paired; scheduled messages stay pending", "hint", "run vpslink login")
+		c.log.Warn("WhatsApp is not paired; scheduled messages stay pending", "hint", "link it on the web UI's WhatsApp page")
 	}
 }
 

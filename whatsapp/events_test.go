@@ -77,7 +77,7 @@ func TestConnectionEvents(t *testing.T) {
 func TestState_NotPaired(t *testing.T) {
 	c, _, _ := newTestClient(t, false)
 	state, reason, connected := c.State()
-	if state != StateNotPaired || reason != "not paired: run vpslink login" || connected {
+	if state != StateNotPaired || reason != reasonNotPaired || connected {
 		t.Fatalf("%q %q %v", state, reason, connected)
 	}
 }

@@ -44,6 +44,14 @@ func Login(ctx context.Context, opts LoginOptions) (types.JID, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	var phone string
+	if opts.Phone != "" {
+		p, err := vpslink.NormalizePhone("--phone", opts.Phone)
+		if err != nil {
+			return types.EmptyJID, err
+		}
+		phone = p
+	}
 	sess, device, err := openDevice(ctx, opts.SessionDB, opts.Logger)
 	if err != nil {
 		return types.EmptyJID, err
@@ -54,7 +62,36 @@ func Login(ctx context.Context, opts LoginOptions) (types.JID, error) {
 			ErrAlreadyPaired, device.ID.User, sess.Path())
 	}
 	cli := whatsmeow.NewClient(device, waLogger(opts.Logger, "whatsmeow"))
-	return login(ctx, cli, opts)
+	return login(ctx, cli, phone, opts.Timeout, terminalView{out: opts.Out, png: opts.QRPNG})
+}
+
+// pairingView shows the steps of a pairing to the person doing it: in a
+// terminal for `vpslink login`, in the web UI for a running service.
+type pairingView interface {
+	qr(code string) error
+	pairingCode(phone, code string)
+	linked()
+	multiDeviceOff()
+	connected(jid types.JID)
+}
+
+// terminalView prints the steps, with the QR code as text and optionally
+// as a PNG file.
+type terminalView struct {
+	out io.Writer
+	png string
+}
+
+func (v terminalView) qr(code string) error { return showQR(v.out, code, v.png) }
+func (v terminalView) pairingCode(phone, code string) {
+	fmt.Fprintf(v.out, "On the phone of +%s: WhatsApp > Linked devices > Link a device > Link with phone number instead, and enter:\n\n    %s\n\n", phone, code)
+}
+func (v terminalView) linked() { fmt.Fprintln(v.out, "Linked; waiting for the first connection...") }
+func (v terminalView) multiDeviceOff() {
+	fmt.Fprintln(v.out, "The phone has multi-device turned off: turn it on and scan again.")
+}
+func (v terminalView) connected(jid types.JID) {
+	fmt.Fprintf(v.out, "Paired and connected as +%s.\n", jid.User)
 }
 
 func openDevice(ctx context.Context, path string, log *slog.Logger) (*Session, *wastore.Device, error) {
@@ -119,16 +156,10 @@ func (w *connectWatch) err() error {
 	return w.failure
 }
 
-func login(ctx context.Context, cli waClient, opts LoginOptions) (types.JID, error) {
-	var phone string
-	if opts.Phone != "" {
-		p, err := vpslink.NormalizePhone("--phone", opts.Phone)
-		if err != nil {
-			return types.EmptyJID, err
-		}
-		phone = p
-	}
-	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+// login pairs cli; phone, when set, is a normalised number to get a
+// pairing code for instead of QR codes.
+func login(ctx context.Context, cli waClient, phone string, timeout time.Duration, view pairingView) (types.JID, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	w := watchConnection(cli)
 	// The QR channel is also the signal that the socket is ready for a
@@ -159,19 +190,19 @@ func login(ctx context.Context, cli waClient, opts LoginOptions) (types.JID, err
 					return types.EmptyJID, fmt.Errorf("request a pairing code for +%s: %w", phone, err)
 				}
 				codeShown = true
-				fmt.Fprintf(opts.Out, "On the phone of +%s: WhatsApp > Linked devices > Link a device > Link with phone number instead, and enter:\n\n    %s\n\n", phone, code)
+				view.pairingCode(phone, code)
 			case item.Event == whatsmeow.QRChannelEventCode:
-				if err := showQR(opts.Out, item.Code, opts.QRPNG); err != nil {
+				if err := view.qr(item.Code); err != nil {
 					return types.EmptyJID, err
 				}
 			case item == whatsmeow.QRChannelSuccess:
-				fmt.Fprintln(opts.Out, "Linked; waiting for the first connection...")
+				view.linked()
 			case item == whatsmeow.QRChannelTimeout:
-				return types.EmptyJID, errors.New("the QR codes expired before one was scanned: run vpslink login again")
+				return types.EmptyJID, errors.New("the QR codes expired before one was scanned: start again")
 			case item.Event == whatsmeow.QRChannelEventError:
 				return types.EmptyJID, fmt.Errorf("pairing failed: %w", item.Error)
 			case item == whatsmeow.QRChannelScannedWithoutMultidevice:
-				fmt.Fprintln(opts.Out, "The phone has multi-device turned off: turn it on and scan again.")
+				view.multiDeviceOff()
 			default:
 				return types.EmptyJID, fmt.Errorf("pairing failed: %s", item.Event)
 			}
@@ -179,12 +210,12 @@ func login(ctx context.Context, cli waClient, opts LoginOptions) (types.JID, err
 			w.mu.Lock()
 			jid := w.jid
 			w.mu.Unlock()
-			fmt.Fprintf(opts.Out, "Paired and connected as +%s.\n", jid.User)
+			view.connected(jid)
 			return jid, nil
 		case <-w.failed:
 			return types.EmptyJID, w.err()
 		case <-ctx.Done():
-			return types.EmptyJID, fmt.Errorf("timed out after %s waiting for the phone to link this device (use --timeout to wait longer)", opts.Timeout)
+			return types.EmptyJID, fmt.Errorf("timed out after %s waiting for the phone to link this device", timeout)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpslink/vpslink"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/types"
@@ -74,7 +75,8 @@ func TestLogin(t *testing.T) {
 				opts.QRPNG = filepath.Join(t.TempDir(), "qr.png")
 				opts.Timeout = 5 * time.Second
 			}
-			jid, err := login(context.Background(), f, opts)
+			phone, _ := vpslink.NormalizePhone("phone", tt.phone)
+			jid, err := login(context.Background(), f, phone, opts.Timeout, terminalView{out: &out, png: opts.QRPNG})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -109,7 +111,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLogin_InvalidPhone(t *testing.T) {
-	_, err := login(context.Background(), newFakeClient(), LoginOptions{Phone: "12", Timeout: time.Second})
+	_, err := Login(context.Background(), LoginOptions{SessionDB: filepath.Join(t.TempDir(), "session.db"), Phone: "12", Timeout: time.Second})
 	if err == nil || !strings.Contains(err.Error(), "--phone") {
 		t.Fatalf("err = %v", err)
 	}

@@ -65,7 +65,7 @@ func TestSend(t *testing.T) {
 		wantErr          string
 		result           string
 	}{
-		{name: "not paired", s: send, notSent: true, wantErr: "not paired: run vpslink login", result: resultNotSent},
+		{name: "not paired", s: send, notSent: true, wantErr: reasonNotPaired, result: resultNotSent},
 		{name: "disconnected", paired: true, s: send, notSent: true, wantErr: "not connected yet", result: resultNotSent},
 		{name: "not on WhatsApp", paired: true, online: true, s: send, notSent: true, invalid: true,
 			wantErr: "+491510000001 is not on WhatsApp", result: resultInvalidRecipient},

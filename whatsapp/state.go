@@ -19,7 +19,7 @@ const (
 	StateStopped      = "stopped"
 )
 
-const reasonNotPaired = "not paired: run vpslink login"
+const reasonNotPaired = "not paired: link it on the web UI's WhatsApp page, or stop the service and run vpslink login"
 
 type status struct {
 	name   string
