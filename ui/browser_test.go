@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -231,3 +232,27 @@ func TestBrowser(t *testing.T) {
 		waitFor(t, ctx, "completed", `document.querySelector("#job-live .badge").textContent == "completed"`)
 	})
 }
+
+func TestBrowserPairing(t *testing.T) {
+	ctx := newBrowser(t)
+	wa := newFakeWhatsApp()
+	e := newEnv(t, wa.option)
+	browse(t, ctx, "sign in", chromedp.Navigate(e.srv.URL+"/login"))
+	browse(t, ctx, "secret", chromedp.SendKeys(chromedp.ID("secret"), testSecret), chromedp.Submit(chromedp.ID("secret")))
+	waitFor(t, ctx, "dashboard", `location.pathname == "/" && !!document.querySelector("#count-sent")`)
+	browse(t, ctx, "whatsapp page", chromedp.Navigate(e.srv.URL+"/whatsapp"))
+	browse(t, ctx, "link with a QR code", chromedp.Click(chromedp.ID("pair-qr")))
+	waitFor(t, ctx, "QR shown", `(i => i && i.complete && i.naturalWidth > 0)(document.querySelector("#qr"))`)
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#qr").src`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "whatsapp", 390)
+	wa.rotate()
+	waitFor(t, ctx, "QR follows WhatsApp's", `document.querySelector("#qr").src != `+jsString(first))
+	wa.link()
+	waitFor(t, ctx, "connected", `document.querySelector("#wa-state").textContent.includes("connected")`)
+}
+
+// jsString quotes s for a JavaScript expression.
+func jsString(s string) string { return strconv.Quote(s) }

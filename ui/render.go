@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -45,6 +46,9 @@ func loadPages(static *staticFiles) (*pages, error) {
 			return map[string]string{"ID": id, "Action": action, "Label": label, "CSRF": csrf}
 		},
 		"starOf": newStar,
+		"qrSrc": func(png []byte) template.URL {
+			return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+		},
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {

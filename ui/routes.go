@@ -47,6 +47,9 @@ func (h *Handler) routes() *http.ServeMux {
 	page("POST /chats/{id}/read", h.markChatRead)
 
 	page("GET /whatsapp", h.whatsapp)
+	page("GET /whatsapp/live", h.whatsappLive)
+	page("POST /whatsapp/pair", h.pair)
+	page("POST /whatsapp/unlink", h.unlink)
 	page("GET /backups", h.backups)
 
 	m.HandleFunc("/", h.requireSession(func(w http.ResponseWriter, r *http.Request) {

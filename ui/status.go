@@ -6,21 +6,6 @@ import (
 	"time"
 )
 
-type whatsappPage struct {
-	Sender string
-	State  string
-	Reason string
-}
-
-// whatsapp shows the connection state.
-func (h *Handler) whatsapp(w http.ResponseWriter, r *http.Request) {
-	p := whatsappPage{Sender: h.sender, State: "not used"}
-	if h.status.WhatsApp != nil {
-		p.State, p.Reason = h.status.WhatsApp()
-	}
-	h.render(w, r, http.StatusOK, "whatsapp", "WhatsApp", p)
-}
-
 type backupsPage struct {
 	Now        time.Time
 	Mode       string

@@ -47,6 +47,25 @@ type Status struct {
 	LastBackup func() time.Time
 }
 
+// WhatsApp links and unlinks the account while the service runs; nil
+// with the dry-run sender.
+type WhatsApp interface {
+	// Pair starts a link: QR codes, or a pairing code for phone.
+	Pair(phone string) error
+	Pairing() Pairing
+	Unlink(ctx context.Context) error
+}
+
+// Pairing is a link in progress, as the WhatsApp page shows it.
+type Pairing struct {
+	Active bool
+	QRPNG  []byte // the QR code to scan now, as a PNG
+	Phone  string // the number a pairing code is for
+	Code   string
+	Linked bool // scanned; the first connection is being made
+	Err    string
+}
+
 // Config is what New needs.
 type Config struct {
 	DB        *store.DB
@@ -57,6 +76,8 @@ type Config struct {
 	// Sender names the sender ("whatsapp", "dryrun").
 	Sender string
 	Status Status
+	// WhatsApp is nil with the dry-run sender.
+	WhatsApp WhatsApp
 	// IdleTimeout ends a session nobody used for that long; zero means
 	// DefaultIdleTimeout.
 	IdleTimeout time.Duration
@@ -75,6 +96,7 @@ type Handler struct {
 	guard     Guard
 	sender    string
 	status    Status
+	whatsApp  WhatsApp
 	sessions  *sessions
 	logins    *loginLimiter
 	pages     *pages
@@ -93,7 +115,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, errors.New("ui: the secret must not be empty")
 	}
 	h := &Handler{db: cfg.DB, scheduler: cfg.Scheduler, guard: cfg.Guard, sender: cfg.Sender,
-		status: cfg.Status, log: cfg.Logger, now: cfg.Now}
+		status: cfg.Status, whatsApp: cfg.WhatsApp, log: cfg.Logger, now: cfg.Now}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/ui"
+	"github.com/vpslink/vpslink/whatsapp"
 )
 
 // service is `vpslink serve`: Open opens its components in order, Run sends
@@ -225,13 +226,31 @@ func (s *service) handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	web, err := ui.New(ui.Config{DB: s.db, Scheduler: s.engine, Guard: srv, Secret: s.secret,
-		Sender: s.cfg.Sender, Status: uiStatus(health), Logger: s.log})
+	cfg := ui.Config{DB: s.db, Scheduler: s.engine, Guard: srv, Secret: s.secret,
+		Sender: s.cfg.Sender, Status: uiStatus(health), Logger: s.log}
+	if wa, ok := s.sender.Sender.(*whatsapp.Client); ok {
+		cfg.WhatsApp = uiWhatsApp{wa}
+	}
+	web, err := ui.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	srv.MountUI(web)
 	return srv, nil
+}
+
+// uiWhatsApp lets the UI pair and unlink the service's WhatsApp client.
+type uiWhatsApp struct{ c *whatsapp.Client }
+
+func (w uiWhatsApp) Pair(phone string) error           { return w.c.Pair(phone) }
+func (w uiWhatsApp) Unlink(ctx context.Context) error { return w.c.Unlink(ctx) }
+func (w uiWhatsApp) Pairing() ui.Pairing {
+	p := w.c.Pairing()
+	out := ui.Pairing{Active: p.Active, Phone: p.Phone, Code: p.Code, Linked: p.Linked, Err: p.Err}
+	if p.QR != "" {
+		out.QRPNG, _ = whatsapp.QRImage(p.QR) // an unrenderable code shows as "waiting"
+	}
+	return out
 }
 
 // uiStatus shows the UI what /health reports.
