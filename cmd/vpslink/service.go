@@ -242,7 +242,7 @@ func (s *service) handler() (http.Handler, error) {
 // uiWhatsApp lets the UI pair and unlink the service's WhatsApp client.
 type uiWhatsApp struct{ c *whatsapp.Client }
 
-func (w uiWhatsApp) Pair(phone string) error           { return w.c.Pair(phone) }
+func (w uiWhatsApp) Pair(phone string) error          { return w.c.Pair(phone) }
 func (w uiWhatsApp) Unlink(ctx context.Context) error { return w.c.Unlink(ctx) }
 func (w uiWhatsApp) Pairing() ui.Pairing {
 	p := w.c.Pairing()
