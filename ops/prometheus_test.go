@@ -6,13 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vpslink/vpslink/internal/testtool"
 )
 
 const installOpsTools = ".ci/install-ops-tools"
 
 func promtool(t *testing.T, args ...string) {
 	t.Helper()
-	bin := lookTool(t, "promtool", installOpsTools)
+	bin := testtool.Installed(t, "promtool", installOpsTools)
 	out, err := exec.Command(bin, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)

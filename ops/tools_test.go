@@ -3,32 +3,18 @@ package ops
 import (
 	"bufio"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vpslink/vpslink/internal/testtool"
 )
 
 // root is the repository root: the tests run in ops/.
 const root = ".."
-
-// lookTool returns the path of a tool on PATH. A missing tool skips the
-// test, except under CI=true where it fails: CI must never silently skip.
-func lookTool(t *testing.T, name, install string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found on PATH: run %s", name, install)
-	}
-	t.Skipf("%s not found on PATH (run %s)", name, install)
-	return ""
-}
 
 // requireFile skips (or, under CI=true, fails) when a file another part of
 // the project provides does not exist yet.
@@ -39,10 +25,7 @@ func requireFile(t *testing.T, path string) {
 	} else if !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing", path)
-	}
-	t.Skipf("%s does not exist yet", path)
+	testtool.Unavailable(t, "%s does not exist", path)
 }
 
 func readFile(t *testing.T, path string) string {

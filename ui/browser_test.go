@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
+	"github.com/vpslink/vpslink/internal/testtool"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/ui"
 )
@@ -29,13 +29,7 @@ const screenshotDirEnv = "VPSLINK_SCREENSHOTS"
 // except in CI, where .ci/install-browser has installed it.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed (.ci/install-browser installs it)")
-		}
-		t.Skip("chromium is not installed")
-	}
+	path := testtool.Installed(t, "chromium", ".ci/install-browser")
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),

@@ -1,3 +1,6 @@
+// Package s3test runs a real S3 server (versitygw with its posix backend) on
+// loopback for tests, over plain HTTP or TLS with a throwaway CA, configured
+// like the user's Garage: region "garage" and path-style addressing.
 package s3test
 
 import (
@@ -21,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/vpslink/vpslink/internal/testtool"
 )
 
 // Region is the region the server runs with, as the user's Garage does.
@@ -72,7 +76,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	bin := Tool(t, "versitygw")
+	bin := testtool.Built(t, "versitygw")
 
 	dir := t.TempDir()
 	s := &Server{
