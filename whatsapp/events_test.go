@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/store/storetest"
@@ -51,7 +52,7 @@ func TestConnectionEvents(t *testing.T) {
 		if state != st.state || !strings.Contains(reason, st.reason) || connected != st.connected {
 			t.Fatalf("step %d %T: state %q %q %v", i, st.evt, state, reason, connected)
 		}
-		gauge := metricValue(t, c.metrics.connected)
+		gauge := testutil.ToFloat64(c.metrics.connected)
 		if (gauge == 1) != st.connected {
 			t.Fatalf("step %d: connected gauge %v", i, gauge)
 		}
@@ -181,7 +182,7 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 		gm[1].MessageType != "image" || gm[1].Message != "look" || gm[1].SenderJID != bob.String() {
 		t.Fatalf("group: %+v %+v", g, gm)
 	}
-	if n := metricValue(t, c.metrics.incoming); n != 4 {
+	if n := testutil.ToFloat64(c.metrics.incoming); n != 4 {
 		t.Fatalf("incoming messages: %v", n)
 	}
 
@@ -189,10 +190,10 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 	if got.Status != vpslink.MessageSent || got.WAMessageID != "UNKNOWN1" {
 		t.Fatalf("receipt did not confirm the message: %+v", got)
 	}
-	if n := metricValue(t, c.metrics.receipts.WithLabelValues("read")); n != 1 {
+	if n := testutil.ToFloat64(c.metrics.receipts.WithLabelValues("read")); n != 1 {
 		t.Fatalf("read receipts: %v", n)
 	}
-	if n := metricValue(t, c.metrics.receipts.WithLabelValues("own")); n != 1 {
+	if n := testutil.ToFloat64(c.metrics.receipts.WithLabelValues("own")); n != 1 {
 		t.Fatalf("own receipts: %v", n)
 	}
 

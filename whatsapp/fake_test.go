@@ -3,13 +3,10 @@ package whatsapp
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/store/storetest"
 	"go.mau.fi/whatsmeow"
@@ -156,25 +153,12 @@ func newTestClient(t *testing.T, paired bool) (*Client, *fakeClient, *store.DB) 
 		device = &wastore.Device{ID: &jid}
 	}
 	f := newFakeClient()
-	c, err := newClient(f, device, Options{DB: db, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: db.Now})
+	c, err := newClient(f, device, Options{DB: db, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: db.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.AddEventHandler(c.handleEvent)
 	return c, f, db
-}
-
-// metricValue reads a counter or gauge.
-func metricValue(t *testing.T, m prometheus.Metric) float64 {
-	t.Helper()
-	var out dto.Metric
-	if err := m.Write(&out); err != nil {
-		t.Fatal(err)
-	}
-	if out.Counter != nil {
-		return out.Counter.GetValue()
-	}
-	return out.Gauge.GetValue()
 }
 
 // connect brings the fake and the client's state up.
@@ -183,15 +167,6 @@ func connect(c *Client, f *fakeClient) {
 	f.connected = true
 	f.mu.Unlock()
 	f.emit(&events.Connected{})
-}
-
-// testWriter sends log lines to the test's log.
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
 }
 
 // waitFor polls cond for up to 5 seconds.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vpslink/vpslink"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
@@ -101,7 +102,7 @@ func TestSend(t *testing.T) {
 			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("error %q does not say %q", err, tt.wantErr)
 			}
-			if got := metricValue(t, c.metrics.sends.WithLabelValues(tt.result)); got != 1 {
+			if got := testutil.ToFloat64(c.metrics.sends.WithLabelValues(tt.result)); got != 1 {
 				t.Fatalf("sends{result=%s} = %v", tt.result, got)
 			}
 			if tt.result != resultSent {
