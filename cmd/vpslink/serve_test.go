@@ -32,10 +32,11 @@ type serveProcess struct {
 // adds to or overrides its environment.
 func startProcess(t *testing.T, bin, dir string, env ...string) *serveProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--sender", "dryrun", "--listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", "--sender", "dryrun")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"VPSLINK_DB="+filepath.Join(dir, "whatsapp.db"),
+		"VPSLINK_LISTEN=127.0.0.1:0",
 		"VPSLINK_REPLICATE=off",
 		"VPSLINK_MAX_SENDS_PER_MINUTE=0",
 		"VPSLINK_CONFIG=/dev/null",
@@ -150,16 +151,7 @@ func TestServe_CrashSafety(t *testing.T) {
 	}
 
 	lines := readDryRun(t, filepath.Join(dir, "dryrun.jsonl"))
-	// Every line was claimed in the ledger first, under its WhatsApp id.
-	for key, l := range lines {
-		var state string
-		if err := db.Reader().QueryRow(`SELECT state FROM deliveries WHERE wa_message_id = ?`, l.WAMessageID).Scan(&state); err != nil {
-			t.Fatalf("%s sent without a ledger row: %v", key, err)
-		}
-		if state != vpslink.DeliverySent && state != vpslink.DeliveryUnknown {
-			t.Fatalf("%s was sent but its ledger row is %s", key, state)
-		}
-	}
+	checkLinesClaimed(t, db, lines)
 	for _, id := range msgIDs {
 		m, err := db.GetMessage(ctx, id)
 		if err != nil {
@@ -189,6 +181,21 @@ func TestServe_CrashSafety(t *testing.T) {
 	}
 	if count(t, db, `SELECT count(*) FROM deliveries WHERE state = 'unknown'`) < 2 {
 		t.Fatal("the mid-send kills left no unknown outcomes: the test did not kill mid-send")
+	}
+}
+
+// checkLinesClaimed checks that every dry-run line was claimed in the
+// ledger first, under its WhatsApp id, and recorded as sent or unknown.
+func checkLinesClaimed(t *testing.T, db *store.DB, lines map[string]scheduler.DryRunLine) {
+	t.Helper()
+	for key, l := range lines {
+		var state string
+		if err := db.Reader().QueryRow(`SELECT state FROM deliveries WHERE wa_message_id = ?`, l.WAMessageID).Scan(&state); err != nil {
+			t.Fatalf("%s sent without a ledger row: %v", key, err)
+		}
+		if state != vpslink.DeliverySent && state != vpslink.DeliveryUnknown {
+			t.Fatalf("%s was sent but its ledger row is %s", key, state)
+		}
 	}
 }
 
