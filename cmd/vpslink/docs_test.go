@@ -383,7 +383,7 @@ func TestConfigEnv_EveryField(t *testing.T) {
 // metrics the code declares.
 func TestDocsMetrics(t *testing.T) {
 	root := filepath.Join("..", "..")
-	inCode := declaredMetrics(t, root)
+	inCode := declaredMetrics(t)
 	doc, err := os.ReadFile(filepath.Join(root, "docs", "metrics.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -407,7 +407,7 @@ func TestDocsMetrics(t *testing.T) {
 // declaredMetrics returns the metric names in the non-test Go files under
 // root: the Name of a prometheus *Opts literal and the first argument of
 // prometheus.NewDesc.
-func declaredMetrics(t *testing.T, root string) map[string]bool {
+func declaredMetrics(t *testing.T) map[string]bool {
 	names := map[string]bool{}
 	add := func(e ast.Expr) {
 		if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
@@ -416,41 +416,30 @@ func declaredMetrics(t *testing.T, root string) map[string]bool {
 			}
 		}
 	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.CompositeLit:
-				if sel, ok := n.Type.(*ast.SelectorExpr); ok && strings.HasSuffix(sel.Sel.Name, "Opts") {
-					for _, el := range n.Elts {
-						if kv, ok := el.(*ast.KeyValueExpr); ok && fmt.Sprint(kv.Key) == "Name" {
-							add(kv.Value)
+	for _, pkg := range modulePackages(t) {
+		for _, file := range pkg.GoFiles {
+			f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(pkg.Dir, file), nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.CompositeLit:
+					if sel, ok := n.Type.(*ast.SelectorExpr); ok && strings.HasSuffix(sel.Sel.Name, "Opts") {
+						for _, el := range n.Elts {
+							if kv, ok := el.(*ast.KeyValueExpr); ok && fmt.Sprint(kv.Key) == "Name" {
+								add(kv.Value)
+							}
 						}
 					}
+				case *ast.CallExpr:
+					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "NewDesc" && len(n.Args) > 0 {
+						add(n.Args[0])
+					}
 				}
-			case *ast.CallExpr:
-				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "NewDesc" && len(n.Args) > 0 {
-					add(n.Args[0])
-				}
-			}
-			return true
-		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+				return true
+			})
+		}
 	}
 	if len(names) == 0 {
 		t.Fatal("found no metric declarations")
@@ -468,7 +457,6 @@ func TestDocsPackageMap(t *testing.T) {
 		t.Fatal(err)
 	}
 	allowed := packageMap(t, string(readme))
-	const module = "github.com/vpslink/vpslink"
 	name := func(importPath string) string {
 		if importPath == module {
 			return "vpslink"
@@ -476,37 +464,19 @@ func TestDocsPackageMap(t *testing.T) {
 		return strings.TrimPrefix(importPath, module+"/")
 	}
 	seen := map[string]bool{}
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
-			return err
-		}
-		if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
-			return filepath.SkipDir
-		}
-		pkg, err := build.ImportDir(path, 0)
-		var noGo *build.NoGoError
-		if errors.As(err, &noGo) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		pkgName := name(strings.TrimSuffix(module+"/"+filepath.ToSlash(rel), "/."))
+	for _, pkg := range modulePackages(t) {
+		pkgName := name(pkg.ImportPath)
 		seen[pkgName] = true
 		may, ok := allowed[pkgName]
 		if !ok {
 			t.Errorf("package %s is not in the README's package map", pkgName)
-			return nil
+			continue
 		}
 		for _, imp := range pkg.Imports {
 			if (imp == module || strings.HasPrefix(imp, module+"/")) && !may[name(imp)] {
 				t.Errorf("%s imports %s, which the README's package map does not allow", pkgName, name(imp))
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	for pkg := range allowed {
 		if !seen[pkg] {
@@ -538,4 +508,65 @@ func packageMap(t *testing.T, readme string) map[string]map[string]bool {
 		out[span.FindStringSubmatch(cells[0])[1]] = may
 	}
 	return out
+}
+
+// module is the import path of the repository's Go module.
+const module = "github.com/vpslink/vpslink"
+
+// modulePackages returns every package of the module, with its non-test
+// files and imports, from the source tree (hidden directories, testdata and
+// node_modules left out).
+func modulePackages(t *testing.T) []*build.Package {
+	root := filepath.Join("..", "..")
+	var pkgs []*build.Package
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		pkg, err := build.ImportDir(path, 0)
+		var noGo *build.NoGoError
+		if errors.As(err, &noGo) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		pkg.ImportPath = strings.TrimSuffix(module+"/"+filepath.ToSlash(rel), "/.")
+		pkgs = append(pkgs, pkg)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkgs
+}
+
+// Every VPSLINK_* variable the service reads is in docs/configuration.md:
+// the keys' variables in its generated table, the others by hand. Packages
+// that exist for tests are left out.
+func TestDocsEnvironment(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "configuration.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	variable := regexp.MustCompile(`VPSLINK_[A-Z0-9_]*[A-Z0-9]`)
+	for _, pkg := range modulePackages(t) {
+		if strings.HasSuffix(pkg.Name, "test") {
+			continue
+		}
+		for _, file := range pkg.GoFiles {
+			b, err := os.ReadFile(filepath.Join(pkg.Dir, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range variable.FindAllString(string(b), -1) {
+				if !bytes.Contains(doc, []byte("`"+v+"`")) {
+					t.Errorf("%s/%s reads %s, which docs/configuration.md does not document", pkg.ImportPath, file, v)
+				}
+			}
+		}
+	}
 }
