@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"path"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -25,7 +23,7 @@ type S3 struct {
 // NewS3 returns the source at location, s3://bucket/prefix, reached as
 // cfg says. Nothing is requested yet.
 func NewS3(ctx context.Context, location string, cfg s3client.Config) (*S3, error) {
-	bucket, prefix, err := parseS3URL(location)
+	bucket, prefix, err := s3client.ParseURL(location)
 	if err != nil {
 		return nil, err
 	}
@@ -34,15 +32,6 @@ func NewS3(ctx context.Context, location string, cfg s3client.Config) (*S3, erro
 		return nil, err
 	}
 	return &S3{client: client, bucket: bucket, prefix: prefix}, nil
-}
-
-// parseS3URL splits s3://bucket/prefix.
-func parseS3URL(s string) (bucket, prefix string, err error) {
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "s3" || u.Host == "" {
-		return "", "", fmt.Errorf("%q is not an s3://bucket/prefix URL", s)
-	}
-	return u.Host, strings.Trim(u.Path, "/"), nil
 }
 
 // Open streams one object. A missing object matches fs.ErrNotExist.

@@ -3,7 +3,6 @@ package importer
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,9 +67,9 @@ func TestS3_ImportOverTLS(t *testing.T) {
 	})
 }
 
+// NewS3 refuses what is not an S3 prefix, and the client settings that
+// s3client refuses, before any request.
 func TestNewS3_Config(t *testing.T) {
-	bad := filepath.Join(t.TempDir(), "bad.pem")
-	os.WriteFile(bad, []byte("not a certificate"), 0o644)
 	for _, tt := range []struct {
 		url  string
 		cfg  s3client.Config
@@ -79,9 +78,6 @@ func TestNewS3_Config(t *testing.T) {
 		{"http://bucket/x", s3client.Config{}, "not an s3://bucket/prefix URL"},
 		{"s3:///x", s3client.Config{}, "not an s3://bucket/prefix URL"},
 		{"s3://b/x", s3client.Config{AccessKeyID: "k"}, "set both"},
-		{"s3://b/x", s3client.Config{SecretAccessKey: "s"}, "set both"},
-		{"s3://b/x", s3client.Config{CABundle: bad}, "no PEM certificates"},
-		{"s3://b/x", s3client.Config{CABundle: bad + ".missing"}, "no such file"},
 	} {
 		if _, err := NewS3(context.Background(), tt.url, tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s %+v: %v, want %q", tt.url, tt.cfg, err, tt.want)

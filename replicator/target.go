@@ -45,10 +45,10 @@ type Object struct {
 // S3 target on the server that server describes (anything left empty there
 // falls back to the AWS environment); anything else is a directory.
 func ParseTarget(s string, server s3client.Config) (Target, error) {
-	if rest, ok := strings.CutPrefix(s, "s3://"); ok {
-		bucket, prefix, _ := strings.Cut(rest, "/")
-		if bucket == "" {
-			return nil, vpslink.Errorf(vpslink.EINVALID, "snapshot target %q: missing bucket", s)
+	if strings.HasPrefix(s, "s3://") {
+		bucket, prefix, err := s3client.ParseURL(s)
+		if err != nil {
+			return nil, vpslink.Errorf(vpslink.EINVALID, "snapshot target: %v", err)
 		}
 		return NewS3Target(S3Location{Bucket: bucket, Prefix: prefix, Config: server}), nil
 	}
