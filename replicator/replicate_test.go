@@ -43,7 +43,7 @@ func TestReplication(t *testing.T) {
 				Env:            append([]string{"VPSLINK_TEST_PROCESS=replicate"}, e.vars...),
 				MinBackoff:     100 * time.Millisecond,
 				ScrapeInterval: 100 * time.Millisecond,
-				Logger:         slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+				Logger:         slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 			})
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
@@ -212,12 +212,4 @@ func alive(pid int) bool {
 	}
 	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
 	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
-}
-
-// testWriter sends log output to the test log.
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }

@@ -20,8 +20,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/scheduler/schedulertest"
 )
 
 // createTestDB creates a WAL database at path with a migrations table at
@@ -65,16 +66,7 @@ func insertContacts(t testing.TB, db *sql.DB, from, n int) {
 	}
 }
 
-// clock is an injected clock that tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
-
-func newTestSnapshotter(t *testing.T, db string, target Target, c *clock) *Snapshotter {
+func newTestSnapshotter(t *testing.T, db string, target Target, c *schedulertest.Clock) *Snapshotter {
 	t.Helper()
 	s := NewSnapshotter(db, filepath.Join(t.TempDir(), "backups"), target, RetentionPolicy{Hourly: 24, Daily: 7, Weekly: 4, Monthly: 12}, prometheus.NewRegistry())
 	s.Now = c.Now
@@ -88,7 +80,7 @@ func TestSnapshotVerifyRestore(t *testing.T) {
 	dbPath := filepath.Join(dir, "whatsapp.db")
 	db := createTestDB(t, dbPath, 500)
 	target := DirTarget(filepath.Join(dir, "snapshots"))
-	c := &clock{now: time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)}
+	c := schedulertest.NewClock(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
 	s := newTestSnapshotter(t, dbPath, target, c)
 
 	// A writer keeps committing while the snapshot runs: the copy must be
@@ -120,10 +112,10 @@ func TestSnapshotVerifyRestore(t *testing.T) {
 	if meta.Key != "whatsapp_20261127_130000.db.gz" || meta.SchemaVersion != 2 || meta.RowCounts["contacts"] < 500 || meta.RowCounts[`odd "name"`] != 0 {
 		t.Fatalf("metadata = %+v", meta)
 	}
-	if got := gaugeValue(t, s.Metrics.LastSuccess); got != float64(c.Now().Unix()) {
+	if got := testutil.ToFloat64(s.Metrics.LastSuccess); got != float64(c.Now().Unix()) {
 		t.Fatalf("last success = %v", got)
 	}
-	if got := gaugeValue(t, s.Metrics.Backups.WithLabelValues("hourly")); got != 1 {
+	if got := testutil.ToFloat64(s.Metrics.Backups.WithLabelValues("hourly")); got != 1 {
 		t.Fatalf("vpslink_backups{tier=hourly} = %v", got)
 	}
 	if at, err := LastBackupAt(s.QueueDir); err != nil || !at.Equal(c.Now()) {
@@ -183,7 +175,7 @@ func TestVerifyFailures(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "whatsapp.db")
 	createTestDB(t, dbPath, 200)
-	c := &clock{now: time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)}
+	c := schedulertest.NewClock(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
 
 	for _, tt := range []struct {
 		name   string
@@ -325,13 +317,13 @@ func TestQueueWhileTargetDown(t *testing.T) {
 	dbPath := filepath.Join(dir, "whatsapp.db")
 	createTestDB(t, dbPath, 10)
 	target := &failingTarget{Target: DirTarget(filepath.Join(dir, "snapshots"))}
-	c := &clock{now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}
+	c := schedulertest.NewClock(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 	s := newTestSnapshotter(t, dbPath, target, c)
 	s.Policy = RetentionPolicy{Hourly: 2}
 
 	snapshotAt := func(hour int, wantErr bool) string {
 		t.Helper()
-		c.now = time.Date(2026, 11, 27, hour, 0, 0, 0, time.UTC)
+		c.Set(time.Date(2026, 11, 27, hour, 0, 0, 0, time.UTC))
 		meta, err := s.Backup(ctx)
 		if (err != nil) != wantErr || meta.Key == "" {
 			t.Fatalf("snapshot at %02d:00: %v (want error: %v)", hour, err, wantErr)
@@ -341,7 +333,7 @@ func TestQueueWhileTargetDown(t *testing.T) {
 	k0, k1 := snapshotAt(0, false), snapshotAt(1, false)
 	target.setDown(true)
 	k2, k3 := snapshotAt(2, true), snapshotAt(3, true)
-	if got := gaugeValue(t, s.Metrics.QueueLength); got != 2 {
+	if got := testutil.ToFloat64(s.Metrics.QueueLength); got != 2 {
 		t.Fatalf("queue length = %v, want 2", got)
 	}
 	if at, _ := LastBackupAt(s.QueueDir); !at.Equal(time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)) {
@@ -355,7 +347,7 @@ func TestQueueWhileTargetDown(t *testing.T) {
 	if !slicesEqual(target.puts, want) {
 		t.Fatalf("uploads:\n got %v\nwant %v", target.puts, want)
 	}
-	if got := gaugeValue(t, s.Metrics.QueueLength); got != 0 {
+	if got := testutil.ToFloat64(s.Metrics.QueueLength); got != 0 {
 		t.Fatalf("queue length = %v after flush", got)
 	}
 	objects, _ := target.List(ctx)
@@ -398,15 +390,6 @@ func TestQueueWhileTargetDown(t *testing.T) {
 
 func slicesEqual(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }
 
-func gaugeValue(t *testing.T, g prometheus.Gauge) float64 {
-	t.Helper()
-	var m dto.Metric
-	if err := g.Write(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m.GetGauge().GetValue()
-}
-
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
@@ -435,7 +418,7 @@ func TestRun(t *testing.T) {
 	dbPath := filepath.Join(dir, "whatsapp.db")
 	createTestDB(t, dbPath, 10)
 	target := &failingTarget{Target: DirTarget(filepath.Join(dir, "snapshots"))}
-	s := newTestSnapshotter(t, dbPath, target, &clock{})
+	s := newTestSnapshotter(t, dbPath, target, schedulertest.NewClock(time.Time{}))
 	s.Now, s.Interval = time.Now, time.Second
 	queued, err := CreateSnapshot(ctx, s.Copy, dbPath, s.QueueDir, time.Now().Add(-time.Hour))
 	if err != nil {
@@ -445,9 +428,9 @@ func TestRun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
 	var puts []string
-	for deadline := time.Now().Add(10 * time.Second); len(puts) < 6 || gaugeValue(t, s.Metrics.LastVerify.WithLabelValues()) != 1; {
+	for deadline := time.Now().Add(10 * time.Second); len(puts) < 6 || testutil.ToFloat64(s.Metrics.LastVerify.WithLabelValues()) != 1; {
 		if time.Now().After(deadline) {
-			t.Fatalf("after 10s: uploads %v, last verify %v", puts, gaugeValue(t, s.Metrics.LastVerify.WithLabelValues()))
+			t.Fatalf("after 10s: uploads %v, last verify %v", puts, testutil.ToFloat64(s.Metrics.LastVerify.WithLabelValues()))
 		}
 		time.Sleep(50 * time.Millisecond)
 		target.mu.Lock()
@@ -475,7 +458,7 @@ func TestQueueCleansUpAfterACrash(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "whatsapp.db")
 	createTestDB(t, dbPath, 1)
-	c := &clock{now: time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)}
+	c := schedulertest.NewClock(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
 	s := newTestSnapshotter(t, dbPath, DirTarget(filepath.Join(dir, "snapshots")), c)
 	if err := os.MkdirAll(s.QueueDir, 0o700); err != nil {
 		t.Fatal(err)

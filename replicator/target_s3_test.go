@@ -8,9 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/internal/s3test"
+	"github.com/vpslink/vpslink/scheduler/schedulertest"
 )
 
 // newS3TestTarget starts versitygw over TLS with a self-signed CA that the
@@ -88,14 +90,14 @@ func TestS3Outage(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "whatsapp.db")
 	db := createTestDB(t, dbPath, 100)
-	c := &clock{}
+	c := schedulertest.NewClock(time.Time{})
 	s := newTestSnapshotter(t, dbPath, target, c)
 	s.Policy = RetentionPolicy{Hourly: 3}
 
 	var keys []string
 	snapshotAt := func(hour int, wantErr bool) {
 		t.Helper()
-		c.now = time.Date(2026, 11, 27, hour, 0, 0, 0, time.UTC)
+		c.Set(time.Date(2026, 11, 27, hour, 0, 0, 0, time.UTC))
 		insertContacts(t, db, 1000*hour, 1)
 		meta, err := s.Backup(ctx)
 		if (err != nil) != wantErr || meta.Key == "" {
@@ -108,7 +110,7 @@ func TestS3Outage(t *testing.T) {
 	srv.Stop()
 	snapshotAt(12, true)
 	snapshotAt(13, true)
-	if got := gaugeValue(t, s.Metrics.QueueLength); got != 2 {
+	if got := testutil.ToFloat64(s.Metrics.QueueLength); got != 2 {
 		t.Fatalf("queue length = %v while S3 is down, want 2", got)
 	}
 	srv.Restart()

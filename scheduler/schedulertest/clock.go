@@ -1,5 +1,6 @@
 // Package schedulertest provides a fake clock and a fake sender for tests of
-// the scheduler and of the packages that drive it.
+// the scheduler and of the packages that drive it. The clock is every
+// package's test clock: tests that move time by hand use it.
 package schedulertest
 
 import (
@@ -9,7 +10,7 @@ import (
 	"github.com/vpslink/vpslink/scheduler"
 )
 
-// Clock is a manual clock: time moves only with Advance, which fires the
+// Clock is a manual clock: time moves only with Advance or Set, which fire the
 // timers that have come due.
 type Clock struct {
 	mu     sync.Mutex
@@ -58,6 +59,15 @@ func (c *Clock) Advance(d time.Duration) int {
 	}
 	c.timers = keep
 	return fired
+}
+
+// Set moves the clock to t and fires every timer due by then, as Advance
+// does. It returns how many fired.
+func (c *Clock) Set(t time.Time) int {
+	c.mu.Lock()
+	d := t.Sub(c.now)
+	c.mu.Unlock()
+	return c.Advance(d)
 }
 
 type timer struct {
