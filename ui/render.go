@@ -46,6 +46,7 @@ func loadPages(static *staticFiles) (*pages, error) {
 			return map[string]string{"ID": id, "Action": action, "Label": label, "CSRF": csrf}
 		},
 		"starOf": newStar,
+		"bytes":  humanBytes,
 		"qrSrc": func(png []byte) template.URL {
 			return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 		},
@@ -225,4 +226,18 @@ func setSecurityHeaders(w http.ResponseWriter) {
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+}
+
+// humanBytes shows a size in the largest unit under 1,024.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

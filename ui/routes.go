@@ -51,6 +51,8 @@ func (h *Handler) routes() *http.ServeMux {
 	page("POST /whatsapp/pair", h.pair)
 	page("POST /whatsapp/unlink", h.unlink)
 	page("GET /backups", h.backups)
+	page("POST /backups/now", h.backupNow)
+	page("POST /backups/verify", h.verifyBackup)
 
 	m.HandleFunc("/", h.requireSession(func(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusNotFound, "notfound", "Not found", "There is no page at "+r.URL.Path+".")

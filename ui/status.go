@@ -2,24 +2,8 @@ package ui
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 )
-
-type backupsPage struct {
-	Now        time.Time
-	Mode       string
-	Up         bool
-	Lag        string
-	LastBackup time.Time
-}
-
-// backups shows the replica and the last snapshot.
-func (h *Handler) backups(w http.ResponseWriter, r *http.Request) {
-	p := backupsPage{Now: h.now()}
-	p.Mode, p.Up, p.Lag, p.LastBackup = h.replication()
-	h.render(w, r, http.StatusOK, "backups", "Backups", p)
-}
 
 // replication reports the replicator's mode, whether it is up, its lag as
 // text and the time of the last snapshot (zero: none).

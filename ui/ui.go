@@ -66,6 +66,29 @@ type Pairing struct {
 	Err    string
 }
 
+// Backups are the database's snapshots: nil when none are configured.
+type Backups interface {
+	// Target names where the snapshots go (no credentials).
+	Target() string
+	// List returns the snapshots, newest first, with the retention tiers
+	// that keep each.
+	List(ctx context.Context) ([]Snapshot, error)
+	// BackupNow takes a snapshot, uploads it and applies retention.
+	BackupNow(ctx context.Context) (Snapshot, error)
+	// Verify downloads a snapshot ("latest" or a key) and checks it
+	// completely; it returns what was checked.
+	Verify(ctx context.Context, key string) (string, error)
+}
+
+// Snapshot is one snapshot as the backups page lists it.
+type Snapshot struct {
+	Key   string
+	Time  time.Time
+	Size  int64
+	Tiers []string
+	Keep  bool // false: the next prune deletes it
+}
+
 // Config is what New needs.
 type Config struct {
 	DB        *store.DB
@@ -78,6 +101,8 @@ type Config struct {
 	Status Status
 	// WhatsApp is nil with the dry-run sender.
 	WhatsApp WhatsApp
+	// Backups is nil when snapshots are not configured.
+	Backups Backups
 	// IdleTimeout ends a session nobody used for that long; zero means
 	// DefaultIdleTimeout.
 	IdleTimeout time.Duration
@@ -97,6 +122,7 @@ type Handler struct {
 	sender    string
 	status    Status
 	whatsApp  WhatsApp
+	snapshots Backups
 	sessions  *sessions
 	logins    *loginLimiter
 	pages     *pages
@@ -115,7 +141,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, errors.New("ui: the secret must not be empty")
 	}
 	h := &Handler{db: cfg.DB, scheduler: cfg.Scheduler, guard: cfg.Guard, sender: cfg.Sender,
-		status: cfg.Status, whatsApp: cfg.WhatsApp, log: cfg.Logger, now: cfg.Now}
+		status: cfg.Status, whatsApp: cfg.WhatsApp, snapshots: cfg.Backups, log: cfg.Logger, now: cfg.Now}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

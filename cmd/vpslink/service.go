@@ -231,6 +231,13 @@ func (s *service) handler() (http.Handler, error) {
 	if wa, ok := s.sender.Sender.(*whatsapp.Client); ok {
 		cfg.WhatsApp = uiWhatsApp{wa}
 	}
+	// The snapshot job itself runs in `vpslink replicate`; the UI takes
+	// and verifies snapshots on demand, as `vpslink backup` does.
+	if snap, err := snapshotter(s.cfg, "", prometheus.NewRegistry(), s.log); err == nil {
+		cfg.Backups = uiBackups{snap}
+	} else {
+		s.log.Info("the web UI's backups page has no snapshots", "err", err)
+	}
 	web, err := ui.New(cfg)
 	if err != nil {
 		return nil, err
@@ -251,6 +258,38 @@ func (w uiWhatsApp) Pairing() ui.Pairing {
 		out.QRPNG, _ = whatsapp.QRImage(p.QR) // an unrenderable code shows as "waiting"
 	}
 	return out
+}
+
+// uiBackups lets the UI list, take and verify snapshots.
+type uiBackups struct{ s *replicator.Snapshotter }
+
+func (b uiBackups) Target() string { return b.s.Target.String() }
+
+func (b uiBackups) List(ctx context.Context) ([]ui.Snapshot, error) {
+	decisions, err := b.s.Prune(ctx, b.s.Now(), true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.Snapshot, 0, len(decisions))
+	for _, d := range decisions {
+		out = append(out, ui.Snapshot{Key: d.Key, Time: d.Time, Size: d.Size, Tiers: d.Reasons, Keep: d.Keep})
+	}
+	slices.SortFunc(out, func(a, b ui.Snapshot) int { return b.Time.Compare(a.Time) })
+	return out, nil
+}
+
+func (b uiBackups) BackupNow(ctx context.Context) (ui.Snapshot, error) {
+	meta, err := b.s.Backup(ctx)
+	return ui.Snapshot{Key: meta.Key, Time: meta.Time, Size: meta.Size}, err
+}
+
+func (b uiBackups) Verify(ctx context.Context, key string) (string, error) {
+	meta, err := replicator.VerifySnapshot(ctx, b.s.Target, key, b.s.QueueDir)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s is good: sha256 %s, integrity ok, schema version %d, row counts match (%d tables).",
+		meta.Key, meta.SHA256, meta.SchemaVersion, len(meta.RowCounts)), nil
 }
 
 // uiStatus shows the UI what /health reports.
