@@ -19,6 +19,12 @@ const (
 // show each one even at zero.
 var JobStatuses = []string{JobPending, JobRunning, JobPaused, JobCompleted, JobFailed, JobCancelled}
 
+// Bounds of one job, far above what a broadcast needs.
+const (
+	maxRecipients = 10000
+	maxParts      = 100
+)
+
 // Job is a broadcast: every part of a multi-part message to every recipient,
 // with delays between parts and gaps between recipients. JSON names of the
 // inner structures keep the seed's camelCase because that is how they are
@@ -73,11 +79,17 @@ type JobUpdate struct {
 	Config           *JobConfig
 }
 
-// Validate checks a job's recipients, parts and config and normalises the
+// Validate checks a job's title, recipients, parts and config and normalises the
 // recipients to JIDs.
 func (j *Job) Validate() error {
+	if err := checkLength("title", j.Title, maxNameLength); err != nil {
+		return err
+	}
 	if len(j.Recipients) == 0 {
 		return FieldError("recipients", "must not be empty")
+	}
+	if len(j.Recipients) > maxRecipients {
+		return FieldError("recipients", "has more than %d entries", maxRecipients)
 	}
 	for i, r := range j.Recipients {
 		jid, err := NormalizeRecipient(fmt.Sprintf("recipients[%d]", i), r)
@@ -88,6 +100,9 @@ func (j *Job) Validate() error {
 	}
 	if len(j.MessageParts) == 0 {
 		return FieldError("message_parts", "must not be empty")
+	}
+	if len(j.MessageParts) > maxParts {
+		return FieldError("message_parts", "has more than %d entries", maxParts)
 	}
 	for i, p := range j.MessageParts {
 		if err := ValidateText(fmt.Sprintf("message_parts[%d].text", i), p.Text); err != nil {

@@ -19,9 +19,6 @@ const (
 // for reports that show each one even at zero.
 var MessageStatuses = []string{MessagePending, MessageSending, MessageSent, MessageFailed, MessageCancelled}
 
-// MaxTextLength is WhatsApp's limit on one text message, in characters.
-const MaxTextLength = 65536
-
 // ScheduledMessage is one message to one phone at one time.
 type ScheduledMessage struct {
 	ID                string     `json:"id"`
@@ -60,15 +57,26 @@ type MessageUpdate struct {
 	ToPhone     *string
 }
 
-// ValidateText checks a message text as WhatsApp accepts it.
-func ValidateText(field, text string) error {
-	if text == "" {
-		return FieldError(field, "must not be empty")
+// Validate checks a scheduled message and normalises its recipient to
+// digits. Every way in (API, CLI, web UI, importer) and the store call it,
+// so a message is refused with the same words wherever it comes from.
+func (m *ScheduledMessage) Validate() error {
+	phone, err := NormalizePhone("to_phone", m.ToPhone)
+	if err != nil {
+		return err
 	}
-	if n := len([]rune(text)); n > MaxTextLength {
-		return FieldError(field, "is %d characters; WhatsApp allows %d", n, MaxTextLength)
+	m.ToPhone = phone
+	if err := ValidateText("message", m.Message); err != nil {
+		return err
 	}
-	return nil
+	if err := checkLength("contact_name", m.ContactName, maxNameLength); err != nil {
+		return err
+	}
+	if m.ScheduledAt.IsZero() {
+		return FieldError("scheduled_at", "is required")
+	}
+	_, err = LoadLocation("timezone", m.RecipientTimezone)
+	return err
 }
 
 // Resend returns a new pending message with m's recipient and text, due at

@@ -1,20 +1,10 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gorilla/mux"
 	"github.com/vpslink/vpslink"
-)
-
-// Length limits of free-text fields, so that one request cannot store
-// megabytes in a name.
-const (
-	maxNameLength  = 200
-	maxLabelLength = 100
-	maxLabels      = 100
-	maxNotesLength = 10000
 )
 
 // contactInput is the body of POST /api/contacts.
@@ -27,35 +17,6 @@ type contactInput struct {
 	SecondaryPhone string   `json:"secondary_phone"`
 	Timezone       string   `json:"timezone"`
 	Notes          string   `json:"notes"`
-}
-
-// validateLengths checks the free-text fields the store does not bound.
-func validateLengths(name string, aliases, tags []string, notes string) error {
-	if err := maxLength("name", name, maxNameLength); err != nil {
-		return err
-	}
-	for _, l := range []struct {
-		field string
-		list  []string
-	}{{"aliases", aliases}, {"tags", tags}} {
-		field, list := l.field, l.list
-		if len(list) > maxLabels {
-			return vpslink.FieldError(field, "has more than %d entries", maxLabels)
-		}
-		for i, s := range list {
-			if err := maxLength(fmt.Sprintf("%s[%d]", field, i), s, maxLabelLength); err != nil {
-				return err
-			}
-		}
-	}
-	return maxLength("notes", notes, maxNotesLength)
-}
-
-func maxLength(field, s string, n int) error {
-	if len([]rune(s)) > n {
-		return vpslink.FieldError(field, "is longer than %d characters", n)
-	}
-	return nil
 }
 
 func deref[T any](p *T) T {
@@ -86,9 +47,6 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := validateLengths(in.Name, in.Aliases, in.Tags, in.Notes); err != nil {
-		return err
-	}
 	c := &vpslink.Contact{Phone: in.Phone, Name: in.Name, Aliases: in.Aliases, Tags: in.Tags,
 		IsFavorite: in.IsFavorite, SecondaryPhone: in.SecondaryPhone, Timezone: in.Timezone, Notes: in.Notes}
 	if err := s.db.CreateContact(r.Context(), c); err != nil {
@@ -110,9 +68,6 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) error {
 	var u vpslink.ContactUpdate
 	if err := decode(r, &u); err != nil {
-		return err
-	}
-	if err := validateLengths(deref(u.Name), deref(u.Aliases), deref(u.Tags), deref(u.Notes)); err != nil {
 		return err
 	}
 	c, err := s.db.UpdateContact(r.Context(), mux.Vars(r)["phone"], u)

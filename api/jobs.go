@@ -9,12 +9,6 @@ import (
 	"github.com/vpslink/vpslink/store"
 )
 
-// Bounds of one job, far above what a broadcast needs.
-const (
-	maxRecipients = 10000
-	maxParts      = 100
-)
-
 // jobInput is the body of POST /api/jobs. message_parts and config keep the
 // seed's camelCase inner fields, exactly as stored.
 type jobInput struct {
@@ -34,19 +28,6 @@ type jobPatch struct {
 	Recipients       *[]string              `json:"recipients"`
 	MessageParts     *[]vpslink.MessagePart `json:"message_parts"`
 	Config           *vpslink.JobConfig     `json:"config"`
-}
-
-func validateJobSizes(title string, recipients []string, parts []vpslink.MessagePart) error {
-	if err := maxLength("title", title, maxNameLength); err != nil {
-		return err
-	}
-	if len(recipients) > maxRecipients {
-		return vpslink.FieldError("recipients", "has more than %d entries", maxRecipients)
-	}
-	if len(parts) > maxParts {
-		return vpslink.FieldError("message_parts", "has more than %d entries", maxParts)
-	}
-	return nil
 }
 
 // jobDetail is GET /api/jobs/{id}: the job, its progress and what happened
@@ -110,9 +91,6 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := validateJobSizes(in.Title, in.Recipients, in.MessageParts); err != nil {
-		return err
-	}
 	j := &vpslink.Job{Title: in.Title, Recipients: in.Recipients, MessageParts: in.MessageParts}
 	if in.Config != nil {
 		j.Config = *in.Config
@@ -147,9 +125,6 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) updateJob(w http.ResponseWriter, r *http.Request) error {
 	var in jobPatch
 	if err := decode(r, &in); err != nil {
-		return err
-	}
-	if err := validateJobSizes(deref(in.Title), deref(in.Recipients), deref(in.MessageParts)); err != nil {
 		return err
 	}
 	u := vpslink.JobUpdate{Title: in.Title, Recipients: in.Recipients, MessageParts: in.MessageParts, Config: in.Config}

@@ -106,22 +106,18 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	phone, err := vpslink.NormalizePhone("to_phone", in.ToPhone)
-	if err != nil {
-		return err
-	}
-	if err := vpslink.ValidateText("message", in.Message); err != nil {
-		return err
-	}
-	if err := maxLength("contact_name", in.ContactName, maxNameLength); err != nil {
-		return err
-	}
-	at, zone, err := s.userTime(r.Context(), "scheduled_at", in.ScheduledAt, in.Timezone, s.contactZone(phone))
-	if err != nil {
-		return err
-	}
-	m := &vpslink.ScheduledMessage{ToPhone: phone, Message: in.Message, ScheduledAt: at,
+	// The time is read first because a wall-clock time needs the contact's
+	// zone, but its error is reported where Validate checks scheduled_at:
+	// after the recipient, the text and the name.
+	at, zone, timeErr := s.userTime(r.Context(), "scheduled_at", in.ScheduledAt, in.Timezone, s.contactZone(in.ToPhone))
+	m := &vpslink.ScheduledMessage{ToPhone: in.ToPhone, Message: in.Message, ScheduledAt: at,
 		ContactName: in.ContactName, RecipientTimezone: zone, CreatedFrom: createdFrom}
+	if err := m.Validate(); err != nil {
+		if timeErr != nil && vpslink.ErrorField(err) == "scheduled_at" {
+			return timeErr
+		}
+		return err
+	}
 	return s.commit(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
 		return m, tx.CreateMessage(ctx, m)
 	})
@@ -150,9 +146,6 @@ func (s *Server) updateMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := vpslink.MessageUpdate{Message: in.Message, ContactName: in.ContactName, ToPhone: in.ToPhone}
-	if err := maxLength("contact_name", deref(in.ContactName), maxNameLength); err != nil {
-		return err
-	}
 	if in.ScheduledAt != nil {
 		at, _, err := s.userTime(r.Context(), "scheduled_at", *in.ScheduledAt, deref(in.Timezone), s.messageZone(cur))
 		if err != nil {

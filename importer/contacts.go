@@ -42,6 +42,7 @@ func parseContact(key string, r *record) item[vpslink.Contact] {
 	if primary == "" {
 		primary = key
 	}
+	validate := c.Validate
 	if c.Phone, err = vpslink.NormalizePhone("phone", primary); err != nil {
 		// A number the rules cannot read is kept as it was typed and
 		// flagged on the contact (phone_problem), never dropped: the
@@ -51,6 +52,7 @@ func parseContact(key string, r *record) item[vpslink.Contact] {
 			return it
 		}
 		it.warnings = append(it.warnings, vpslink.ErrorMessage(err)+"; imported as it is and flagged")
+		validate = c.ValidateDetails
 	}
 	it.key = c.Phone
 	if c.SecondaryPhone != "" {
@@ -70,6 +72,10 @@ func parseContact(key string, r *record) item[vpslink.Contact] {
 	}
 	if c.Name == "" {
 		it.skip = "missing name"
+		return it
+	}
+	if err := validate(); err != nil {
+		it.skip = vpslink.ErrorMessage(err)
 		return it
 	}
 	it.value = *c

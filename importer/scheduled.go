@@ -69,17 +69,14 @@ func parseMessage(mem member, r *record) item[vpslink.ScheduledMessage] {
 		it.skip = "recipient " + m.ToPhone + " is a group; scheduled messages go to phones"
 		return it
 	}
-	if m.ToPhone, err = vpslink.NormalizePhone("to", m.ToPhone); err != nil {
-		it.skip = vpslink.ErrorMessage(err)
-		return it
-	}
-	if err := vpslink.ValidateText("message", m.Message); err != nil {
-		it.skip = vpslink.ErrorMessage(err)
-		return it
-	}
 	if _, err := vpslink.LoadLocation("recipientTimezone", m.RecipientTimezone); err != nil {
+		// Only the zone is lost: the time itself carries its offset.
 		it.warnings = append(it.warnings, vpslink.ErrorMessage(err)+"; not imported")
 		m.RecipientTimezone = ""
+	}
+	if err := m.Validate(); err != nil {
+		it.skip = vpslink.ErrorMessage(err)
+		return it
 	}
 	status, reason, known := messageStatus(legacyStatus)
 	m.Status = status

@@ -17,7 +17,7 @@ const contactColumns = `id, phone, name, aliases, tags, is_favorite,
 
 // CreateContact inserts a contact after validating and normalising it.
 func (db *DB) CreateContact(ctx context.Context, c *vpslink.Contact) error {
-	if err := normaliseContact(c, false); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
@@ -37,46 +37,6 @@ func (db *DB) CreateContact(ctx context.Context, c *vpslink.Contact) error {
 		c.ID, _ = res.LastInsertId()
 		return nil
 	})
-}
-
-// normaliseContact validates c and puts its fields in their stored form;
-// keepPhone leaves the phone out (a flagged phone that is not being changed).
-func normaliseContact(c *vpslink.Contact, keepPhone bool) error {
-	var err error
-	if !keepPhone {
-		if c.Phone, err = vpslink.NormalizePhone("phone", c.Phone); err != nil {
-			return err
-		}
-	}
-	c.Name = strings.TrimSpace(c.Name)
-	if c.Name == "" {
-		return vpslink.FieldError("name", "must not be empty")
-	}
-	if c.SecondaryPhone != "" {
-		if c.SecondaryPhone, err = vpslink.NormalizePhone("secondary_phone", c.SecondaryPhone); err != nil {
-			return err
-		}
-	}
-	if _, err := vpslink.LoadLocation("timezone", c.Timezone); err != nil {
-		return err
-	}
-	c.Aliases = cleanList(c.Aliases)
-	c.Tags = cleanList(c.Tags)
-	return nil
-}
-
-// cleanList trims entries and drops empty and repeated ones.
-func cleanList(in []string) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for _, s := range in {
-		s = strings.TrimSpace(s)
-		if s != "" && !seen[strings.ToLower(s)] {
-			seen[strings.ToLower(s)] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // contactPhone returns the stored phone that phone names: the very text
@@ -167,7 +127,11 @@ func (db *DB) UpdateContact(ctx context.Context, phone string, u vpslink.Contact
 			return fmt.Errorf("get contact: %w", err)
 		}
 		applyContactUpdate(c, u)
-		if err := normaliseContact(c, u.Phone == nil && c.PhoneProblem != ""); err != nil {
+		validate := c.Validate
+		if u.Phone == nil && c.PhoneProblem != "" {
+			validate = c.ValidateDetails // a flagged phone stays until it is corrected
+		}
+		if err := validate(); err != nil {
 			return err
 		}
 		if c.Phone != p {

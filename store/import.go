@@ -36,7 +36,7 @@ const (
 // vpslink is lost and importing the same record again changes nothing.
 func (tx *Tx) ImportContact(ctx context.Context, c *vpslink.Contact) (ImportResult, error) {
 	old, err := scanContact(tx.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE phone = ?`, c.Phone))
-	c.Aliases, c.Tags = cleanList(c.Aliases), cleanList(c.Tags)
+	c.Aliases, c.Tags = vpslink.CleanLabels(c.Aliases), vpslink.CleanLabels(c.Tags)
 	if errors.Is(err, sql.ErrNoRows) {
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = tx.now
@@ -55,8 +55,8 @@ func (tx *Tx) ImportContact(ctx context.Context, c *vpslink.Contact) (ImportResu
 	}
 	merged := *old
 	merged.Name = c.Name
-	merged.Aliases = cleanList(append(slices.Clone(old.Aliases), c.Aliases...))
-	merged.Tags = cleanList(append(slices.Clone(old.Tags), c.Tags...))
+	merged.Aliases = vpslink.CleanLabels(append(slices.Clone(old.Aliases), c.Aliases...))
+	merged.Tags = vpslink.CleanLabels(append(slices.Clone(old.Tags), c.Tags...))
 	merged.IsFavorite = old.IsFavorite || c.IsFavorite
 	merged.SecondaryPhone = firstNonEmpty(c.SecondaryPhone, old.SecondaryPhone)
 	merged.Timezone = firstNonEmpty(c.Timezone, old.Timezone)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/vpslink/vpslink"
@@ -19,18 +20,7 @@ const messageColumns = `id, to_phone, coalesce(contact_name, ''), message, sched
 // a minimal contact in the same transaction (the schema's trigger does it,
 // for other writers too).
 func (db *DB) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) error {
-	phone, err := vpslink.NormalizePhone("to_phone", m.ToPhone)
-	if err != nil {
-		return err
-	}
-	m.ToPhone = phone
-	if err := vpslink.ValidateText("message", m.Message); err != nil {
-		return err
-	}
-	if m.ScheduledAt.IsZero() {
-		return vpslink.FieldError("scheduled_at", "is required")
-	}
-	if _, err := vpslink.LoadLocation("timezone", m.RecipientTimezone); err != nil {
+	if err := m.Validate(); err != nil {
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
@@ -127,7 +117,7 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 	var where []string
 	var args []any
 	if f.Status != "" {
-		if !validMessageStatus(f.Status) {
+		if !slices.Contains(vpslink.MessageStatuses, f.Status) {
 			return nil, 0, vpslink.FieldError("status", "must be one of pending, sending, sent, failed, cancelled")
 		}
 		where = append(where, `status = ?`)
@@ -176,29 +166,9 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 	return out, total, rows.Err()
 }
 
-func validMessageStatus(s string) bool {
-	switch s {
-	case vpslink.MessagePending, vpslink.MessageSending, vpslink.MessageSent, vpslink.MessageFailed, vpslink.MessageCancelled:
-		return true
-	}
-	return false
-}
-
 // UpdateMessage edits a message that is still pending. The scheduler
 // re-reads the row when it claims it, so the edited text is what is sent.
 func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpdate) (*vpslink.ScheduledMessage, error) {
-	if u.Message != nil {
-		if err := vpslink.ValidateText("message", *u.Message); err != nil {
-			return nil, err
-		}
-	}
-	if u.ToPhone != nil {
-		phone, err := vpslink.NormalizePhone("to_phone", *u.ToPhone)
-		if err != nil {
-			return nil, err
-		}
-		u.ToPhone = &phone
-	}
 	var m *vpslink.ScheduledMessage
 	err := db.Update(ctx, func(tx *Tx) error {
 		var err error
@@ -208,20 +178,17 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		if m.Status != vpslink.MessagePending {
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s; only pending messages can be edited", id, m.Status)
 		}
-		if u.Message != nil {
-			m.Message = *u.Message
+		stored := m.ToPhone
+		applyMessageUpdate(m, u)
+		if err := m.Validate(); err != nil {
+			return err
 		}
-		if u.ScheduledAt != nil {
-			m.ScheduledAt = u.ScheduledAt.UTC()
-		}
-		if u.ContactName != nil {
-			m.ContactName = *u.ContactName
-		}
-		if u.ToPhone != nil {
-			m.ToPhone = *u.ToPhone
-			if err := tx.ensureContact(ctx, m.ToPhone, m.ContactName); err != nil {
-				return err
-			}
+		if u.ToPhone == nil {
+			// The phone is its contact's key, which another tool may have
+			// stored as typed: an edit of other fields leaves it as it is.
+			m.ToPhone = stored
+		} else if err := tx.ensureContact(ctx, m.ToPhone, m.ContactName); err != nil {
+			return err
 		}
 		m.UpdatedAt = tx.now
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET message = ?, scheduled_at = ?,
@@ -233,6 +200,21 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		return nil
 	})
 	return m, err
+}
+
+func applyMessageUpdate(m *vpslink.ScheduledMessage, u vpslink.MessageUpdate) {
+	if u.Message != nil {
+		m.Message = *u.Message
+	}
+	if u.ScheduledAt != nil {
+		m.ScheduledAt = u.ScheduledAt.UTC()
+	}
+	if u.ContactName != nil {
+		m.ContactName = *u.ContactName
+	}
+	if u.ToPhone != nil {
+		m.ToPhone = *u.ToPhone
+	}
 }
 
 func (tx *Tx) ensureContact(ctx context.Context, phone, name string) error {

@@ -147,7 +147,8 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/messages?status=pending", http.StatusSeeOther)
 }
 
-// scheduleFromForm resolves the recipient and the time.
+// scheduleFromForm resolves the recipient and the time and checks the
+// message with its own rules.
 func (h *Handler) scheduleFromForm(ctx context.Context, f *scheduleForm) (*vpslink.ScheduledMessage, error) {
 	c, err := h.db.ResolveRecipient(ctx, "to_phone", f.To)
 	if err != nil {
@@ -158,15 +159,16 @@ func (h *Handler) scheduleFromForm(ctx context.Context, f *scheduleForm) (*vpsli
 	if err != nil {
 		return nil, err
 	}
-	if err := vpslink.ValidateText("message", f.Message); err != nil {
-		return nil, err
-	}
 	zone := f.Timezone
 	if zone == "UTC" && c.Timezone == "" {
 		zone = ""
 	}
-	return &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: f.Message,
-		ScheduledAt: at, RecipientTimezone: zone, CreatedFrom: createdFrom}, nil
+	m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: f.Message,
+		ScheduledAt: at, RecipientTimezone: zone, CreatedFrom: createdFrom}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // createdFrom marks messages scheduled in the web UI.

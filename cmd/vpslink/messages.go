@@ -72,6 +72,9 @@ func (a *app) printMessage(m *vpslink.ScheduledMessage) {
 		"created", m.CreatedAt, "resent from", m.ResentFrom, "message", m.Message)
 }
 
+// scheduleFlags names the flag of each field of a scheduled message.
+var scheduleFlags = map[string]string{"to_phone": "--to", "message": "--message", "scheduled_at": "--at", "timezone": "--tz"}
+
 func newMessagesScheduleCmd(a *app) *cobra.Command {
 	var to, at, zone, text string
 	cmd := &cobra.Command{
@@ -81,9 +84,6 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 			"else in the contact's timezone, else in the machine's.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := vpslink.ValidateText("--message", text); err != nil {
-				return err
-			}
 			return a.write(cmd, func(w *writer) error {
 				c, err := w.db.ResolveRecipient(cmd.Context(), "--to", to)
 				if err != nil {
@@ -95,6 +95,9 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 				}
 				m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: text,
 					ScheduledAt: when, RecipientTimezone: firstNonEmpty(zone, c.Timezone), CreatedFrom: "cli"}
+				if err := m.Validate(); err != nil {
+					return flagError(err, scheduleFlags)
+				}
 				if err := w.db.CreateMessage(cmd.Context(), m); err != nil {
 					return err
 				}

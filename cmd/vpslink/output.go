@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -77,6 +78,18 @@ func (a *app) detail(pairs ...any) {
 		fmt.Fprintf(t, "%s:\t%s\n", pairs[i], s)
 	}
 	t.Flush()
+}
+
+// flagError renames the field a validation error names to the flag the
+// user typed it in, so that the message points at what to fix.
+func flagError(err error, flags map[string]string) error {
+	var e *vpslink.Error
+	if !errors.As(err, &e) || flags[e.Field] == "" {
+		return err
+	}
+	renamed := *e
+	renamed.Field = flags[e.Field]
+	return &renamed
 }
 
 // parseCLITime reads --at: RFC 3339, or YYYY-MM-DD HH:MM in zone, else
