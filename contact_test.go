@@ -67,3 +67,18 @@ func TestContactValidateNormalises(t *testing.T) {
 		t.Errorf("got %+v\nwant %+v", c, want)
 	}
 }
+
+func TestContactValidateDetailsKeepsAFlaggedPhone(t *testing.T) {
+	c := vpslink.Contact{Phone: "ask Anna", Name: " Anna ", Aliases: []string{"A", "a"}}
+	if err := c.Validate(); vpslink.ErrorField(err) != "phone" {
+		t.Fatalf("Validate() = %v, want an error about phone", err)
+	}
+	if err := c.ValidateDetails(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Phone != "ask Anna" || c.Name != "Anna" || len(c.Aliases) != 1 {
+		t.Errorf("got %+v", c)
+	}
+	c.Notes = strings.Repeat("n", 10001)
+	checkValidation(t, c.ValidateDetails(), "notes")
+}
