@@ -12,7 +12,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -39,7 +39,7 @@ func composeDir(t *testing.T) string {
 	}
 	// litestream.yml comes with the replicator; until it exists, a stand-in
 	// lets the rest of the file be checked (CI requires the real one).
-	if _, err := os.Stat(filepath.Join(abs, "litestream.yml")); os.IsNotExist(err) && !testtool.InCI() {
+	if _, err := os.Stat(filepath.Join(abs, "litestream.yml")); os.IsNotExist(err) && !tooltest.InCI() {
 		t.Log("litestream.yml does not exist yet: using an empty stand-in")
 		if err := os.WriteFile(filepath.Join(dir, "litestream.yml"), nil, 0o644); err != nil {
 			t.Fatal(err)

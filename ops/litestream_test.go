@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 )
 
 // TestLitestreamConfigAccepted runs the official litestream CLI on the
 // shipped litestream.yml with the variables compose gives the container.
 func TestLitestreamConfigAccepted(t *testing.T) {
 	requireFile(t, filepath.Join(root, "litestream.yml"))
-	bin := testtool.Built(t, "litestream")
+	bin := tooltest.Built(t, "litestream")
 	db := filepath.Join(t.TempDir(), "whatsapp.db")
 	cmd := exec.Command(bin, "databases", "-config", filepath.Join(root, "litestream.yml"))
 	cmd.Env = litestreamEnv(db, "http://127.0.0.1:3900", "vpslink", "GK0123456789abcdef01234567", strings.Repeat("ab", 32))

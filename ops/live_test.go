@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink/internal/s3test"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 )
 
 // TestLiveScrape runs `vpslink serve` replicating to a real S3 server with
@@ -31,7 +31,7 @@ func TestLiveScrape(t *testing.T) {
 		t.Skip("starts vpslink, an S3 server and Prometheus")
 	}
 	requireFile(t, filepath.Join(root, "litestream.yml"))
-	promBin := testtool.Installed(t, "prometheus", installOpsTools)
+	promBin := tooltest.Installed(t, "prometheus", installOpsTools)
 	s3 := s3test.Start(t)
 	dir := t.TempDir()
 	bin := buildVpslink(t, dir)
@@ -104,7 +104,7 @@ func TestLiveScrape(t *testing.T) {
 			if !slices.Equal(up, []string{"1"}) {
 				t.Fatalf("no successful scrape of vpslink: up = %v, %s", up, prom.scrapeError(t))
 			}
-			testtool.Unavailable(t, "vpslink serve's /metrics lacks families the dashboard or alerts use: %s", strings.Join(missing, ", "))
+			tooltest.Unavailable(t, "vpslink serve's /metrics lacks families the dashboard or alerts use: %s", strings.Join(missing, ", "))
 		}
 		time.Sleep(500 * time.Millisecond)
 	}

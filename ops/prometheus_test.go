@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 )
 
 const installOpsTools = ".ci/install-ops-tools"
 
 func promtool(t *testing.T, args ...string) {
 	t.Helper()
-	bin := testtool.Installed(t, "promtool", installOpsTools)
+	bin := tooltest.Installed(t, "promtool", installOpsTools)
 	out, err := exec.Command(bin, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 )
 
 // systemdUnit writes the shipped unit with the vpslink binary path pointed
@@ -27,7 +27,7 @@ func systemdUnit(t *testing.T) string {
 }
 
 func TestSystemdUnitVerifies(t *testing.T) {
-	bin := testtool.Installed(t, "systemd-analyze", "apt-get install systemd")
+	bin := tooltest.Installed(t, "systemd-analyze", "apt-get install systemd")
 	out, err := exec.Command(bin, "verify", systemdUnit(t)).CombinedOutput()
 	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
 		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
@@ -38,7 +38,7 @@ func TestSystemdUnitVerifies(t *testing.T) {
 // 10 ("OK") from systemd's own assessment, and the settings the runbook
 // promises.
 func TestSystemdUnitHardened(t *testing.T) {
-	bin := testtool.Installed(t, "systemd-analyze", "apt-get install systemd")
+	bin := tooltest.Installed(t, "systemd-analyze", "apt-get install systemd")
 	// The threshold is on systemd's internal 0-100 scale.
 	out, err := exec.Command(bin, "security", "--offline=true", "--threshold=20", "--no-pager", systemdUnit(t)).CombinedOutput()
 	if err != nil {

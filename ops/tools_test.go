@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 )
 
 // root is the repository root: the tests run in ops/.
@@ -25,7 +25,7 @@ func requireFile(t *testing.T, path string) {
 	} else if !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	testtool.Unavailable(t, "%s does not exist", path)
+	tooltest.Unavailable(t, "%s does not exist", path)
 }
 
 func readFile(t *testing.T, path string) string {

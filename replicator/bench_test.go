@@ -23,7 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/vpslink/vpslink/internal/s3test"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 )
 
 // replicaProcess is a running replicator: ours (the replicate helper, what
@@ -113,7 +113,7 @@ func startOurs(tb testing.TB, db string) *replicaProcess {
 func startOfficial(tb testing.TB, db, config, name string) *replicaProcess {
 	srv := s3test.Start(tb)
 	p := &replicaProcess{name: name, srv: srv, db: db}
-	cmd := exec.Command(testtool.Built(tb, "litestream"), "replicate", "-config", config)
+	cmd := exec.Command(tooltest.Built(tb, "litestream"), "replicate", "-config", config)
 	for _, kv := range append(os.Environ(), p.env()...) {
 		if !strings.HasPrefix(kv, "AWS_CA_BUNDLE=") {
 			cmd.Env = append(cmd.Env, kv)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/internal/s3test"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 	"github.com/vpslink/vpslink/replicator"
 )
 
@@ -158,7 +158,7 @@ func (e *env) restore(at time.Time) (string, error) {
 // the CA through SSL_CERT_FILE, as docs/replication.md says.
 func (e *env) restoreOfficial() string {
 	e.t.Helper()
-	bin := testtool.Built(e.t, "litestream")
+	bin := tooltest.Built(e.t, "litestream")
 	out := filepath.Join(e.t.TempDir(), "official.db")
 	cmd := exec.Command(bin, "restore", "-config", e.config(), "-o", out, e.db)
 	for _, kv := range append(os.Environ(), e.vars...) {

@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/ui"
 )
@@ -29,7 +29,7 @@ const screenshotDirEnv = "VPSLINK_SCREENSHOTS"
 // except in CI, where .ci/install-browser has installed it.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := testtool.Installed(t, "chromium", ".ci/install-browser")
+	path := tooltest.Installed(t, "chromium", ".ci/install-browser")
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),

@@ -546,7 +546,7 @@ func modulePackages(t *testing.T) []*build.Package {
 
 // Every VPSLINK_* variable the service reads is in docs/configuration.md:
 // the keys' variables in its generated table, the others by hand. Packages
-// that exist for tests (storetest, s3test, testtool...) are left out.
+// that exist for tests (storetest, s3test, tooltest...) are left out.
 func TestDocsEnvironment(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "configuration.md"))
 	if err != nil {

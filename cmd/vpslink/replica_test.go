@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -23,7 +23,7 @@ func TestServe_ReplicaAfterCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	litestream := testtool.Built(t, "litestream")
+	litestream := tooltest.Built(t, "litestream")
 	bin, dir, db := serviceSetup(t)
 	ctx := context.Background()
 	const n = 200

@@ -24,7 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 )
 
 // Region is the region the server runs with, as the user's Garage does.
@@ -76,7 +76,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	bin := testtool.Built(t, "versitygw")
+	bin := tooltest.Built(t, "versitygw")
 
 	dir := t.TempDir()
 	s := &Server{

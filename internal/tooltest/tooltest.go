@@ -1,8 +1,8 @@
-// Package testtool finds the programs tests run besides Go code (versitygw,
+// Package tooltest finds the programs tests run besides Go code (versitygw,
 // the litestream CLI, chromium, promtool...) under one rule: a test whose
 // program is missing skips on a developer machine but fails under CI=true,
 // where the .ci installers have put everything in place.
-package testtool
+package tooltest
 
 import (
 	"fmt"
