@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/tooltest"
 	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store"
 )
@@ -45,13 +46,7 @@ func TestServe_KillAtRandom(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it 32 times")
 	}
-	sqlite3, err := exec.LookPath("sqlite3")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the sqlite3 CLI is required in CI: apt-get install sqlite3")
-		}
-		t.Skip("no sqlite3 CLI")
-	}
+	sqlite3 := tooltest.Installed(t, "sqlite3", "apt-get install sqlite3")
 	bin, dir, db := serviceSetup(t)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("FAULT_SEED"); s != "" {
