@@ -190,7 +190,7 @@ func TestBrowser(t *testing.T) {
 		waitFor(t, ctx, "scheduled", `location.pathname == "/messages"`)
 		var found bool
 		for _, p := range e.messages(vpslink.MessagePending) {
-			found = found || p.Message == "try again"
+			found = found || p.Message == "try again" && p.ResentFrom == m.ID
 		}
 		if !found {
 			t.Fatal("the failed message was not scheduled again")

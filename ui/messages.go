@@ -68,7 +68,9 @@ func (h *Handler) messages(w http.ResponseWriter, r *http.Request) {
 // scheduleForm is the schedule form's values as typed, kept as text so
 // that a refused form comes back exactly as it was sent.
 type scheduleForm struct {
-	ID       string // set when editing a pending message
+	ID string // set when editing a pending message
+	// ResendOf is the failed or cancelled message this form sends again.
+	ResendOf string
 	To       string
 	Name     string // the chosen contact's name, shown beside the field
 	Message  string
@@ -97,6 +99,9 @@ func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.To, f.Name, f.Message, f.Timezone = m.ToPhone, m.ContactName, m.Message, m.RecipientTimezone
+		if m.Status == vpslink.MessageFailed || m.Status == vpslink.MessageCancelled {
+			f.ResendOf = m.ID
+		}
 	}
 	if f.To != "" && f.Timezone == "" {
 		if c, err := h.db.ResolveRecipient(r.Context(), "to_phone", f.To); err == nil {
@@ -108,7 +113,7 @@ func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func readScheduleForm(r *http.Request) scheduleForm {
-	return scheduleForm{To: strings.TrimSpace(r.PostFormValue("to_phone")), Message: r.PostFormValue("message"),
+	return scheduleForm{ResendOf: r.PostFormValue("resend_of"), To: strings.TrimSpace(r.PostFormValue("to_phone")), Message: r.PostFormValue("message"),
 		Date: r.PostFormValue("date"), Time: r.PostFormValue("time"), Timezone: strings.TrimSpace(r.PostFormValue("timezone"))}
 }
 
@@ -134,7 +139,7 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	f := readScheduleForm(r)
 	m, err := h.scheduleFromForm(r.Context(), &f)
 	if err == nil {
-		err = h.db.CreateMessage(r.Context(), m)
+		err = h.schedule(r.Context(), f, m)
 	}
 	if err != nil {
 		h.refuse(w, r, err, "schedule", "Schedule a message", func(errs formErrors) any {
@@ -145,6 +150,23 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	h.scheduler.Notify()
 	http.Redirect(w, r, "/messages?status=pending", http.StatusSeeOther)
+}
+
+// schedule stores the form's message. Sent again unchanged, a failed or
+// cancelled message is resent, which links the two (as the API's resend
+// does); with a new recipient or text it is a new message.
+func (h *Handler) schedule(ctx context.Context, f scheduleForm, m *vpslink.ScheduledMessage) error {
+	if f.ResendOf != "" {
+		orig, err := h.db.GetMessage(ctx, f.ResendOf)
+		if err != nil {
+			return err
+		}
+		if orig.ToPhone == m.ToPhone && orig.Message == m.Message {
+			_, err := h.db.ResendMessage(ctx, orig.ID, m.ScheduledAt, createdFrom)
+			return err
+		}
+	}
+	return h.db.CreateMessage(ctx, m)
 }
 
 // scheduleFromForm resolves the recipient and the time and checks the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/store/storetest"
 )
 
@@ -230,5 +231,34 @@ func TestRestoreReviewBanner(t *testing.T) {
 	e.post("/ui/review", nil).mustStatus(t, http.StatusSeeOther)
 	if r, _ := e.db.RestoreReview(ctx); r != nil {
 		t.Fatal("review still pending")
+	}
+}
+
+func TestSendAgainLinksAResend(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	ctx := context.Background()
+	m := &vpslink.ScheduledMessage{ToPhone: "351911111111", Message: "again", ScheduledAt: e.clock.Now(),
+		Status: vpslink.MessageFailed, ErrorMessage: "not on WhatsApp"}
+	if err := e.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateMessage(ctx, m) }); err != nil {
+		t.Fatal(err)
+	}
+	e.get("/messages/new?from="+m.ID).mustContain(t, `name="resend_of" value="`+m.ID+`"`)
+	form := url.Values{"resend_of": {m.ID}, "to_phone": {"351911111111"}, "message": {"again"}, "date": {"2026-12-01"},
+		"time": {"09:00"}, "timezone": {"UTC"}}
+	e.post("/messages", form).mustStatus(t, http.StatusSeeOther)
+	form.Set("message", "changed")
+	e.post("/messages", form).mustStatus(t, http.StatusSeeOther)
+	var resent, fresh int
+	for _, p := range e.messages(vpslink.MessagePending) {
+		switch {
+		case p.Message == "again" && p.ResentFrom == m.ID:
+			resent++
+		case p.Message == "changed" && p.ResentFrom == "":
+			fresh++
+		}
+	}
+	if resent != 1 || fresh != 1 {
+		t.Fatalf("resent %d, new %d", resent, fresh)
 	}
 }
