@@ -1,6 +1,7 @@
 package replicator
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,6 +45,9 @@ type Snapshotter struct {
 	Metrics        *BackupMetrics
 	// Copy makes the consistent copy of DB a snapshot is made from.
 	Copy CopyFunc
+	// Record adds each snapshot attempt to DB's backup_history table when
+	// it has one (its owner's own backup log); it does nothing otherwise.
+	Record RecordFunc
 
 	verifiedDay string // UTC date of the last automatic verification
 }
@@ -62,8 +66,15 @@ func NewSnapshotter(db, queueDir string, target Target, policy RetentionPolicy, 
 		Logger:         slog.Default(),
 		Metrics:        NewBackupMetrics(reg),
 		Copy:           store.CopyFile,
+		Record: func(ctx context.Context, r store.BackupRecord) error {
+			return store.RecordBackupFile(ctx, db, r)
+		},
 	}
 }
+
+// RecordFunc records a snapshot attempt in the database (see
+// Snapshotter.Record).
+type RecordFunc func(ctx context.Context, r store.BackupRecord) error
 
 // Backup takes a snapshot now and uploads the queue. The returned metadata
 // is valid whenever the snapshot was taken, even if the upload failed: the
@@ -74,7 +85,14 @@ func (s *Snapshotter) Backup(ctx context.Context) (Metadata, error) {
 		return Metadata{}, err
 	}
 	defer unlock()
-	meta, err := CreateSnapshot(ctx, s.Copy, s.DB, s.QueueDir, s.Now())
+	now := s.Now()
+	meta, err := s.backup(ctx, now)
+	s.record(ctx, now, meta, err)
+	return meta, err
+}
+
+func (s *Snapshotter) backup(ctx context.Context, now time.Time) (Metadata, error) {
+	meta, err := CreateSnapshot(ctx, s.Copy, s.DB, s.QueueDir, now)
 	if err != nil {
 		return Metadata{}, err
 	}
@@ -84,6 +102,21 @@ func (s *Snapshotter) Backup(ctx context.Context) (Metadata, error) {
 		return meta, fmt.Errorf("snapshot %s queued in %s: %w", meta.Key, s.QueueDir, err)
 	}
 	return meta, nil
+}
+
+// record adds a snapshot attempt to backup_history: a success once it is
+// uploaded, a failure with the reason otherwise (a queued snapshot
+// included), so that its owner's queries of that table keep telling the
+// truth. Failing to record it is logged; the snapshot stands.
+func (s *Snapshotter) record(ctx context.Context, at time.Time, meta Metadata, err error) {
+	if s.Record == nil {
+		return
+	}
+	r := store.BackupRecord{At: at, File: cmp.Or(meta.Key, SnapshotName(at)), Size: meta.Size,
+		Location: s.Target.String(), Err: err}
+	if rerr := s.Record(context.WithoutCancel(ctx), r); rerr != nil {
+		s.Logger.Warn("snapshot not recorded in backup_history", "key", r.File, "err", rerr)
+	}
 }
 
 // Flush uploads the queued snapshots, then applies retention.

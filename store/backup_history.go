@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,4 +96,19 @@ func (db *DB) RecordBackup(ctx context.Context, r BackupRecord) error {
 		}
 		return nil
 	})
+}
+
+// RecordBackupFile adds r to the backup_history table of the database file
+// at path, as RecordBackup does, for a process that does not keep the
+// database open (the snapshot job records each snapshot through a child
+// process, as it copies the database).
+func RecordBackupFile(ctx context.Context, path string, r BackupRecord) error {
+	conn, err := sql.Open("sqlite3", fileDSN(path, "rw"))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	db := &DB{path: path, write: conn, read: conn, Now: time.Now}
+	return db.RecordBackup(ctx, r)
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink"
@@ -100,5 +102,40 @@ self-contained file (no -wal) that is not yet synced to disk.`,
 			return store.CopyFile(cmd.Context(), cfg.DB, args[0])
 		},
 	})
+	cmd.AddCommand(newRecordBackupCmd(a))
+	return cmd
+}
+
+// newRecordBackupCmd is how the snapshot job of `vpslink replicate`, where
+// litestream holds the database open, adds a row to backup_history: in a
+// child process, as it copies the database. It is not for people.
+func newRecordBackupCmd(a *app) *cobra.Command {
+	var r store.BackupRecord
+	var at, errText string
+	cmd := &cobra.Command{
+		Use:    "record-backup",
+		Short:  "Add a snapshot attempt to the database's backup_history table, if it has one",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			if r.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
+				return vpslink.FieldError("at", "%v", err)
+			}
+			if errText != "" {
+				r.Err = errors.New(errText)
+			}
+			return store.RecordBackupFile(cmd.Context(), cfg.DB, r)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&at, "at", "", "when the snapshot was taken (RFC 3339)")
+	f.StringVar(&r.File, "file", "", "the snapshot's name")
+	f.Int64Var(&r.Size, "size", 0, "its size in bytes")
+	f.StringVar(&r.Location, "location", "", "where it went")
+	f.StringVar(&errText, "error", "", "why it failed; empty when it succeeded")
 	return cmd
 }

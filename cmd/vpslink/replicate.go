@@ -8,13 +8,16 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink/api"
 	"github.com/vpslink/vpslink/internal/s3client"
 	"github.com/vpslink/vpslink/replicator"
+	"github.com/vpslink/vpslink/store"
 )
 
 func newReplicateCmd(a *app) *cobra.Command {
@@ -84,6 +87,7 @@ func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr str
 		return err
 	}
 	snap.Copy = copyInChild(exe)
+	snap.Record = recordInChild(exe, cfg.DB)
 	return replicator.RunProcess(ctx, replicator.ProcessOptions{
 		Config:      lcfg,
 		MetricsAddr: metricsAddr,
@@ -100,14 +104,33 @@ func runReplicate(ctx context.Context, a *app, litestreamConfig, metricsAddr str
 // file locks belong to the process, not to the library that took them.
 func copyInChild(exe string) replicator.CopyFunc {
 	return func(ctx context.Context, src, dst string) error {
-		var stderr bytes.Buffer
-		cmd := exec.CommandContext(ctx, exe, "--db", src, "db", "copy", dst)
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("copy %s in a child process: %w: %s", src, err, strings.TrimSpace(stderr.String()))
-		}
-		return nil
+		return runChild(ctx, exe, "--db", src, "db", "copy", dst)
 	}
+}
+
+// recordInChild returns the snapshot job's record for the replicate
+// process: `exe db record-backup` in a child process, for copyInChild's
+// reason.
+func recordInChild(exe, db string) replicator.RecordFunc {
+	return func(ctx context.Context, r store.BackupRecord) error {
+		args := []string{"--db", db, "db", "record-backup", "--at", r.At.UTC().Format(time.RFC3339Nano),
+			"--file", r.File, "--size", strconv.FormatInt(r.Size, 10), "--location", r.Location}
+		if r.Err != nil {
+			args = append(args, "--error", r.Err.Error())
+		}
+		return runChild(ctx, exe, args...)
+	}
+}
+
+// runChild runs exe with args and returns its stderr as the error when it fails.
+func runChild(ctx context.Context, exe string, args ...string) error {
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s in a child process: %w: %s", strings.Join(args[2:4], " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
 }
 
 // replication is serve's view of the replicator, by VPSLINK_REPLICATE:
