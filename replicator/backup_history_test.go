@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpslink/vpslink/scheduler/schedulertest"
 )
 
 // A database with its owner's backup_history table gets a row for every
@@ -22,13 +24,13 @@ func TestSnapshotRecordsBackupHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := &failingTarget{Target: DirTarget(filepath.Join(dir, "snapshots"))}
-	c := &clock{now: time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)}
+	c := schedulertest.NewClock(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
 	s := newTestSnapshotter(t, dbPath, target, c)
 	if _, err := s.Backup(ctx); err != nil {
 		t.Fatal(err)
 	}
 	target.setDown(true)
-	c.Add(time.Hour)
+	c.Set(time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC))
 	if _, err := s.Backup(ctx); err == nil {
 		t.Fatal("a snapshot to a target that is down succeeded")
 	}
