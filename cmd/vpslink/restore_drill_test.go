@@ -18,6 +18,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/internal/s3test"
+	"github.com/vpslink/vpslink/internal/testtool"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -242,7 +243,7 @@ func TestRestoreDrill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	litestream := s3test.Tool(t, "litestream")
+	litestream := testtool.Built(t, "litestream")
 	bin := buildBinary(t, t.TempDir())
 	replicaURL := func(d *drill) string { return "file://" + filepath.Join(d.dir, "replica") }
 	for _, tc := range []struct {
