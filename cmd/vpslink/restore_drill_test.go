@@ -18,7 +18,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/internal/s3test"
-	"github.com/vpslink/vpslink/internal/testtool"
+	"github.com/vpslink/vpslink/internal/tooltest"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -243,7 +243,7 @@ func TestRestoreDrill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	litestream := testtool.Built(t, "litestream")
+	litestream := tooltest.Built(t, "litestream")
 	bin := buildBinary(t, t.TempDir())
 	replicaURL := func(d *drill) string { return "file://" + filepath.Join(d.dir, "replica") }
 	for _, tc := range []struct {
