@@ -46,7 +46,7 @@ func TestServe_KillAtRandom(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it 32 times")
 	}
-	sqlite3 := tooltest.Installed(t, "sqlite3", "apt-get install sqlite3")
+	sqlite3 := tooltest.Installed(t, "sqlite3", ".ci/install-ops-tools")
 	bin, dir, db := serviceSetup(t)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("FAULT_SEED"); s != "" {
