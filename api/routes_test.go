@@ -204,7 +204,7 @@ func TestJobs(t *testing.T) {
 	if err != nil || c.Status != store.ClaimOK {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
-	if _, err := e.db.FinishJobStep(ctx, j.ID, c.Delivery.ID, store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt},
+	if err := e.db.FinishJobStep(ctx, c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt},
 		store.JobProgress{CurrentRecipientIndex: 0, CurrentPartIndex: 1, LastSentAt: &j.ScheduledStartAt}); err != nil {
 		t.Fatal(err)
 	}

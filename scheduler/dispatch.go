@@ -56,16 +56,47 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 	if err != nil {
 		return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
 	}
-	if done, err := e.unclaimed(c, log, fail); done {
+	var o store.Outcome
+	if c.Status == store.ClaimRecorded {
+		o = recordedOutcome(c.Delivery, now)
+		log.Warn("job step already attempted; its ledger row stands as its outcome", "state", c.Delivery.State,
+			"wa_message_id", c.Delivery.WAMessageID)
+	} else if done, err := e.unclaimed(c, log, fail); done {
 		return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
+	} else {
+		o = e.send(ctx, log, vpslink.Send{
+			Kind: vpslink.SendKindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
+			To: c.Delivery.Recipient, Text: c.Job.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID,
+		}, due.At, now)
 	}
-	j = c.Job
-	o := e.send(ctx, log, vpslink.Send{
-		Kind: vpslink.SendKindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
-		To: c.Delivery.Recipient, Text: j.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID,
-	}, due.At, now)
-	err = e.finishJobStep(context.WithoutCancel(ctx), j, c.Delivery.ID, o)
+	err = e.finishJobStep(context.WithoutCancel(ctx), c.Job, c.Delivery, o)
 	return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
+}
+
+// unrecordedReason is the error of a job step whose ledger row was found
+// still claimed when the step came round again.
+const unrecordedReason = "its outcome was never recorded: it may have been delivered and was not retried"
+
+// recordedOutcome is the outcome that a job step's existing ledger row
+// stands for: sent, delivered and read are sent; a failed send stays
+// failed; claimed and unknown may have been delivered, so the step is not
+// sent again and its recipient fails with that reason.
+func recordedOutcome(d *vpslink.Delivery, now time.Time) store.Outcome {
+	switch d.State {
+	case vpslink.DeliverySent, vpslink.DeliveryDelivered, vpslink.DeliveryRead:
+		at := now
+		if d.SentAt != nil {
+			at = *d.SentAt
+		}
+		return store.Outcome{State: vpslink.DeliverySent, At: at}
+	case vpslink.DeliveryFailed:
+		return store.Outcome{State: vpslink.DeliveryFailed, Error: d.Error, At: now}
+	case vpslink.DeliveryUnknown:
+		if d.Error != "" {
+			return store.Outcome{State: vpslink.DeliveryUnknown, Error: d.Error, At: now}
+		}
+	}
+	return store.Outcome{State: vpslink.DeliveryUnknown, Error: unrecordedReason, At: now}
 }
 
 // writeRefused turns a claim or a record the database refuses by its rules
@@ -153,17 +184,18 @@ func (e *Engine) unclaimed(c *store.Claim, log *slog.Logger, fail func(reason st
 
 // finishJobStep records a step's outcome with the job's progress: a not-sent
 // step stays where it is to be retried; any other outcome moves on.
-func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, deliveryID int64, o store.Outcome) error {
+func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, d *vpslink.Delivery, o store.Outcome) error {
 	p := progressOf(j)
 	if o.State != vpslink.DeliveryNotSent {
 		p = advance(j, o.State == vpslink.DeliverySent, o.At, e.jitter())
 	}
-	t, err := e.db.FinishJobStep(ctx, j.ID, deliveryID, o, p)
-	if err == nil && p.Finished {
-		e.log.Info("job finished", "job_id", j.ID, "status", t.Status,
-			"recipients_sent", t.RecipientsSent, "recipients_failed", t.RecipientsFailed)
+	if err := e.db.FinishJobStep(ctx, d, o, p); err != nil {
+		return err
 	}
-	return err
+	if p.Finished {
+		e.log.Info("job finished", "job_id", j.ID)
+	}
+	return nil
 }
 
 // send makes the network call for a claimed send and classifies its result
@@ -250,14 +282,14 @@ func (e *Engine) recover(ctx context.Context) error {
 		if j.CurrentRecipientIndex != d.RecipientIndex || j.CurrentPartIndex != d.PartIndex ||
 			j.CurrentRecipientIndex >= len(j.Recipients) || len(j.MessageParts) == 0 {
 			// Progress already moved past the step: only the ledger is stale.
-			if _, err := e.db.FinishJobStep(ctx, j.ID, d.ID, o, progressOf(j)); err != nil {
+			if err := e.db.FinishJobStep(ctx, d, o, progressOf(j)); err != nil {
 				return err
 			}
 			continue
 		}
 		e.log.Warn("job step interrupted while sending marked failed", "job_id", j.ID,
 			"recipient_index", d.RecipientIndex, "part_index", d.PartIndex)
-		if err := e.finishJobStep(ctx, j, d.ID, o); err != nil {
+		if err := e.finishJobStep(ctx, j, d, o); err != nil {
 			return err
 		}
 	}

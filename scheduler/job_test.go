@@ -233,3 +233,44 @@ func TestEngine_JobStepInterruptedAtStartup(t *testing.T) {
 		t.Fatalf("job %+v", got)
 	}
 }
+
+// A step that already has a ledger row when it comes round (a receipt was
+// recorded before the step's outcome and the process died; an outcome
+// write left the row behind) is not sent again and does not fail the job:
+// the row stands as the step's outcome and the job moves on.
+func TestEngine_JobStepRecordedBeforeItsOutcome(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		record       func(h *harness, j *vpslink.Job)
+		sent, failed int
+	}{
+		{"delivered", func(h *harness, j *vpslink.Job) { h.receipt(j, 0, 0) }, 2, 0},
+		{"unknown", func(h *harness, j *vpslink.Job) {
+			ctx := context.Background()
+			if err := h.db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'unknown', error = 'it may have been delivered' WHERE job_id = ?`, j.ID)
+				return err
+			}); err != nil {
+				h.t.Fatal(err)
+			}
+		}, 1, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			j := h.createJob(t0, 2, 0, nil)
+			if c, err := h.db.ClaimJobStep(context.Background(), j.ID, 0, 0, t0, 0); err != nil || c.Status != store.ClaimOK {
+				t.Fatalf("claim: %+v %v", c, err)
+			}
+			tt.record(h, j)
+			h.start()
+			if got := h.wantAttempts(1); got[0].RecipientIndex != 1 {
+				t.Fatalf("sent %+v, want only the second recipient", got)
+			}
+			got := h.job(j.ID)
+			if got.Status != vpslink.JobCompleted || got.RecipientsSent != tt.sent || got.RecipientsFailed != tt.failed {
+				t.Fatalf("job %s sent=%d failed=%d (%s), want completed %d %d", got.Status, got.RecipientsSent,
+					got.RecipientsFailed, got.ErrorMessage, tt.sent, tt.failed)
+			}
+		})
+	}
+}

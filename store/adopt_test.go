@@ -249,7 +249,7 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 	if err != nil || step.Status != store.ClaimOK {
 		t.Fatalf("claim job step: %+v %v", step, err)
 	}
-	if _, err := db.FinishJobStep(ctx, "j-news", step.Delivery.ID, store.Outcome{State: vpslink.DeliverySent, At: now},
+	if err := db.FinishJobStep(ctx, step.Delivery, store.Outcome{State: vpslink.DeliverySent, At: now},
 		store.JobProgress{CurrentRecipientIndex: 1, RecipientSent: true, LastSentAt: &now, Finished: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,9 @@ type DB struct {
 	mu        sync.Mutex
 	onWrite   []func()
 	onRefused []func(error)
-	results   []messageResult // send outcomes for the next write transaction
+	results   []sendResult // send outcomes for the next write transaction
+	retrying  bool         // a retry of requeued outcomes is scheduled
+	closed    bool         // Close began: no retry is scheduled any more
 }
 
 // Open opens (creating it and its directory if needed) the database at path
@@ -172,6 +174,9 @@ func (db *DB) Path() string { return db.path }
 
 // Close writes queued send outcomes and closes both pools.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	db.closed = true
+	db.mu.Unlock()
 	var errs []error
 	if db.write != nil && db.write != db.read {
 		errs = append(errs, db.FlushResults(context.Background()), db.write.Close())

@@ -132,7 +132,10 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 		if j, err = getJob(ctx, tx, id); err != nil {
 			return err
 		}
-		started := j.RecipientsSent+j.RecipientsFailed > 0 || j.CurrentRecipientIndex > 0 || j.CurrentPartIndex > 0
+		started, err := tx.jobStarted(ctx, j)
+		if err != nil {
+			return err
+		}
 		if (j.Status != vpslink.JobPending && j.Status != vpslink.JobPaused) || started {
 			return vpslink.Errorf(vpslink.ECONFLICT, "job %s is %s and has started; only jobs that have not sent anything can be edited", id, j.Status)
 		}
@@ -166,6 +169,22 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 		return nil
 	})
 	return j, err
+}
+
+// jobStarted reports whether job j has started: it has progress, or any
+// ledger row in a state but not_sent. A claimed row counts, so that a job
+// whose first part is in flight cannot be edited, and the progress written
+// after the send stays the progress of the recipients it was sent to.
+func (tx *Tx) jobStarted(ctx context.Context, j *vpslink.Job) (bool, error) {
+	if j.RecipientsSent+j.RecipientsFailed > 0 || j.CurrentRecipientIndex > 0 || j.CurrentPartIndex > 0 || j.LastSentAt != nil {
+		return true, nil
+	}
+	var started bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE job_id = ? AND state != 'not_sent')`, j.ID).Scan(&started)
+	if err != nil {
+		return false, fmt.Errorf("read job %s ledger: %w", j.ID, describe(err))
+	}
+	return started, nil
 }
 
 // PauseJob stops a pending or running job before its next part.
@@ -205,7 +224,9 @@ func (db *DB) setJobStatus(ctx context.Context, id, status string, from ...strin
 		}
 		if status == "" {
 			status = vpslink.JobPending
-			if j.LastSentAt != nil || j.CurrentRecipientIndex > 0 || j.CurrentPartIndex > 0 {
+			if started, err := tx.jobStarted(ctx, j); err != nil {
+				return err
+			} else if started {
 				status = vpslink.JobRunning
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/vpslink/vpslink"
@@ -25,10 +26,15 @@ const (
 	// ClaimMissed: the source is older than the maximum lateness; Late says
 	// by how much. Nothing was written.
 	ClaimMissed
-	// ClaimRefused: the source cannot be sent (a ledger row already shows
-	// an attempt, or a job's recipients or parts are unusable); Reason says
-	// why. Nothing was written.
+	// ClaimRefused: the source cannot be sent (a message's ledger row
+	// already shows an attempt, or a job's recipients or parts are
+	// unusable); Reason says why. Nothing was written.
 	ClaimRefused
+	// ClaimRecorded: the job step has a ledger row from an earlier attempt
+	// whose outcome the job's progress does not show yet (a receipt came
+	// before the outcome, or the outcome's write failed); Delivery is that
+	// row, and its state stands as the step's outcome. Nothing was written.
+	ClaimRecorded
 )
 
 // Claim is the result of a claim transaction.
@@ -109,9 +115,9 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, maxLat
 // claimDelivery inserts d as a claimed ledger row, with the WhatsApp id its
 // attempt derives (origin: see vpslink.Delivery.DeriveWAMessageID). When the
 // source has a row already (its unique index refuses the insert), that row
-// is claimed again only if it proved that nothing was sent; prevWhere and
-// prevArgs select it. Trying the insert first spares the usual case, a
-// source never attempted, a query.
+// is claimed again only if it proved that nothing was sent, else it is
+// returned with ClaimRefused; prevWhere and prevArgs select it. Trying the
+// insert first spares the usual case, a source never attempted, a query.
 func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.Time, origin, prevWhere string, prevArgs ...any) (*vpslink.Delivery, ClaimStatus, string, error) {
 	d.State, d.ClaimedAt, d.Attempts = vpslink.DeliveryClaimed, now, 1
 	d.WAMessageID = d.DeriveWAMessageID(origin)
@@ -131,7 +137,7 @@ func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.T
 		return nil, 0, "", fmt.Errorf("read ledger: %w", err)
 	}
 	if prev.State != vpslink.DeliveryNotSent {
-		return nil, ClaimRefused, fmt.Sprintf("an earlier attempt is recorded as %s (WhatsApp id %s); it is not sent again", prev.State, prev.WAMessageID), nil
+		return prev, ClaimRefused, fmt.Sprintf("an earlier attempt is recorded as %s (WhatsApp id %s); it is not sent again", prev.State, prev.WAMessageID), nil
 	}
 	d.ID, d.Attempts = prev.ID, prev.Attempts+1
 	d.WAMessageID = d.DeriveWAMessageID(origin)
@@ -193,15 +199,21 @@ func (tx *Tx) finishDelivery(ctx context.Context, id int64, o Outcome) (Outcome,
 // start-up treats a leftover claim as an unknown outcome: the send is never
 // repeated.
 func (db *DB) FinishMessage(d *vpslink.Delivery, o Outcome) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	db.results = append(db.results, messageResult{d, o})
+	db.queueResult(sendResult{d: d, o: o})
 }
 
-// messageResult is a send outcome waiting for the next write transaction.
-type messageResult struct {
-	d *vpslink.Delivery
-	o Outcome
+// sendResult is a send outcome waiting for the next write transaction: a
+// message's, or a job step's with the job's progress after it.
+type sendResult struct {
+	d   *vpslink.Delivery
+	o   Outcome
+	job *JobProgress // job steps only
+}
+
+func (db *DB) queueResult(r sendResult) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.results = append(db.results, r)
 }
 
 // FlushResults commits the send outcomes FinishMessage has queued.
@@ -216,7 +228,7 @@ func (db *DB) FlushResults(ctx context.Context) error {
 }
 
 // takeResults empties the queue of send outcomes and returns them.
-func (db *DB) takeResults() []messageResult {
+func (db *DB) takeResults() []sendResult {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	results := db.results
@@ -224,23 +236,49 @@ func (db *DB) takeResults() []messageResult {
 	return results
 }
 
+// resultRetry is how soon outcomes that a transaction took and did not
+// commit are written again by a transaction of their own.
+const resultRetry = 500 * time.Millisecond
+
 // requeueResults puts back, ahead of any queued since, outcomes that a
-// transaction took and did not commit.
-func (db *DB) requeueResults(results []messageResult) {
+// transaction took and did not commit (an API write that failed its
+// checks, a busy database), and has them committed again soon: the
+// scheduler, which flushed its queue before it slept, may sleep until its
+// next due item, and a message would show `sending` until then. A retry
+// that fails requeues them again, so they are retried until the database
+// takes them or is closed.
+func (db *DB) requeueResults(results []sendResult) {
 	if len(results) == 0 {
 		return
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	db.results = append(results, db.results...)
+	if db.retrying || db.closed {
+		return
+	}
+	db.retrying = true
+	time.AfterFunc(resultRetry, func() {
+		db.mu.Lock()
+		db.retrying = false
+		db.mu.Unlock()
+		if err := db.FlushResults(context.Background()); err != nil {
+			slog.Error("recording send outcomes failed; retrying", "err", err, "retry_in", resultRetry.String())
+		}
+	})
 }
 
 // writeResults writes send outcomes in tx.
-func (tx *Tx) writeResults(ctx context.Context, results []messageResult) error {
+func (tx *Tx) writeResults(ctx context.Context, results []sendResult) error {
 	for _, r := range results {
-		err := tx.finishMessage(ctx, r.d, r.o)
+		var err error
+		if r.job != nil {
+			err = tx.finishJobStep(ctx, r.d, r.o, *r.job)
+		} else {
+			err = tx.finishMessage(ctx, r.d, r.o)
+		}
 		if err != nil && (!IsRefused(err) || !tx.inTransaction()) {
-			return fmt.Errorf("finish message %s: %w", r.d.MessageID, err)
+			return fmt.Errorf("finish %s: %w", r.source(), err)
 		} else if err != nil {
 			tx.refuseResult(ctx, r, err)
 		}
@@ -248,18 +286,34 @@ func (tx *Tx) writeResults(ctx context.Context, results []messageResult) error {
 	return nil
 }
 
+// source names what a result is the outcome of.
+func (r sendResult) source() string {
+	if r.job != nil {
+		return fmt.Sprintf("job %s step %d/%d", r.d.JobID, r.d.RecipientIndex, r.d.PartIndex)
+	}
+	return "message " + r.d.MessageID
+}
+
 // refuseResult handles an outcome the database refuses by its rules (a
-// CHECK or a trigger): kept in the queue, it would fail every later write that carries
-// it, and nothing would be sent again. The message fails instead, with the
-// outcome and the reason, where the database still lets it; its ledger row
-// keeps its claim, so it is never sent again either way.
-func (tx *Tx) refuseResult(ctx context.Context, r messageResult, err error) {
+// CHECK or a trigger): kept in the queue, it would fail every later write
+// that carries it, and nothing would be sent again. The message or job
+// fails instead, with the outcome and the reason, where the database still
+// lets it; its ledger row keeps its claim, so it is never sent again
+// either way.
+func (tx *Tx) refuseResult(ctx context.Context, r sendResult, err error) {
 	reason := fmt.Sprintf("the database refused to record its outcome (%s, WhatsApp id %s): %v", r.o.State, r.d.WAMessageID, err)
-	if _, ferr := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
-		WHERE id = ?`, reason, fmtTime(r.o.At), r.d.MessageID); ferr != nil {
+	var ferr error
+	if r.job != nil {
+		_, ferr = tx.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_message = ?1, completed_at = ?2, updated_at = ?2
+			WHERE id = ?3 AND status IN ('pending', 'running', 'paused')`, reason, fmtTime(r.o.At), r.d.JobID)
+	} else {
+		_, ferr = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
+			WHERE id = ?`, reason, fmtTime(r.o.At), r.d.MessageID)
+	}
+	if ferr != nil {
 		reason += fmt.Sprintf("; marking it failed was refused too: %v", ferr)
 	}
-	tx.db.refused(fmt.Errorf("message %s: %s", r.d.MessageID, reason))
+	tx.db.refused(fmt.Errorf("%s: %s", r.source(), reason))
 }
 
 // finishMessage writes one send outcome. A message deleted since its claim
@@ -309,8 +363,9 @@ func (db *DB) FailMessage(ctx context.Context, id string, now time.Time, reason 
 }
 
 // RecoverMessages handles messages a previous process left in `sending`:
-// their send may have left the machine, so they become failed with reason
-// and their claimed ledger rows unknown. It returns how many there were.
+// one whose ledger row a receipt already marked delivered or read is sent;
+// the others' send may have left the machine, so they become failed with
+// reason and their claimed ledger rows unknown. It returns how many there were.
 func (db *DB) RecoverMessages(ctx context.Context, now time.Time, reason string) (int, error) {
 	var n int64
 	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
@@ -318,6 +373,13 @@ func (db *DB) RecoverMessages(ctx context.Context, now time.Time, reason string)
 		// row through idx_deliveries_message.
 		if _, err := tx.ExecContext(ctx, `UPDATE deliveries INDEXED BY idx_deliveries_claimed SET state = 'unknown', error = ?
 			WHERE state = 'claimed' AND message_id IS NOT NULL`, reason); err != nil {
+			return err
+		}
+		// A receipt recorded before the outcome proves the send.
+		if _, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'sent', error_message = NULL, updated_at = ?1,
+			sent_at = (SELECT coalesce(d.sent_at, d.delivered_at, ?1) FROM deliveries d WHERE d.message_id = scheduled_messages.id)
+			WHERE status = 'sending' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = scheduled_messages.id
+				AND d.state IN ('sent', 'delivered', 'read'))`, fmtTime(now)); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?

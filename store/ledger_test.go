@@ -161,35 +161,6 @@ func messageStatus(t *testing.T, path, id string) string {
 	return m.Status
 }
 
-// Job step results are committed without a sync; the writer must be back
-// to synchronous=FULL for the next claim.
-func TestFinishJobStepLeavesWriterSynchronousFull(t *testing.T) {
-	ctx := context.Background()
-	db := storetest.Open(t)
-	j := newJob()
-	if err := db.CreateJob(ctx, j); err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.ClaimJobStep(ctx, j.ID, 0, 0, j.ScheduledStartAt, 0)
-	if err != nil || c.Status != store.ClaimOK {
-		t.Fatalf("claim: %+v %v", c, err)
-	}
-	o := store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt}
-	if _, err := db.FinishJobStep(ctx, j.ID, c.Delivery.ID, o, store.JobProgress{CurrentPartIndex: 1}); err != nil {
-		t.Fatal(err)
-	}
-	var sync int
-	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
-		return tx.QueryRowContext(context.Background(), `PRAGMA synchronous`).Scan(&sync)
-	}); err != nil || sync != 2 {
-		t.Fatalf("writer synchronous = %d (%v), want 2 (FULL)", sync, err)
-	}
-	got, _ := db.GetJob(ctx, j.ID)
-	if got.CurrentPartIndex != 1 {
-		t.Fatalf("job %+v", got)
-	}
-}
-
 // A receipt processed before the send's outcome is recorded keeps the
 // delivery delivered, and the message is sent whatever the sender said.
 func TestReceiptBeforeOutcome(t *testing.T) {

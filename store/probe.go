@@ -106,7 +106,7 @@ func (db *DB) probeWrites(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	var problems []string
-	err = db.transact(ctx, false, func(tx *Tx) error {
+	err = db.transact(ctx, func(tx *Tx) error {
 		for _, p := range writeProbes(fmtTime(tx.now), backupHistory) {
 			if _, err := tx.ExecContext(ctx, p.query, p.args...); err != nil {
 				problems = append(problems, fmt.Sprintf("cannot %s: %v", p.what, err))

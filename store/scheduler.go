@@ -103,9 +103,13 @@ func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Ti
 			c.Status = ClaimSkip
 			return nil
 		}
-		if late := now.Sub(j.ScheduledStartAt); j.Status == vpslink.JobPending && maxLateness > 0 && late > maxLateness {
-			c.Status, c.Late = ClaimMissed, late
-			return nil
+		if late := now.Sub(j.ScheduledStartAt); maxLateness > 0 && late > maxLateness {
+			// A not-sent attempt marks the job running without starting
+			// it: the lateness applies until something may have gone.
+			if started, err := tx.jobStarted(ctx, j); err != nil || !started {
+				c.Status, c.Late = ClaimMissed, late
+				return err
+			}
 		}
 		if r >= len(j.Recipients) || p >= len(j.MessageParts) {
 			c.Status = ClaimRefused
@@ -116,6 +120,9 @@ func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Ti
 		d := &vpslink.Delivery{JobID: id, RecipientIndex: r, PartIndex: p, Recipient: j.Recipients[r]}
 		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, "",
 			`job_id = ? AND recipient_index = ? AND part_index = ?`, id, r, p); err != nil || c.Status != ClaimOK {
+			if c.Status == ClaimRefused && c.Delivery != nil {
+				c.Status = ClaimRecorded
+			}
 			return err
 		}
 		if j.Status == vpslink.JobPending {
@@ -148,30 +155,38 @@ type JobProgress struct {
 	Finished bool
 }
 
-// JobTotals is a job's status and counters after a step.
-type JobTotals struct {
-	Status           string
-	RecipientsSent   int
-	RecipientsFailed int
-}
-
 // everyRecipientFailed is the error of a job that ended with no recipient sent.
 const everyRecipientFailed = "every recipient failed"
 
-// FinishJobStep records a step's ledger outcome and the job's new progress
-// in one transaction, so that a restart resumes at exactly the next step.
-// A job paused meanwhile stays paused; a cancelled one stays cancelled.
-func (db *DB) FinishJobStep(ctx context.Context, jobID string, deliveryID int64, o Outcome, p JobProgress) (JobTotals, error) {
-	var t JobTotals
-	err := db.updateLazy(ctx, func(tx *Tx) error {
-		if deliveryID != 0 {
-			if _, err := tx.finishDelivery(ctx, deliveryID, o); err != nil {
-				return err
-			}
-		}
-		// In SET expressions, columns hold the row's values before the
-		// update: recipients_sent + ?3 is the new count.
-		err := tx.QueryRowContext(ctx, `UPDATE jobs SET current_recipient_index = ?1, current_part_index = ?2,
+// FinishJobStep records the outcome of job step d (its ledger row) with
+// the job's progress after it, in one synced commit, so that a restart
+// resumes at exactly the next step and a power cut after it cannot turn a
+// sent part into an unknown one. The outcome joins the queue of send
+// outcomes first: when the commit fails, it stays queued and the next
+// write transaction records it, as a message's outcome is; the error says
+// it is not recorded yet.
+func (db *DB) FinishJobStep(ctx context.Context, d *vpslink.Delivery, o Outcome, p JobProgress) error {
+	db.queueResult(sendResult{d: d, o: o, job: &p})
+	if err := db.FlushResults(ctx); err != nil {
+		return fmt.Errorf("finish job %s step %d/%d: %w", d.JobID, d.RecipientIndex, d.PartIndex, err)
+	}
+	return nil
+}
+
+// finishJobStep writes a job step's outcome on its ledger row and moves the
+// job on, if it is still at that step: a job whose progress moved past it
+// (the step was recovered after a crash) keeps its progress. A job paused
+// meanwhile stays paused; a cancelled one stays cancelled.
+func (tx *Tx) finishJobStep(ctx context.Context, d *vpslink.Delivery, o Outcome, p JobProgress) error {
+	o, err := tx.finishDelivery(ctx, d.ID, o)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // the job was deleted with its ledger
+	} else if err != nil {
+		return err
+	}
+	// In SET expressions, columns hold the row's values before the
+	// update: recipients_sent + ?3 is the new count.
+	_, err = tx.ExecContext(ctx, `UPDATE jobs SET current_recipient_index = ?1, current_part_index = ?2,
 			recipients_sent = recipients_sent + ?3, recipients_failed = recipients_failed + ?4,
 			last_sent_at = ?5, next_step_at = ?6,
 			status = CASE WHEN ?7 AND status IN ('pending', 'running', 'paused')
@@ -179,20 +194,14 @@ func (db *DB) FinishJobStep(ctx context.Context, jobID string, deliveryID int64,
 			completed_at = CASE WHEN ?7 AND status IN ('pending', 'running', 'paused') THEN ?8 ELSE completed_at END,
 			error_message = CASE WHEN ?7 AND status IN ('pending', 'running', 'paused') AND recipients_sent + ?3 = 0
 				THEN ?9 ELSE error_message END,
-			updated_at = ?8 WHERE id = ?10
-			RETURNING status, recipients_sent, recipients_failed`,
-			p.CurrentRecipientIndex, p.CurrentPartIndex, p.RecipientSent, p.RecipientFailed,
-			nullTime(p.LastSentAt), nullTime(p.NextStepAt), p.Finished, fmtTime(o.At), everyRecipientFailed, jobID,
-		).Scan(&t.Status, &t.RecipientsSent, &t.RecipientsFailed)
-		if err != nil {
-			return fmt.Errorf("update job progress: %w", err)
-		}
-		return nil
-	})
+			updated_at = ?8 WHERE id = ?10 AND current_recipient_index = ?11 AND current_part_index = ?12`,
+		p.CurrentRecipientIndex, p.CurrentPartIndex, p.RecipientSent, p.RecipientFailed,
+		nullTime(p.LastSentAt), nullTime(p.NextStepAt), p.Finished, fmtTime(o.At), everyRecipientFailed, d.JobID,
+		d.RecipientIndex, d.PartIndex)
 	if err != nil {
-		return t, fmt.Errorf("finish job %s step: %w", jobID, err)
+		return fmt.Errorf("update job progress: %w", err)
 	}
-	return t, nil
+	return nil
 }
 
 // FailJob ends a pending or running job as failed with reason.

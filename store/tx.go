@@ -77,7 +77,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 			db.requeueResults(results)
 		}
 	}()
-	err := db.transact(ctx, false, func(tx *Tx) error {
+	err := db.transact(ctx, func(tx *Tx) error {
 		if err := tx.writeResults(ctx, results); err != nil {
 			return err
 		}
@@ -87,22 +87,12 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
-// updateLazy is UpdateQuiet with a commit that is not synced
-// (synchronous=NORMAL): it becomes durable with the next synced commit,
-// which is the next claim, so a burst costs one fsync per send instead of
-// two. Job step results use it. A result lost to a power cut leaves its
-// claim behind, and start-up treats a leftover claim as an unknown outcome:
-// the send is never repeated.
-func (db *DB) updateLazy(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.transact(ctx, true, fn)
-}
-
 // transact runs fn between BEGIN IMMEDIATE (the write lock is taken at
 // once, so a transaction never fails half-way upgrading a read lock) and
 // COMMIT, or ROLLBACK when fn or the commit fails or fn panics. Waiting for
 // the writer connection honours ctx; once the transaction has begun, it
 // runs to its end.
-func (db *DB) transact(ctx context.Context, lazy bool, fn func(tx *Tx) error) (err error) {
+func (db *DB) transact(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if db.readOnly {
 		return fmt.Errorf("database %s is open read-only", db.path)
 	}
@@ -112,17 +102,6 @@ func (db *DB) transact(ctx context.Context, lazy bool, fn func(tx *Tx) error) (e
 	}
 	defer conn.Close()
 	bg := context.WithoutCancel(ctx)
-	if lazy {
-		if _, err := conn.ExecContext(bg, `PRAGMA synchronous = NORMAL`); err != nil {
-			return fmt.Errorf("relax synchronous: %w", err)
-		}
-		defer func() {
-			if _, err := conn.ExecContext(bg, `PRAGMA synchronous = FULL`); err != nil {
-				// Never hand a relaxed connection to the next claim.
-				discard(conn)
-			}
-		}()
-	}
 	if _, err := conn.ExecContext(bg, `BEGIN IMMEDIATE`); err != nil {
 		return fmt.Errorf("begin: %w", describe(err))
 	}
