@@ -33,8 +33,10 @@
 // litestream is still reading. Hence the rule: in one process, a file is
 // opened by one build at a time.
 //
-//   - `vpslink serve` opens the database with the store. It runs no
-//     litestream; it only starts and watches the replicate child.
+//   - `vpslink serve` opens the database with the store and runs no
+//     litestream: it starts and watches the replicate child, and a
+//     snapshot taken from the web UI copies the database in serve's own
+//     process, with the store.
 //   - `vpslink replicate` is a process of its own because litestream holds
 //     the database open there with its build. Its snapshot job therefore
 //     has each copy made by a child process, `vpslink db copy` (see
