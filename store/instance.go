@@ -66,6 +66,8 @@ type Instance struct {
 	db    *DB
 	path  string // the instance file
 	state instanceFile
+	// claims is the ledger's row counter at the last epoch.
+	claims int64
 }
 
 // StartInstance compares the database with the instance file beside it and,
@@ -141,18 +143,26 @@ func (db *DB) StartInstance(ctx context.Context) (*Instance, *RestoreReview, err
 	if review != nil {
 		db.notify() // held rows leave the scheduler's plan
 	}
+	if in.claims, err = db.claimCount(ctx); err != nil {
+		return nil, nil, err
+	}
 	if err := writeInstanceFile(in.path, in.state); err != nil {
 		return nil, nil, err
 	}
 	return in, review, nil
 }
 
-// Heartbeat advances the database's epoch and the instance file with it, so
-// that a database rewound in place to an older state is told from the live
-// one. serve calls it every minute.
+// Heartbeat advances the database's epoch and the instance file with it
+// when sends were claimed since the last time, so that a database rewound in
+// place to a state before them is told from the live one. serve calls it
+// every minute. An idle database is not written to (no replication traffic).
 func (in *Instance) Heartbeat(ctx context.Context) error {
+	claims, err := in.db.claimCount(ctx)
+	if err != nil || claims == in.claims {
+		return err
+	}
 	var epoch int64
-	err := in.db.UpdateQuiet(ctx, func(tx *Tx) error {
+	err = in.db.UpdateQuiet(ctx, func(tx *Tx) error {
 		var err error
 		epoch, err = tx.bumpEpoch(ctx)
 		return err
@@ -160,8 +170,19 @@ func (in *Instance) Heartbeat(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("instance heartbeat: %w", err)
 	}
-	in.state.Epoch = epoch
+	in.state.Epoch, in.claims = epoch, claims
 	return writeInstanceFile(in.path, in.state)
+}
+
+// claimCount is the ledger's AUTOINCREMENT counter: it grows with every new
+// ledger row, that is with every first claim of a send.
+func (db *DB) claimCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0)`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("read ledger counter: %w", describe(err))
+	}
+	return n, nil
 }
 
 // hold fails the messages and pauses the jobs that may already have been

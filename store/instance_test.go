@@ -211,3 +211,37 @@ func TestStartInstance_Symlink(t *testing.T) {
 		t.Fatalf("same file through a symlink: review %+v", r)
 	}
 }
+
+// The heartbeat writes nothing while nothing is sent, and advances the
+// epoch once something was.
+func TestInstance_Heartbeat(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "whatsapp.db")
+	db := storetest.Open(t, storetest.WithPath(path), atInstanceNow)
+	in, _, err := db.StartInstance(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoch := func() string {
+		v, err := db.Setting(ctx, "instance_epoch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	start := epoch()
+	if err := in.Heartbeat(ctx); err != nil || epoch() != start {
+		t.Fatalf("idle heartbeat: epoch %s, was %s (%v)", epoch(), start, err)
+	}
+	m := storetest.CreateMessage(t, db, "491511111111", "hi", instanceNow)
+	if c, err := db.ClaimMessage(ctx, m.ID, instanceNow, 0); err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	if err := in.Heartbeat(ctx); err != nil || epoch() == start {
+		t.Fatalf("heartbeat after a send: epoch %s (%v)", epoch(), err)
+	}
+	b, _ := os.ReadFile(path + ".instance")
+	if !strings.Contains(string(b), `"epoch":`+epoch()) {
+		t.Fatalf("instance file %s, epoch %s", b, epoch())
+	}
+}

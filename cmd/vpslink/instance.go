@@ -11,8 +11,9 @@ import (
 )
 
 // heartbeatEvery is how often serve advances the database's epoch and the
-// instance file beside it. A database overwritten in place with a copy
-// older than this is told from the live one.
+// instance file beside it, if something was sent meanwhile. A database
+// overwritten in place with a copy from before such a minute is told from
+// the live one.
 const heartbeatEvery = time.Minute
 
 // startInstance runs before the scheduler: when the database may have lost
