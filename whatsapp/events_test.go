@@ -3,7 +3,9 @@ package whatsapp
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,4 +206,58 @@ func TestIncomingHistoryAndReceipts(t *testing.T) {
 			t.Errorf("retry %s: %v", id, msg)
 		}
 	}
+}
+
+// A receipt whose write fails is kept and retried, not dropped: WhatsApp
+// had its acknowledgement and will not send it again.
+func TestReceiptRetriedAfterFailedWrite(t *testing.T) {
+	c, f, db := newTestClient(t, true)
+	var log logLines
+	c.log = slog.New(slog.NewTextHandler(&log, nil))
+	ctx := context.Background()
+	c.Start(ctx)
+	connect(c, f)
+	m := storetest.CreateMessage(t, db, "491510000001", "see you at 8", storetest.Now)
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(context.Background(), query, args...)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`UPDATE scheduled_messages SET status = 'failed', error_message = 'may have been delivered' WHERE id = ?;
+		INSERT INTO deliveries (message_id, recipient, wa_message_id, state, claimed_at)
+		VALUES (?, '491510000001@s.whatsapp.net', 'UNKNOWN1', 'unknown', '2026-11-27T11:59:00.000Z')`, m.ID, m.ID)
+	exec(`CREATE TRIGGER fail_receipts BEFORE UPDATE ON deliveries BEGIN SELECT RAISE(ABORT, 'the disk is failing'); END`)
+
+	anna := types.NewJID("491510000001", types.DefaultUserServer)
+	f.emit(&events.Receipt{MessageSource: types.MessageSource{Chat: anna, Sender: anna}, MessageIDs: []types.MessageID{"UNKNOWN1"},
+		Type: types.ReceiptTypeDelivered, Timestamp: storetest.Now.Add(time.Minute)})
+	waitFor(t, "the receipt's write to fail", func() bool { return strings.Contains(log.String(), "receipts not recorded; retrying") })
+	exec(`DROP TRIGGER fail_receipts`)
+	waitFor(t, "the retried receipt to confirm the message", func() bool {
+		got, err := db.GetMessage(ctx, m.ID)
+		return err == nil && got.Status == vpslink.MessageSent
+	})
+}
+
+// logLines collects a logger's output for a test to read while the code
+// under test writes.
+type logLines struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/vpslink/vpslink/store"
 	"go.mau.fi/whatsmeow/types"
@@ -35,6 +36,14 @@ func (q *queue) push(item any) {
 	}
 }
 
+// requeue puts items back ahead of those queued since, without waking the
+// worker: they are retried when their retry is due.
+func (q *queue) requeue(items []any) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = append(items, q.items...)
+}
+
 func (q *queue) take() []any {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -55,25 +64,67 @@ func (c *Client) handleEvent(evt any) {
 	}
 }
 
+// Receipts whose write failed are retried after receiptRetry, doubling up
+// to maxReceiptRetry while they keep failing.
+const (
+	receiptRetry    = time.Second
+	maxReceiptRetry = time.Minute
+)
+
 // runWorker writes queued events until ctx ends, then writes what is left.
 // The writes themselves are not cancelled: each is one short transaction,
 // and a receipt dropped at shutdown would leave a delivered message failed.
+// A receipt whose write fails (a busy or full database) is kept and
+// retried: WhatsApp has had its acknowledgement and will not send it
+// again.
 func (c *Client) runWorker(ctx context.Context) {
 	write := context.WithoutCancel(ctx)
+	var retry <-chan time.Time
+	backoff := receiptRetry
 	for {
 		select {
 		case <-ctx.Done():
-			c.process(write, c.queue.take())
+			c.drain(write, backoff)
 			return
 		case <-c.queue.wake:
-			c.process(write, c.queue.take())
+		case <-retry:
 		}
+		failed := c.process(write, c.queue.take())
+		if len(failed) == 0 {
+			retry, backoff = nil, receiptRetry
+			continue
+		}
+		c.queue.requeue(failed)
+		c.log.Warn("receipts not recorded; retrying", "count", len(failed), "retry_in", backoff.String())
+		retry = time.After(backoff)
+		backoff = min(2*backoff, maxReceiptRetry)
+	}
+}
+
+// drain writes what is left at shutdown, retrying failed receipts a few
+// times before it gives up on them with an error that names them.
+func (c *Client) drain(ctx context.Context, backoff time.Duration) {
+	for attempt := 1; ; attempt++ {
+		failed := c.process(ctx, c.queue.take())
+		if len(failed) == 0 {
+			return
+		}
+		if attempt == 3 {
+			for _, item := range failed {
+				e := item.(*events.Receipt)
+				c.log.Error("receipt lost at shutdown: its message keeps the outcome its send had", "type", string(e.Type), "ids", e.MessageIDs)
+			}
+			return
+		}
+		c.queue.requeue(failed)
+		time.Sleep(min(backoff, 5*time.Second))
 	}
 }
 
 // process writes items in order: runs of chats and messages in batches of
-// batchSize, receipts as they come.
-func (c *Client) process(ctx context.Context, items []any) {
+// batchSize, receipts as they come. It returns the receipts it could not
+// write.
+func (c *Client) process(ctx context.Context, items []any) (failed []any) {
 	var b store.WABatch
 	flush := func() {
 		if len(b.Chats) == 0 && len(b.Messages) == 0 {
@@ -120,41 +171,46 @@ func (c *Client) process(ctx context.Context, items []any) {
 			add([]store.WAChat{{ID: e.JID.String(), Name: e.Name, IsGroup: true, UnreadCount: -1}}, nil)
 		case *events.Receipt:
 			flush()
-			c.applyReceipt(ctx, e)
+			if err := c.applyReceipt(ctx, e); err != nil {
+				failed = append(failed, e)
+			}
 		}
 	}
 	flush()
+	return failed
 }
 
 // applyReceipt records a delivered or read receipt from a recipient in the
 // ledger. Receipts sent by our own devices (for messages we received, or
 // "sender" receipts) and retry receipts say nothing about the recipient.
-func (c *Client) applyReceipt(ctx context.Context, e *events.Receipt) {
+// It returns the error of a write that failed, to be retried.
+func (c *Client) applyReceipt(ctx context.Context, e *events.Receipt) error {
 	var kind string
 	switch {
 	case e.IsFromMe:
 		c.metrics.receipts.WithLabelValues("own").Inc()
-		return
+		return nil
 	case e.Type == types.ReceiptTypeDelivered:
 		kind = store.ReceiptDelivered
 	case e.Type == types.ReceiptTypeRead || e.Type == types.ReceiptTypePlayed:
 		kind = store.ReceiptRead
 	default:
 		c.metrics.receipts.WithLabelValues(receiptLabel(e.Type)).Inc()
-		return
+		return nil
 	}
-	c.metrics.receipts.WithLabelValues(kind).Inc()
 	res, err := c.db.ApplyReceipt(ctx, kind, e.MessageIDs, e.Timestamp)
 	if err != nil {
 		c.log.Error("record WhatsApp receipt", "kind", kind, "ids", e.MessageIDs, "err", err)
-		return
+		return err
 	}
+	c.metrics.receipts.WithLabelValues(kind).Inc()
 	for _, id := range res.Confirmed {
 		c.log.Info("receipt confirmed a message whose send outcome was unknown", "message_id", id, "receipt", kind)
 	}
 	for _, id := range res.Recounted {
 		c.log.Info("receipt confirmed a job recipient whose send outcome was unknown", "job_id", id, "receipt", kind)
 	}
+	return nil
 }
 
 // receiptLabel bounds the metric's label values to the types whatsmeow knows.
