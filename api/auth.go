@@ -131,10 +131,12 @@ func presentedSecret(r *http.Request) (secret string, ok bool) {
 }
 
 // authenticate lets a request through when its client address is allowed
-// and it presents the secret. Failures are counted per client address and
-// a client that failed too often is refused before its secret is checked,
-// so the secret cannot be guessed at speed. GET /healthz is the one open
-// route.
+// and it presents the secret. The right secret is always accepted, so that
+// one misconfigured client behind the same proxy can never lock out the
+// others; failures are counted per client address, and a client that
+// failed too often gets 429 for its wrong secrets instead of 401, which
+// tells a guesser nothing and keeps the failure metric honest. GET /healthz
+// is the one open route.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		client := s.clientAddr(r)
@@ -152,20 +154,22 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.ui.ServeHTTP(w, r) // signed in with its own session
 			return
 		}
+		secret, ok := presentedSecret(r)
+		// Comparing digests keeps the time independent of the length too.
+		digest := sha256.Sum256([]byte(secret))
+		if ok && subtle.ConstantTimeCompare(digest[:], s.secretDigest[:]) == 1 {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if wait := s.failures.blocked(client, s.now()); wait > 0 {
+			s.metrics.authFailures.WithLabelValues("limited").Inc()
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
 			writeError(w, r, vpslink.Errorf(vpslink.ERATELIMIT, "too many failed authentication attempts; retry later"))
 			return
 		}
-		secret, ok := presentedSecret(r)
-		// Comparing digests keeps the time independent of the length too.
-		digest := sha256.Sum256([]byte(secret))
-		if !ok || subtle.ConstantTimeCompare(digest[:], s.secretDigest[:]) != 1 {
-			s.failures.fail(client, s.now())
-			w.Header().Set("WWW-Authenticate", `Bearer realm="vpslink"`)
-			writeError(w, r, vpslink.Errorf(vpslink.EUNAUTHORIZED, "missing or wrong API secret (X-API-Secret or Authorization: Bearer)"))
-			return
-		}
-		next.ServeHTTP(w, r)
+		s.failures.fail(client, s.now())
+		s.metrics.authFailures.WithLabelValues("refused").Inc()
+		w.Header().Set("WWW-Authenticate", `Bearer realm="vpslink"`)
+		writeError(w, r, vpslink.Errorf(vpslink.EUNAUTHORIZED, "missing or wrong API secret (X-API-Secret or Authorization: Bearer)"))
 	})
 }

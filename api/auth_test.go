@@ -71,10 +71,20 @@ func TestAuth_FailuresAreRateLimitedPerClient(t *testing.T) {
 	if r.header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
 	}
-	// Even the right secret waits: the limit is checked first.
-	e.do(req{path: "/api/stats", remote: "127.0.0.2:1"}).fails(t, 429, "RATE_LIMIT_EXCEEDED", "")
+	// The right secret is never refused: a misconfigured client behind
+	// the same proxy must not lock out the others.
+	e.do(req{path: "/api/stats", remote: "127.0.0.2:1"}).ok(t, 200, nil)
 	// Another client is not affected.
 	e.do(req{path: "/api/stats", remote: "127.0.0.3:1"}).ok(t, 200, nil)
+	text := string(e.do(req{path: "/metrics"}).body)
+	for _, want := range []string{
+		`vpslink_http_auth_failures_total{outcome="refused"} 10`,
+		`vpslink_http_auth_failures_total{outcome="limited"} 1`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("missing %s in\n%s", want, text)
+		}
+	}
 }
 
 func TestAuth_SecretNeverLogged(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// authFailures counts requests with a missing or wrong secret.
+	authFailures *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -25,6 +27,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:    "HTTP request duration by route template and method.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route", "method"}),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vpslink_http_auth_failures_total",
+			Help: "Requests with a missing or wrong API secret, by outcome: refused (401) or limited (429, the client failed too often).",
+		}, []string{"outcome"}),
 	}
 	var err error
 	if m.requests, err = register(reg, m.requests); err != nil {
@@ -32,6 +38,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	if m.duration, err = register(reg, m.duration); err != nil {
 		return nil, err
+	}
+	if m.authFailures, err = register(reg, m.authFailures); err != nil {
+		return nil, err
+	}
+	for _, outcome := range []string{"refused", "limited"} {
+		m.authFailures.WithLabelValues(outcome)
 	}
 	return m, nil
 }
