@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"hash/fnv"
 	"io"
 	"net/http"
@@ -88,7 +89,7 @@ func (m *idempotency) wrap(next http.Handler) http.Handler {
 		if len(body) > 0 {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		sum := sha256.Sum256(body)
+		sum := sha256.Sum256(canonicalJSON(body))
 		q := &idemRequest{key: key[0], method: r.Method, path: r.URL.Path, hash: hex.EncodeToString(sum[:])}
 
 		lock := &m.locks[keyStripe(q.key)]
@@ -101,7 +102,7 @@ func (m *idempotency) wrap(next http.Handler) http.Handler {
 			return err
 		}
 		if prev != nil {
-			if prev.RequestHash != q.hash {
+			if prev.RequestHash != q.hash && prev.RequestHash != rawHash(body) {
 				return &vpslink.Error{Code: vpslink.ECONFLICT, Field: "Idempotency-Key",
 					Message: "was already used with a different request body"}
 			}
@@ -120,6 +121,31 @@ func (m *idempotency) wrap(next http.Handler) http.Handler {
 		}
 		return nil
 	})
+}
+
+// canonicalJSON returns body with its object keys sorted and whitespace
+// removed, so that a client that retries with the same JSON serialised
+// differently is recognised as the same request. A body that is not JSON
+// is compared as it is (the handler will refuse it anyway).
+func canonicalJSON(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // 1.0 and 1e0 stay what the client wrote
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return body
+	}
+	out, err := json.Marshal(v) // sorts map keys
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// rawHash is how keys stored before bodies were canonicalised were hashed;
+// they stay valid for their retention.
+func rawHash(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
 }
 
 // prune deletes expired keys, at most once per idempotencyPrune.

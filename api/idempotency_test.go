@@ -21,6 +21,13 @@ func TestIdempotency_RepeatReturnsFirstResult(t *testing.T) {
 	if again.code != 201 || !bytes.Equal(again.body, first.body) || again.header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("repeat: %d %s", again.code, again.body)
 	}
+	// The same JSON with its keys in another order and other spacing is
+	// the same request.
+	reordered := e.do(req{method: "POST", path: "/api/messages", header: key,
+		body: `{ "scheduled_at": "2026-12-24T09:00:00Z", "message": "once", "to_phone": "491511234567" }`})
+	if reordered.code != 201 || !bytes.Equal(reordered.body, first.body) || reordered.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("reordered repeat: %d %s", reordered.code, reordered.body)
+	}
 	var list []vpslink.ScheduledMessage
 	if env := e.do(req{path: "/api/messages"}).ok(t, 200, &list); *env.Total != 1 {
 		t.Fatalf("%d messages after a repeat", *env.Total)
