@@ -92,7 +92,7 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 func TestErrors_StatusCodes(t *testing.T) {
 	e := newEnv(t)
 	e.do(req{path: "/api/nope"}).fails(t, 404, "NOT_FOUND", "")
-	e.do(req{method: "PUT", path: "/api/messages"}).fails(t, 404, "NOT_FOUND", "")
+	e.do(req{method: "PUT", path: "/api/messages"}).fails(t, 405, "METHOD_NOT_ALLOWED", "")
 
 	big := `{"to_phone":"491511234567","message":"` + strings.Repeat("a", 1<<20) + `","scheduled_at":"2026-12-24T09:00:00Z"}`
 	e.do(req{method: "POST", path: "/api/messages", body: big}).fails(t, 413, "PAYLOAD_TOO_LARGE", "")

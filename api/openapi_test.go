@@ -47,6 +47,9 @@ func TestOpenAPI_MatchesRouter(t *testing.T) {
 			return err
 		}
 		for _, m := range methods {
+			if m == "HEAD" && slices.Contains(methods, "GET") {
+				continue // every GET route answers HEAD, as the description says
+			}
 			routes = append(routes, m+" "+tmpl)
 		}
 		return nil

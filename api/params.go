@@ -13,7 +13,9 @@ import (
 
 // query reads a request's query parameters strictly: a parameter the route
 // does not know, or one given twice, is a validation error, so that a typo
-// never silently widens a filter.
+// never silently widens a filter. The one exception is "_", the
+// cache-buster browsers' libraries append (jQuery, some fetch wrappers): it
+// is ignored on every route.
 type query struct {
 	values url.Values
 	err    error
@@ -23,6 +25,7 @@ func parseQuery(r *http.Request, known ...string) *query {
 	q := &query{values: r.URL.Query()}
 	for name, vs := range q.values {
 		switch {
+		case name == cacheBuster:
 		case !slices.Contains(known, name):
 			q.err = vpslink.FieldError(name, "is not a known query parameter")
 		case len(vs) > 1:
@@ -31,6 +34,8 @@ func parseQuery(r *http.Request, known ...string) *query {
 	}
 	return q
 }
+
+const cacheBuster = "_"
 
 func (q *query) fail(err error) {
 	if q.err == nil {

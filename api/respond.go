@@ -27,6 +27,8 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case vpslink.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case vpslink.EMETHOD:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }

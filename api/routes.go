@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/vpslink/vpslink"
@@ -15,16 +16,17 @@ func (s *Server) routes() *mux.Router {
 		return vpslink.Errorf(vpslink.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path)
 	})
 	r.NotFoundHandler = notFound
-	r.MethodNotAllowedHandler = notFound
+	r.MethodNotAllowedHandler = handlerFunc(s.methodNotAllowed)
 
-	get := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodGet) }
+	// HEAD is answered by every GET route; net/http drops the body.
+	get := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodGet, http.MethodHead) }
 	post := func(path string, h handlerFunc) { r.Handle(path, s.idem.wrap(h)).Methods(http.MethodPost) }
 	patch := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodPatch) }
 	del := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodDelete) }
 
 	get("/healthz", s.healthz)
 	get("/health", s.healthReport)
-	r.Handle("/metrics", MetricsHandler(s.gatherer)).Methods(http.MethodGet)
+	r.Handle("/metrics", MetricsHandler(s.gatherer)).Methods(http.MethodGet, http.MethodHead)
 	post("/scheduler/refresh", s.schedulerRefresh)
 	post("/scheduler/stop", s.schedulerSwitch(s.scheduler.Stop, "Sending stopped"))
 	post("/scheduler/start", s.schedulerSwitch(s.scheduler.Start, "Sending resumed"))
@@ -57,4 +59,29 @@ func (s *Server) routes() *mux.Router {
 
 	get("/api/stats", s.stats)
 	return r
+}
+
+// routeMethods are the methods a route may have, in the order Allow lists
+// them.
+var routeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete}
+
+// methodNotAllowed answers a path that exists with a method it does not
+// have: 405 with the methods it does have in Allow.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Allow", strings.Join(s.allowedMethods(r), ", "))
+	return vpslink.Errorf(vpslink.EMETHOD, "%s is not allowed on %s", r.Method, r.URL.Path)
+}
+
+// allowedMethods lists the methods the router serves on r's path.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var allowed []string
+	for _, m := range routeMethods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(probe, &match) && match.MatchErr == nil {
+			allowed = append(allowed, m)
+		}
+	}
+	return allowed
 }

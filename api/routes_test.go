@@ -353,3 +353,53 @@ func TestSchedulerRoutes(t *testing.T) {
 		t.Fatal("start did not start")
 	}
 }
+
+func TestRoutes_MethodsHeadCacheBusterCORS(t *testing.T) {
+	e := newEnv(t, func(c *api.Config) { c.CORSOrigins = []string{"https://app.example.com/"} })
+
+	r := e.do(req{method: "PUT", path: "/api/messages"})
+	r.fails(t, 405, "METHOD_NOT_ALLOWED", "")
+	if got := r.header.Get("Allow"); got != "GET, HEAD, POST" {
+		t.Fatalf("Allow %q", got)
+	}
+	r = e.do(req{method: "POST", path: "/api/messages/abc"})
+	r.fails(t, 405, "METHOD_NOT_ALLOWED", "")
+	if got := r.header.Get("Allow"); got != "GET, HEAD, PATCH, DELETE" {
+		t.Fatalf("Allow %q", got)
+	}
+	e.do(req{method: "PUT", path: "/api/nope"}).fails(t, 404, "NOT_FOUND", "")
+
+	if r := e.do(req{method: "HEAD", path: "/api/stats"}); r.code != 200 {
+		t.Fatalf("HEAD /api/stats: %d", r.code)
+	}
+	e.do(req{path: "/api/messages?_=1700000000&status=pending"}).ok(t, 200, nil)
+	e.do(req{path: "/api/messages?__=1"}).fails(t, 400, "VALIDATION_ERROR", "__")
+
+	// A preflight needs neither an allowed IP nor the secret.
+	pre := func(origin string) *resp {
+		return e.do(req{method: "OPTIONS", path: "/api/messages", noAuth: true, remote: "203.0.113.7:1",
+			header: map[string]string{"Origin": origin, "Access-Control-Request-Method": "POST",
+				"Access-Control-Request-Headers": "content-type, x-api-secret"}})
+	}
+	r = pre("https://app.example.com")
+	if r.code != 204 || r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" ||
+		!strings.Contains(r.header.Get("Access-Control-Allow-Headers"), "X-API-Secret") {
+		t.Fatalf("preflight: %d %v", r.code, r.header)
+	}
+	if r = pre("https://evil.example"); r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("other origin allowed: %v", r.header)
+	}
+	r = e.do(req{path: "/api/stats", header: map[string]string{"Origin": "https://app.example.com"}})
+	if r.code != 200 || r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+		t.Fatalf("simple request: %d %v", r.code, r.header)
+	}
+	// The real request still needs the secret.
+	e.do(req{path: "/api/stats", noAuth: true, header: map[string]string{"Origin": "https://app.example.com"}}).fails(t, 401, "UNAUTHORIZED", "")
+
+	// No origins configured: no CORS headers at all.
+	plain := newEnv(t)
+	r = plain.do(req{path: "/api/stats", header: map[string]string{"Origin": "https://app.example.com"}})
+	if r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("CORS without configuration: %v", r.header)
+	}
+}

@@ -67,6 +67,9 @@ type Config struct {
 	// trusted_proxies keys of docs/configuration.md).
 	AllowedIPs     []string
 	TrustedProxies []string
+	// CORSOrigins are the browser origins ("https://app.example.com")
+	// allowed to call the API from a page; "*" allows any. None by default.
+	CORSOrigins []string
 	// Sender names the sender for /health ("whatsapp", "dryrun").
 	Sender string
 	Health HealthSources
@@ -87,6 +90,7 @@ type Server struct {
 	secretDigest [sha256.Size]byte
 	allowed      prefixes
 	trusted      prefixes
+	origins      []string
 	failures     *failureLimiter
 	sender       string
 	health       HealthSources
@@ -132,6 +136,7 @@ func New(cfg Config) (*Server, error) {
 		scheduler:    cfg.Scheduler,
 		secretDigest: sha256.Sum256([]byte(cfg.Secret)),
 		failures:     newFailureLimiter(authFailureBurst, authFailurePeriod),
+		origins:      normalizeOrigins(cfg.CORSOrigins),
 		sender:       cfg.Sender,
 		health:       cfg.Health,
 		gatherer:     cfg.Gatherer,
@@ -163,7 +168,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.idem = newIdempotency(s)
 	s.router = s.routes()
-	s.handler = s.withRequestInfo(recoverPanics(s.observe(s.authenticate(limitBody(s.router)))))
+	s.handler = s.withRequestInfo(recoverPanics(s.observe(s.cors(s.authenticate(limitBody(s.router))))))
 	return s, nil
 }
 

@@ -38,6 +38,10 @@ type Config struct {
 	// Reverse proxies whose X-Forwarded-For is honoured. None by default:
 	// the header is ignored.
 	TrustedProxies []string `yaml:"trusted_proxies" env:"VPSLINK_TRUSTED_PROXIES"`
+	// Browser origins (scheme://host[:port]) whose pages may call the API
+	// (CORS; comma-separated in the environment); "*" allows any. None by
+	// default. The secret is still required.
+	CORSAllowedOrigins []string `yaml:"cors_allowed_origins" env:"VPSLINK_CORS_ALLOWED_ORIGINS"`
 	// Serve /metrics on a separate address too, without authentication,
 	// e.g. for a Prometheus on a private network. Empty: only on listen.
 	MetricsListen string `yaml:"metrics_listen" env:"VPSLINK_METRICS_LISTEN"`

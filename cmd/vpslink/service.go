@@ -220,7 +220,8 @@ func (s *service) handler() (http.Handler, error) {
 	srv, err := api.New(api.Config{
 		DB: s.db, Scheduler: s.engine, Secret: s.secret,
 		AllowedIPs: s.cfg.AllowedIPs, TrustedProxies: s.cfg.TrustedProxies,
-		Sender: s.cfg.Sender, Health: health,
+		CORSOrigins: s.cfg.CORSAllowedOrigins,
+		Sender:      s.cfg.Sender, Health: health,
 		Registerer: s.registry, Gatherer: s.gatherer(), Logger: s.log,
 	})
 	if err != nil {
