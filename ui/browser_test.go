@@ -155,6 +155,15 @@ func TestBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, ctx, "sent without a reload", `document.querySelector("#count-sent").textContent == "1" && window.notReloaded === true`)
+		waitFor(t, ctx, "the stop banner gone", `!document.querySelector("#stopped-banner")`)
+		for i, text := range []string{"Don't forget the keys", "Happy birthday, Ana!", "Reunião amanhã às 10h"} {
+			m := &vpslink.ScheduledMessage{ToPhone: []string{"48601234567", "351911111111", "351911111111"}[i],
+				Message: text, ScheduledAt: now.Add(time.Duration(i+1) * 5 * time.Hour)}
+			if err := e.db.CreateMessage(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		waitFor(t, ctx, "upcoming shown", `document.querySelectorAll("#live .rows li").length == 3`)
 		screenshot(t, ctx, "dashboard", 1280)
 		screenshot(t, ctx, "dashboard", 390)
 	})
