@@ -16,7 +16,8 @@
 //   - After a recipient's last part the recipient gap applies, not the last
 //     part's delayAfterSeconds.
 //   - A ledger row in any state but not_sent is never claimed again, even if
-//     its message is put back to pending by hand: it fails with a reason.
+//     its message is put back to pending by hand: it fails with a reason. A
+//     job step's row stands as the step's outcome and the job moves on.
 package scheduler
 
 import (
