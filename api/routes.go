@@ -30,6 +30,7 @@ func (s *Server) routes() *mux.Router {
 	post("/scheduler/refresh", s.schedulerRefresh)
 	post("/scheduler/stop", s.schedulerSwitch(s.scheduler.Stop, "Sending stopped"))
 	post("/scheduler/start", s.schedulerSwitch(s.scheduler.Start, "Sending resumed"))
+	post("/api/restore-review/done", s.endRestoreReview)
 
 	get("/api/contacts", s.listContacts)
 	post("/api/contacts", s.createContact)

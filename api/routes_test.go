@@ -332,6 +332,32 @@ func TestStatsAndHealth(t *testing.T) {
 	if h["status"] != "degraded" || h["sending_stopped"] != true {
 		t.Fatalf("stopped health %v", h)
 	}
+	e.do(req{method: "POST", path: "/scheduler/start"}).ok(t, 200, nil)
+
+	// A post-restore review degrades the health until it is ended.
+	if h["restore_review"] != nil {
+		t.Fatalf("restore_review without a restore: %v", h["restore_review"])
+	}
+	if err := e.db.SetSetting(context.Background(), "restore_review", `{"since":"2026-11-27T11:00:00Z","reasons":["r"],"messages":3,"jobs":1}`); err != nil {
+		t.Fatal(err)
+	}
+	h = nil
+	json.Unmarshal(e.do(req{path: "/health"}).body, &h)
+	if review, _ := h["restore_review"].(map[string]any); h["status"] != "degraded" || review["messages"] != 3.0 || review["jobs"] != 1.0 {
+		t.Fatalf("health with a review pending %v", h)
+	}
+	var ended struct{ Ended bool }
+	if e.do(req{method: "POST", path: "/api/restore-review/done"}).ok(t, 200, &ended); !ended.Ended {
+		t.Fatal("the pending review was not ended")
+	}
+	if e.do(req{method: "POST", path: "/api/restore-review/done"}).ok(t, 200, &ended); ended.Ended {
+		t.Fatal("a second end ended something")
+	}
+	h = nil
+	json.Unmarshal(e.do(req{path: "/health"}).body, &h)
+	if h["status"] != "ok" || h["restore_review"] != nil {
+		t.Fatalf("health after the review %v", h)
+	}
 }
 
 func TestSchedulerRoutes(t *testing.T) {

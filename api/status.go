@@ -157,3 +157,23 @@ func (s *Server) schedulerSwitch(fn func(context.Context) error, msg string) han
 		return nil
 	}
 }
+
+// reviewEnded is the answer of POST /api/restore-review/done.
+type reviewEnded struct {
+	Ended bool `json:"ended"`
+}
+
+// endRestoreReview is POST /api/restore-review/done: the user has checked
+// what a restore held back (docs/restores.md). Ending no review is not an
+// error: ended says whether one was pending.
+func (s *Server) endRestoreReview(w http.ResponseWriter, r *http.Request) error {
+	if err := decodeEmpty(r); err != nil {
+		return err
+	}
+	ended, err := s.db.EndRestoreReview(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, r, http.StatusOK, success{Success: true, Data: reviewEnded{Ended: ended}})
+	return nil
+}

@@ -155,8 +155,8 @@ func TestStartInstance(t *testing.T) {
 			if got, _ := db.GetMessage(ctx, later.ID); got.Status != vpslink.MessagePending {
 				t.Fatalf("message due after the start is %s", got.Status)
 			}
-			if got, _ := db.GetJob(ctx, job.ID); got.Status != vpslink.JobPaused {
-				t.Fatalf("running job is %s", got.Status)
+			if got, _ := db.GetJob(ctx, job.ID); got.Status != vpslink.JobPaused || got.ErrorMessage != store.HeldReason {
+				t.Fatalf("running job is %s (%q)", got.Status, got.ErrorMessage)
 			}
 			if stored, err := db.RestoreReview(ctx); err != nil || stored == nil || stored.Items() != review.Items() {
 				t.Fatalf("stored review %+v %v", stored, err)
@@ -172,6 +172,10 @@ func TestStartInstance(t *testing.T) {
 			}
 			if r, err := db.RestoreReview(ctx); r != nil || err != nil {
 				t.Fatalf("review after its end: %+v %v", r, err)
+			}
+			// A held job resumed on purpose is no longer held.
+			if j, err := db.ResumeJob(ctx, job.ID); err != nil || j.Status == vpslink.JobPaused || j.ErrorMessage != "" {
+				t.Fatalf("resumed held job: %+v %v", j, err)
 			}
 		})
 	}

@@ -230,12 +230,15 @@ func (db *DB) setJobStatus(ctx context.Context, id, status string, from ...strin
 				status = vpslink.JobRunning
 			}
 		}
+		if j.ErrorMessage == HeldReason && (status == vpslink.JobPending || status == vpslink.JobRunning) {
+			j.ErrorMessage = "" // resumed on purpose: no longer held
+		}
 		j.Status, j.UpdatedAt = status, tx.now
 		if status == vpslink.JobCancelled {
 			j.CancelledAt = &tx.now
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE jobs SET status = ?, cancelled_at = ?, updated_at = ? WHERE id = ?`,
-			status, nullTime(j.CancelledAt), fmtTime(tx.now), id)
+		_, err = tx.ExecContext(ctx, `UPDATE jobs SET status = ?, cancelled_at = ?, error_message = ?, updated_at = ? WHERE id = ?`,
+			status, nullTime(j.CancelledAt), nullString(j.ErrorMessage), fmtTime(tx.now), id)
 		if err != nil {
 			return fmt.Errorf("update job status: %w", describe(err))
 		}

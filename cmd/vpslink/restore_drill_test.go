@@ -325,6 +325,9 @@ func TestRestoreDrill(t *testing.T) {
 			if !strings.Contains(metrics, fmt.Sprintf("vpslink_restore_review_items %d\n", want)) {
 				t.Fatalf("metrics lack vpslink_restore_review_items %d", want)
 			}
+			if log, _ := os.ReadFile(filepath.Join(dir, "serve.log")); strings.Contains(string(log), "post-restore review pending") != tc.held {
+				t.Fatalf("the log, held %v:\n%s", tc.held, log)
+			}
 
 			// A message due after the start is sent as usual.
 			db, err := store.Open(context.Background(), filepath.Join(dir, "whatsapp.db"))
