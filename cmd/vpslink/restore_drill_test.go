@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/internal/s3test"
 	"github.com/vpslink/vpslink/internal/tooltest"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // drillMessages is how many messages each drill sends before the restore.
@@ -40,16 +40,10 @@ type drill struct {
 func newDrill(t *testing.T, bin string, env ...string) *drill {
 	t.Helper()
 	d := &drill{t: t, bin: bin, dir: t.TempDir(), env: env}
-	db, err := store.Open(context.Background(), d.db())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, storetest.WithPath(d.db()), storetest.WithClock(time.Now))
 	due := time.Now().Add(4 * time.Second)
 	for i := range drillMessages {
-		m := &vpslink.ScheduledMessage{ToPhone: fmt.Sprintf("4915100001%02d", i), Message: fmt.Sprint("drill ", i), ScheduledAt: due}
-		if err := db.CreateMessage(context.Background(), m); err != nil {
-			t.Fatal(err)
-		}
+		storetest.CreateMessage(t, db, fmt.Sprintf("4915100001%02d", i), fmt.Sprint("drill ", i), due)
 	}
 	db.Close()
 	s := d.serve(d.dir)
@@ -330,14 +324,8 @@ func TestRestoreDrill(t *testing.T) {
 			}
 
 			// A message due after the start is sent as usual.
-			db, err := store.Open(context.Background(), filepath.Join(dir, "whatsapp.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			after := &vpslink.ScheduledMessage{ToPhone: "491510000999", Message: "after the restore", ScheduledAt: time.Now().Add(500 * time.Millisecond)}
-			if err := db.CreateMessage(context.Background(), after); err != nil {
-				t.Fatal(err)
-			}
+			db := storetest.Open(t, storetest.WithPath(filepath.Join(dir, "whatsapp.db")), storetest.WithClock(time.Now))
+			after := storetest.CreateMessage(t, db, "491510000999", "after the restore", time.Now().Add(500*time.Millisecond))
 			db.Close()
 			d.waitFor(dir, "the message due after the start to be sent", func(db *store.DB) bool {
 				return countIn(t, db, `SELECT count(*) FROM scheduled_messages WHERE id = ? AND status = 'sent'`, after.ID) == 1
