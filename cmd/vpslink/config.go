@@ -27,16 +27,18 @@ type Config struct {
 	DB string `yaml:"db" env:"VPSLINK_DB"`
 	// HTTP API listen address. Loopback unless you say so.
 	Listen string `yaml:"listen" env:"VPSLINK_LISTEN"`
-	// Shared secret for the API; prefer the environment. Empty on a
+	// Shared secret for the API, and what the web UI's sign-in asks for;
+	// prefer the environment. Empty on a
 	// loopback listener: a random secret is created once in
 	// <datadir>/api-secret (mode 0600). Empty on any other listener:
 	// vpslink refuses to start.
 	APISecret string `yaml:"api_secret" env:"VPSLINK_API_SECRET"`
-	// Client IPs and CIDRs allowed to call the API (comma-separated in the
-	// environment). Checked against the TCP peer.
+	// Client IPs and CIDRs allowed to call the API and open the web UI
+	// (comma-separated in the environment). Checked against the TCP peer.
 	AllowedIPs []string `yaml:"allowed_ips" env:"VPSLINK_ALLOWED_IPS"`
-	// Reverse proxies whose X-Forwarded-For is honoured. None by default:
-	// the header is ignored.
+	// Reverse proxies whose X-Forwarded-For is honoured, and whose
+	// X-Forwarded-Proto: https marks the web UI's session cookie Secure.
+	// None by default: both headers are ignored.
 	TrustedProxies []string `yaml:"trusted_proxies" env:"VPSLINK_TRUSTED_PROXIES"`
 	// Browser origins (scheme://host[:port]) whose pages may call the API
 	// (CORS; comma-separated in the environment); "*" allows any. None by
