@@ -42,7 +42,7 @@ func (db *DB) CreateContact(ctx context.Context, c *vpslink.Contact) error {
 // contactPhone returns the stored phone that phone names: the very text
 // when a contact has it (a number kept as it was typed and flagged, which
 // must stay reachable to be corrected), else the phone rules' form.
-func contactPhone(ctx context.Context, q queryer, phone string) (string, error) {
+func contactPhone(ctx context.Context, q queryer, field, phone string) (string, error) {
 	var stored string
 	err := q.QueryRowContext(ctx, `SELECT phone FROM contacts WHERE phone = ?`, strings.TrimSpace(phone)).Scan(&stored)
 	if err == nil {
@@ -50,13 +50,13 @@ func contactPhone(ctx context.Context, q queryer, phone string) (string, error) 
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("find contact: %w", describe(err))
 	}
-	return vpslink.NormalizePhone("phone", phone)
+	return vpslink.NormalizePhone(field, phone)
 }
 
 // GetContact returns the contact with the given phone (any accepted form,
 // or a flagged phone exactly as it is stored).
 func (db *DB) GetContact(ctx context.Context, phone string) (*vpslink.Contact, error) {
-	p, err := contactPhone(ctx, db.read, phone)
+	p, err := contactPhone(ctx, db.read, "phone", phone)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vps
 func (db *DB) UpdateContact(ctx context.Context, phone string, u vpslink.ContactUpdate) (*vpslink.Contact, error) {
 	var c *vpslink.Contact
 	err := db.Update(ctx, func(tx *Tx) error {
-		p, err := contactPhone(ctx, tx, phone)
+		p, err := contactPhone(ctx, tx, "phone", phone)
 		if err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func applyContactUpdate(c *vpslink.Contact, u vpslink.ContactUpdate) {
 // point at is a conflict: its history would lose its recipient.
 func (db *DB) DeleteContact(ctx context.Context, phone string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		p, err := contactPhone(ctx, tx, phone)
+		p, err := contactPhone(ctx, tx, "phone", phone)
 		if err != nil {
 			return err
 		}

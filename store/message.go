@@ -124,7 +124,7 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 		args = append(args, f.Status)
 	}
 	if f.To != "" {
-		phone, err := vpslink.NormalizePhone("to", f.To)
+		phone, err := contactPhone(ctx, db.read, "to", f.To)
 		if err != nil {
 			return nil, 0, err
 		}

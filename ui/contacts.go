@@ -59,13 +59,16 @@ func (h *Handler) pick(w http.ResponseWriter, r *http.Request) {
 type contactForm struct {
 	Existing bool
 	Phone    string
-	Name     string
-	Aliases  string
-	Tags     string
-	Favorite bool
-	Timezone string
-	Notes    string
-	Errors   formErrors
+	// PhoneProblem flags a stored phone kept as it was typed; the form
+	// then lets the phone be corrected.
+	PhoneProblem string
+	Name         string
+	Aliases      string
+	Tags         string
+	Favorite     bool
+	Timezone     string
+	Notes        string
+	Errors       formErrors
 }
 
 type contactPage struct {
@@ -83,7 +86,7 @@ func readContactForm(r *http.Request) contactForm {
 
 // contactFormOf fills the form with a stored contact.
 func contactFormOf(c *vpslink.Contact) contactForm {
-	return contactForm{Existing: true, Phone: c.Phone, Name: c.Name, Aliases: strings.Join(c.Aliases, ", "),
+	return contactForm{Existing: true, Phone: c.Phone, PhoneProblem: c.PhoneProblem, Name: c.Name, Aliases: strings.Join(c.Aliases, ", "),
 		Tags: strings.Join(c.Tags, ", "), Favorite: c.IsFavorite, Timezone: c.Timezone, Notes: c.Notes}
 }
 
@@ -130,15 +133,21 @@ func (h *Handler) contact(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) updateContact(w http.ResponseWriter, r *http.Request) {
 	f := readContactForm(r)
+	typed := f.Phone
 	f.Existing, f.Phone = true, r.PathValue("phone")
+	f.PhoneProblem = vpslink.PhoneProblem(f.Phone)
 	aliases, tags := strings.Split(f.Aliases, ","), strings.Split(f.Tags, ",")
 	u := vpslink.ContactUpdate{Name: &f.Name, Aliases: &aliases, Tags: &tags, IsFavorite: &f.Favorite,
 		Timezone: &f.Timezone, Notes: &f.Notes}
-	if _, err := h.db.UpdateContact(r.Context(), f.Phone, u); err != nil {
+	if f.PhoneProblem != "" && typed != "" && typed != f.Phone {
+		u.Phone = &typed // only a flagged phone is editable: its correction
+	}
+	c, err := h.db.UpdateContact(r.Context(), f.Phone, u)
+	if err != nil {
 		h.refuseContact(w, r, f, err)
 		return
 	}
-	http.Redirect(w, r, "/contacts/"+url.PathEscape(f.Phone), http.StatusSeeOther)
+	http.Redirect(w, r, "/contacts/"+url.PathEscape(c.Phone), http.StatusSeeOther)
 }
 
 // star flips a contact's favourite flag; htmx swaps in the new star.

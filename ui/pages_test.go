@@ -262,3 +262,24 @@ func TestSendAgainLinksAResend(t *testing.T) {
 		t.Fatalf("resent %d, new %d", resent, fresh)
 	}
 }
+
+// A contact whose phone was kept as it was typed is flagged in the list and
+// on its page, where the phone can be corrected.
+func TestFlaggedPhoneIsCorrected(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	ctx := context.Background()
+	if err := e.db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.ImportContact(ctx, &vpslink.Contact{Phone: "12", Name: "Old Number"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.get("/contacts").mustContain(t, "check number")
+	e.get("/contacts/12").mustContain(t, `id="phone-problem"`)
+	e.post("/contacts/12", url.Values{"phone": {"351933333333"}, "name": {"Old Number"}}).mustStatus(t, http.StatusSeeOther)
+	if c, err := e.db.GetContact(ctx, "351933333333"); err != nil || c.Name != "Old Number" || c.PhoneProblem != "" {
+		t.Fatalf("corrected contact: %+v %v", c, err)
+	}
+	e.get("/contacts/351933333333").mustContain(t, `readonly`)
+}
