@@ -83,11 +83,30 @@ func derefTime(t *time.Time) time.Time {
 
 // inZone shows t as the wall clock of zone ("" or unknown: UTC).
 func inZone(t time.Time, zone string) string {
-	loc, err := vpslink.LoadLocation("timezone", zone)
-	if err != nil || loc == nil {
+	loc := location(zone)
+	if loc == nil {
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// locations caches zones by name: loading one reads the zoneinfo files,
+// and a list shows the same few zones on every row.
+var locations sync.Map
+
+// location returns the zone named name, nil for "" or an unknown name.
+func location(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := vpslink.LoadLocation("timezone", name)
+	if err != nil || loc == nil {
+		return nil
+	}
+	// Only real zones are kept, so the cache stays as small as the zone
+	// database whatever names requests carry.
+	locations.Store(name, loc)
+	return loc
 }
 
 func ago(now, t time.Time) string {
