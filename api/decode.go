@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vpslink/vpslink"
 )
@@ -70,6 +72,14 @@ func decodeOptional(r *http.Request, v any) error {
 }
 
 func decodeJSON(b []byte, v any) error {
+	// encoding/json rewrites both of these to U+FFFD, after which the
+	// domain rules could no longer see that the text was changed.
+	if !utf8.Valid(b) {
+		return vpslink.FieldError("body", "is not valid UTF-8")
+	}
+	if esc, ok := loneSurrogate(b); ok {
+		return vpslink.FieldError("body", "holds a lone UTF-16 surrogate (%s), which is not text", esc)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -79,6 +89,47 @@ func decodeJSON(b []byte, v any) error {
 		return vpslink.FieldError("body", "must hold a single JSON object")
 	}
 	return nil
+}
+
+// loneSurrogate finds a \uD800-\uDFFF escape that is not half of a
+// high-low pair. Backslashes only occur inside JSON strings, so a scan of
+// the escapes is enough.
+func loneSurrogate(b []byte) (string, bool) {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		if b[i+1] != 'u' {
+			i++ // an escaped character, maybe a backslash
+			continue
+		}
+		r, ok := hexRune(b[i+2:])
+		if !ok {
+			continue // a syntax error the decoder reports
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if len(b) >= i+12 && b[i+6] == '\\' && b[i+7] == 'u' {
+				if low, ok := hexRune(b[i+8:]); ok && low >= 0xDC00 && low <= 0xDFFF {
+					i += 11
+					continue
+				}
+			}
+			return string(b[i : i+6]), true
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return string(b[i : i+6]), true
+		}
+		i += 5
+	}
+	return "", false
+}
+
+func hexRune(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[:4]), 16, 32)
+	return rune(n), err == nil
 }
 
 // jsonError turns encoding/json's errors into validation errors naming the

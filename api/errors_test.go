@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
 )
 
@@ -27,6 +28,9 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 	msg := func(fields string) string {
 		return `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"` + fields + `}`
 	}
+	msg2 := func(text string) string {
+		return `{"to_phone":"491511234567","message":` + text + `,"scheduled_at":"2026-12-24T09:00:00Z"}`
+	}
 	job := func(fields string) string {
 		return `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":null}]` + fields + `}`
 	}
@@ -46,6 +50,12 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 		{"form content type", "/api/messages", msg(""), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "Content-Type"},
 		{"bad phone", "/api/messages", `{"to_phone":"12ab","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "to_phone"},
 		{"empty message", "/api/messages", `{"to_phone":"491511234567","message":"","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "message"},
+		{"lone high surrogate", "/api/messages", msg2(`"hi \ud83d there"`), nil, "body"},
+		{"lone low surrogate", "/api/messages", msg2(`"\ude00"`), nil, "body"},
+		{"invalid UTF-8", "/api/messages", msg2("\"a\xffb\""), nil, "body"},
+		{"NUL", "/api/messages", msg2(`"a\u0000b"`), nil, "message"},
+		{"whitespace only", "/api/messages", msg2(`" \n\t "`), nil, "message"},
+		{"job whitespace part", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"  "}]}`, nil, "message_parts[0].text"},
 		{"message too long", "/api/messages", `{"to_phone":"491511234567","message":"` + long + `","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "message"},
 		{"no time", "/api/messages", `{"to_phone":"491511234567","message":"hi"}`, nil, "scheduled_at"},
 		{"bad time", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"tomorrow"}`, nil, "scheduled_at"},
@@ -137,4 +147,13 @@ func TestErrors_PanicIsRecovered(t *testing.T) {
 		t.Fatalf("panic: body %s, logs:\n%s", r.body, e.logs)
 	}
 	e.do(req{path: "/api/stats"}).ok(t, 200, nil)
+}
+
+func TestDecode_SurrogatePairsAreText(t *testing.T) {
+	e := newEnv(t)
+	var m vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"smile \ud83d\ude00 \\ud800","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, &m)
+	if m.Message != "smile 😀 \\ud800" {
+		t.Fatalf("stored %q", m.Message)
+	}
 }
