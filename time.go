@@ -113,6 +113,40 @@ func ParseUserTime(field, s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, FieldError(field, "%q is not RFC 3339 (2026-12-31T23:59:00+01:00) or YYYY-MM-DD HH:MM", s)
 }
 
+// SendNow is the explicit way to say "send at once" where a schedule time
+// is asked for.
+const SendNow = "now"
+
+// MaxScheduleLag is how far in the past a new schedule time may be: a
+// client's clock and the time a request takes get this much slack, while
+// a time further back is a mistake (a wrong year, an old form) that would
+// otherwise be accepted and then failed at once as missed.
+const MaxScheduleLag = time.Minute
+
+// ParseScheduleTime reads a new schedule time as ParseUserTime does, or
+// SendNow as now, and refuses a time more than MaxScheduleLag before now.
+// Every way to schedule (API, CLI, web UI) calls it.
+func ParseScheduleTime(field, s string, loc *time.Location, now time.Time) (time.Time, error) {
+	if strings.EqualFold(strings.TrimSpace(s), SendNow) {
+		return now.UTC().Truncate(time.Millisecond), nil
+	}
+	t, err := ParseUserTime(field, s, loc)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t, CheckScheduleTime(field, t, now)
+}
+
+// CheckScheduleTime refuses a schedule time more than MaxScheduleLag
+// before now, saying how far.
+func CheckScheduleTime(field string, t, now time.Time) error {
+	if late := now.Sub(t); late > MaxScheduleLag {
+		return FieldError(field, "%s is %s in the past; give a future time, or %q to send at once",
+			t.UTC().Format(time.RFC3339), HumanDuration(late), SendNow)
+	}
+	return nil
+}
+
 // LoadLocation resolves an IANA time zone name, as a validation error naming
 // field when it is unknown. An empty name returns nil.
 func LoadLocation(field, name string) (*time.Location, error) {
@@ -127,4 +161,20 @@ func LoadLocation(field, name string) (*time.Location, error) {
 		return nil, FieldError(field, "unknown time zone %q", name)
 	}
 	return loc, nil
+}
+
+// HumanDuration renders d for a person, to two units: "7h12m", "3m5s",
+// "2d4h".
+func HumanDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	const day = 24 * time.Hour
+	switch {
+	case d >= day:
+		return fmt.Sprintf("%dd%dh", d/day, d%day/time.Hour)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%dm", d/time.Hour, d%time.Hour/time.Minute)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm%ds", d/time.Minute, d%time.Minute/time.Second)
+	}
+	return fmt.Sprintf("%ds", d/time.Second)
 }

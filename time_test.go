@@ -1,6 +1,7 @@
 package vpslink_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -78,4 +79,41 @@ func FuzzParseUserTime(f *testing.F) {
 			t.Fatalf("%q -> %v -> %v, %v", s, got, back, err)
 		}
 	})
+}
+
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		7*time.Hour + 12*time.Minute + 20*time.Second: "7h12m",
+		3*time.Minute + 5*time.Second:                 "3m5s",
+		42 * time.Second:                              "42s",
+		52 * time.Hour:                                "2d4h",
+	} {
+		if got := vpslink.HumanDuration(d); got != want {
+			t.Errorf("%s: %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestParseScheduleTime(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		err  string
+	}{
+		{"now", now, ""},
+		{" NOW ", now, ""},
+		{"2026-11-27T11:59:30Z", now.Add(-30 * time.Second), ""},
+		{"2026-11-28T09:00:00Z", time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC), ""},
+		{"2026-11-27T11:58:00Z", time.Time{}, "is 2m0s in the past"},
+		{"2025-12-24 09:00", time.Time{}, "is 338d3h in the past"},
+	} {
+		got, err := vpslink.ParseScheduleTime("scheduled_at", tc.in, time.UTC, now)
+		switch {
+		case tc.err == "" && (err != nil || !got.Equal(tc.want)):
+			t.Errorf("%q: %v %v, want %v", tc.in, got, err, tc.want)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), `"now"`)):
+			t.Errorf("%q: %v, want an error with %q", tc.in, err, tc.err)
+		}
+	}
 }

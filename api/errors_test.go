@@ -8,6 +8,7 @@ import (
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // rowCount counts the rows of the tables a failed request must not touch.
@@ -58,6 +59,8 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 		{"job whitespace part", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"  "}]}`, nil, "message_parts[0].text"},
 		{"message too long", "/api/messages", `{"to_phone":"491511234567","message":"` + long + `","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "message"},
 		{"no time", "/api/messages", `{"to_phone":"491511234567","message":"hi"}`, nil, "scheduled_at"},
+		{"time in the past", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"2025-12-24T09:00:00Z"}`, nil, "scheduled_at"},
+		{"job start in the past", "/api/jobs", `{"scheduled_start_at":"2026-11-27T11:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a"}]}`, nil, "scheduled_start_at"},
 		{"bad time", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"tomorrow"}`, nil, "scheduled_at"},
 		{"local time without zone", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-12-24 09:00"}`, nil, "scheduled_at"},
 		{"bad zone", "/api/messages", msg(`,"timezone":"Mars/Olympus"`), nil, "timezone"},
@@ -147,6 +150,18 @@ func TestErrors_PanicIsRecovered(t *testing.T) {
 		t.Fatalf("panic: body %s, logs:\n%s", r.body, e.logs)
 	}
 	e.do(req{path: "/api/stats"}).ok(t, 200, nil)
+}
+
+func TestMessages_SendNow(t *testing.T) {
+	e := newEnv(t)
+	var m vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"hi","scheduled_at":"now"}`}).ok(t, 201, &m)
+	if !m.ScheduledAt.Equal(storetest.Now) {
+		t.Fatalf("now became %v", m.ScheduledAt)
+	}
+	// Half a minute ago is a client's clock running behind, not a mistake.
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-11-27T11:59:30Z"}`}).ok(t, 201, nil)
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"scheduled_at":"2026-11-01T09:00:00Z"}`}).fails(t, 400, "VALIDATION_ERROR", "scheduled_at")
 }
 
 func TestDecode_SurrogatePairsAreText(t *testing.T) {

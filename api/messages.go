@@ -38,20 +38,22 @@ type resendInput struct {
 // createdFrom marks messages scheduled through the API.
 const createdFrom = "api"
 
-// userTime parses a time the client sent: RFC 3339 with an offset, or a
-// wall-clock time in the first zone that is known of: the request's
-// timezone, then fallback (the message's or the contact's zone). It
-// returns the zone's name it used, if any.
+// userTime parses a schedule time the client sent: "now", RFC 3339 with an
+// offset, or a wall-clock time in the first zone that is known of: the
+// request's timezone, then fallback (the message's or the contact's zone).
+// A time more than a minute in the past is refused. It returns the zone's
+// name it used, if any.
 func (s *Server) userTime(ctx context.Context, field, value, timezone string, fallback func(context.Context) string) (time.Time, string, error) {
 	loc, err := vpslink.LoadLocation("timezone", timezone)
 	if err != nil {
 		return time.Time{}, "", err
 	}
-	t, err := vpslink.ParseUserTime(field, value, loc)
+	now := s.now()
+	t, err := vpslink.ParseScheduleTime(field, value, loc, now)
 	if err != nil && loc == nil && fallback != nil {
 		// Only a wall-clock time without a zone gets here: look one up.
 		if loc, _ = vpslink.LoadLocation("timezone", fallback(ctx)); loc != nil {
-			t, err = vpslink.ParseUserTime(field, value, loc)
+			t, err = vpslink.ParseScheduleTime(field, value, loc, now)
 		}
 	}
 	if err != nil {

@@ -175,7 +175,7 @@ func (e *Engine) unclaimed(c *store.Claim, log *slog.Logger, fail func(reason st
 	}
 	reason := c.Reason
 	if c.Status == store.ClaimMissed {
-		reason = "missed by " + humanDuration(c.Late)
+		reason = "missed by " + vpslink.HumanDuration(c.Late)
 		e.metrics.missed.Inc()
 	}
 	log.Warn("not sent", "reason", reason)

@@ -250,19 +250,6 @@ func TestEngine_RateCap(t *testing.T) {
 	h.wantAttempts(3)
 }
 
-func TestHumanDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		7*time.Hour + 12*time.Minute + 20*time.Second: "7h12m",
-		3*time.Minute + 5*time.Second:                 "3m5s",
-		42 * time.Second:                              "42s",
-		52 * time.Hour:                                "2d4h",
-	} {
-		if got := scheduler.HumanDuration(d); got != want {
-			t.Errorf("%s: %q, want %q", d, got, want)
-		}
-	}
-}
-
 // Messages due at the same moment are sent once each, in order, across
 // several reads of the due list; one cancelled in the middle of the burst
 // is not sent.

@@ -117,7 +117,7 @@ func (h *Handler) jobFromForm(ctx context.Context, f jobForm) (*vpslink.Job, err
 	if j.Title == "" {
 		j.Title = vpslink.DefaultJobTitle(j.MessageParts)
 	}
-	at, err := scheduleForm{Date: f.Date, Time: f.Time, Timezone: f.Timezone}.scheduledAt()
+	at, err := scheduleForm{Date: f.Date, Time: f.Time, Timezone: f.Timezone}.scheduledAt(h.now())
 	if err != nil {
 		return nil, err
 	}

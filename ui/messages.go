@@ -118,8 +118,9 @@ func readScheduleForm(r *http.Request) scheduleForm {
 }
 
 // scheduledAt reads the form's date and time as a wall clock in its zone,
-// with the rule the API and the CLI use.
-func (f scheduleForm) scheduledAt() (time.Time, error) {
+// with the rule the API and the CLI use (a time more than a minute before
+// now is refused).
+func (f scheduleForm) scheduledAt(now time.Time) (time.Time, error) {
 	loc, err := vpslink.LoadLocation("timezone", f.Timezone)
 	if err != nil {
 		return time.Time{}, err
@@ -130,7 +131,7 @@ func (f scheduleForm) scheduledAt() (time.Time, error) {
 	if f.Date == "" || f.Time == "" {
 		return time.Time{}, vpslink.FieldError("scheduled_at", "pick a date and a time")
 	}
-	return vpslink.ParseUserTime("scheduled_at", f.Date+" "+f.Time, loc)
+	return vpslink.ParseScheduleTime("scheduled_at", f.Date+" "+f.Time, loc, now)
 }
 
 // createMessage schedules the form's message; a refused form comes back
@@ -177,7 +178,7 @@ func (h *Handler) scheduleFromForm(ctx context.Context, f *scheduleForm) (*vpsli
 		return nil, err
 	}
 	f.Name = c.Name
-	at, err := f.scheduledAt()
+	at, err := f.scheduledAt(h.now())
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +294,7 @@ func (h *Handler) when(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := scheduleForm{Date: q.Get("date"), Time: q.Get("time"), Timezone: q.Get("timezone")}
 	var p whenPreview
-	at, err := f.scheduledAt()
+	at, err := f.scheduledAt(h.now())
 	if err != nil {
 		p.Error = vpslink.ErrorMessage(err)
 	} else {

@@ -133,7 +133,7 @@ func newJobsCreateCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&title, "title", "", "title (default: the first part's start)")
-	cmd.Flags().StringVar(&at, "at", "", "when to start")
+	cmd.Flags().StringVar(&at, "at", "", "when to start: YYYY-MM-DD HH:MM, RFC 3339 or now")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	cmd.Flags().StringArrayVar(&to, "to", nil, "recipient (repeatable)")
 	cmd.Flags().StringArrayVar(&parts, "part", nil, "message part, in order (repeatable)")

@@ -107,7 +107,7 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "phone number, contact name or alias")
-	cmd.Flags().StringVar(&at, "at", "", "when to send")
+	cmd.Flags().StringVar(&at, "at", "", "when to send: YYYY-MM-DD HH:MM, RFC 3339 or now")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	cmd.Flags().StringVar(&text, "message", "", "the text")
 	return cmd

@@ -92,8 +92,9 @@ func flagError(err error, flags map[string]string) error {
 	return &renamed
 }
 
-// parseCLITime reads --at: RFC 3339, or YYYY-MM-DD HH:MM in zone, else
-// fallback (a contact's timezone), else the machine's zone.
+// parseCLITime reads --at: "now", RFC 3339, or YYYY-MM-DD HH:MM in zone,
+// else fallback (a contact's timezone), else the machine's zone; a time
+// more than a minute in the past is refused.
 func parseCLITime(field, s, zone, fallback string) (time.Time, error) {
 	name := zone
 	if name == "" {
@@ -106,5 +107,5 @@ func parseCLITime(field, s, zone, fallback string) (time.Time, error) {
 	if loc == nil {
 		loc = time.Local
 	}
-	return vpslink.ParseUserTime(field, s, loc)
+	return vpslink.ParseScheduleTime(field, s, loc, time.Now())
 }
