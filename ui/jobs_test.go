@@ -78,7 +78,7 @@ func TestChats(t *testing.T) {
 	}
 	e.get("/chats").mustContain(t, "&lt;b&gt;Ana&lt;/b&gt;")
 	e.get("/chats?unread=1").mustContain(t, url.PathEscape(chat))
-	res := e.get("/chats/" + url.PathEscape(chat)).mustStatus(t, http.StatusOK).mustContain(t, "message 59", "Older messages")
+	res := e.get("/chats/"+url.PathEscape(chat)).mustStatus(t, http.StatusOK).mustContain(t, "message 59", "Older messages")
 	if strings.Contains(res.body, "message 09") {
 		t.Fatal("the first page holds more than 50 messages")
 	}
