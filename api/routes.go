@@ -22,6 +22,7 @@ func (s *Server) routes() *mux.Router {
 	get := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodGet, http.MethodHead) }
 	post := func(path string, h handlerFunc) { r.Handle(path, s.idem.wrap(h)).Methods(http.MethodPost) }
 	patch := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodPatch) }
+	put := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodPut) }
 	del := func(path string, h handlerFunc) { r.Handle(path, h).Methods(http.MethodDelete) }
 
 	get("/healthz", s.healthz)
@@ -57,6 +58,9 @@ func (s *Server) routes() *mux.Router {
 	get("/api/chats", s.listChats)
 	get("/api/chats/{id}", s.getChat)
 	post("/api/chats/{id}/read", s.markChatRead)
+
+	get("/api/settings", s.getSettings)
+	put("/api/settings", s.putSettings)
 
 	get("/api/stats", s.stats)
 	return r

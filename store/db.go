@@ -36,6 +36,11 @@ type DB struct {
 
 	report []string // what Open's migration changed or flagged
 
+	// SettingsBase is the settings' starting values (from the
+	// configuration), under the values saved in the database; set it
+	// right after Open. Default: vpslink.DefaultSettings().
+	SettingsBase vpslink.Settings
+
 	mu        sync.Mutex
 	onWrite   []func()
 	onRefused []func(error)
@@ -50,7 +55,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
-	db := &DB{path: path, Now: time.Now}
+	db := &DB{path: path, Now: time.Now, SettingsBase: vpslink.DefaultSettings()}
 	var err error
 	db.write = sql.OpenDB(writerConnector{dsn(path, "rwc", true)})
 	db.write.SetMaxOpenConns(1)
@@ -81,7 +86,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	db := &DB{path: path, readOnly: true, Now: time.Now}
+	db := &DB{path: path, readOnly: true, Now: time.Now, SettingsBase: vpslink.DefaultSettings()}
 	var err error
 	if db.read, err = sql.Open(readerDriver, dsn(path, "ro", false)); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpslink/vpslink"
 	"gopkg.in/yaml.v3"
 )
 
@@ -76,6 +77,35 @@ type Config struct {
 	// Show "typing..." to the recipient for this long before each WhatsApp
 	// send; 0s = off, at most 1m.
 	WhatsAppTyping Duration `yaml:"whatsapp_typing" env:"VPSLINK_WHATSAPP_TYPING"`
+	// Starting values of the sending settings; values saved through the
+	// API, `vpslink settings set` or the web UI win over these and survive
+	// restarts. New jobs pace like a person (automatic intervalMode) unless
+	// their config says "manual".
+	JobAutomaticMode bool `yaml:"job_automatic_mode" env:"VPSLINK_JOB_AUTOMATIC_MODE"`
+	// Manual-mode pause after a job part whose delayAfterSeconds is null.
+	JobPartDelay Duration `yaml:"job_part_delay" env:"VPSLINK_JOB_PART_DELAY"`
+	// Gap between a job's recipients when its config gives none.
+	JobRecipientGap Duration `yaml:"job_recipient_gap" env:"VPSLINK_JOB_RECIPIENT_GAP"`
+	// maxRetries of a job whose config gives none.
+	JobMaxRetries int `yaml:"job_max_retries" env:"VPSLINK_JOB_MAX_RETRIES"`
+	// Automatic mode shows "typing..." before each part and jitters its
+	// delays; false paces automatic jobs without the indicator.
+	Humanize bool `yaml:"humanize" env:"VPSLINK_HUMANIZE"`
+	// Shortest "typing..." and automatic pause.
+	HumanizeMinDelay Duration `yaml:"humanize_min_delay" env:"VPSLINK_HUMANIZE_MIN_DELAY"`
+	// Longest "typing..." and automatic pause, at most 5m: the queue
+	// waits while "typing..." shows.
+	HumanizeMaxDelay Duration `yaml:"humanize_max_delay" env:"VPSLINK_HUMANIZE_MAX_DELAY"`
+	// Typing speed in characters per second: how long "typing..." shows
+	// for a text.
+	TypingCPS float64 `yaml:"typing_cps" env:"VPSLINK_TYPING_CPS"`
+	// Quiet hours in the recipient's time zone, e.g. "22:00-08:00": jobs
+	// wait until the window ends. Empty: none.
+	QuietHours string `yaml:"quiet_hours" env:"VPSLINK_QUIET_HOURS"`
+	// Time zone of recipients whose contact has none (IANA name).
+	DefaultTimezone string `yaml:"default_timezone" env:"VPSLINK_DEFAULT_TIMEZONE"`
+	// Single scheduled messages wait during quiet hours too.
+	QuietHoursMessages bool `yaml:"quiet_hours_messages" env:"VPSLINK_QUIET_HOURS_MESSAGES"`
 	// debug, info, warn or error.
 	LogLevel string `yaml:"log_level" env:"VPSLINK_LOG_LEVEL"`
 
@@ -109,6 +139,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // DefaultConfig returns the embedded defaults: a local database, a file
 // replica, the WhatsApp sender, loopback only.
 func DefaultConfig() *Config {
+	def := vpslink.DefaultSettings()
 	return &Config{
 		DB:                     filepath.Join("data", "whatsapp.db"),
 		Listen:                 "127.0.0.1:3001",
@@ -117,7 +148,14 @@ func DefaultConfig() *Config {
 		Replicate:              "child",
 		SafetyPoll:             Duration{15 * time.Minute},
 		MaxLateness:            Duration{6 * time.Hour},
-		MaxSendsPerMinute:      20,
+		MaxSendsPerMinute:      def.MaxSendsPerMinute,
+		JobRecipientGap:        seconds(def.RecipientGapSeconds),
+		JobMaxRetries:          def.MaxRetries,
+		Humanize:               def.Humanize,
+		HumanizeMinDelay:       seconds(def.MinDelaySeconds),
+		HumanizeMaxDelay:       seconds(def.MaxDelaySeconds),
+		TypingCPS:              def.TypingCPS,
+		DefaultTimezone:        def.DefaultTimezone,
 		LogLevel:               "info",
 		SnapshotInterval:       Duration{time.Hour},
 		SnapshotLocalRetention: Duration{24 * time.Hour},
@@ -190,6 +228,18 @@ func setFromEnv(field any, s string) error {
 			return fmt.Errorf("%q is not a whole number", s)
 		}
 		*p = n
+	case *bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		*p = b
+	case *float64:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		*p = f
 	case *Duration:
 		if s == "0" {
 			s = "0s"
@@ -241,7 +291,40 @@ func (c *Config) validate() error {
 	if c.MaxSendsPerMinute < 0 {
 		return fmt.Errorf("max_sends_per_minute: must not be negative (0 = no cap)")
 	}
+	if _, err := c.Settings(); err != nil {
+		return err
+	}
 	return nil
+}
+
+func seconds(n int) Duration { return Duration{time.Duration(n) * time.Second} }
+
+// Settings returns the sending settings' starting values, checked by the
+// same rules as a value saved through the API.
+func (c *Config) Settings() (vpslink.Settings, error) {
+	s := vpslink.DefaultSettings()
+	s.AutomaticMode = c.JobAutomaticMode
+	s.PartDelaySeconds = int(c.JobPartDelay.Seconds())
+	s.RecipientGapSeconds = int(c.JobRecipientGap.Seconds())
+	s.MaxRetries = c.JobMaxRetries
+	s.Humanize = c.Humanize
+	s.MinDelaySeconds = int(c.HumanizeMinDelay.Seconds())
+	s.MaxDelaySeconds = int(c.HumanizeMaxDelay.Seconds())
+	s.TypingCPS = c.TypingCPS
+	s.DefaultTimezone = c.DefaultTimezone
+	s.QuietForMessages = c.QuietHoursMessages
+	s.MaxSendsPerMinute = c.MaxSendsPerMinute
+	if c.QuietHours != "" {
+		start, end, ok := strings.Cut(c.QuietHours, "-")
+		if !ok {
+			return s, fmt.Errorf("quiet_hours: %q is not a window like 22:00-08:00", c.QuietHours)
+		}
+		s.QuietHours, s.QuietStart, s.QuietEnd = true, strings.TrimSpace(start), strings.TrimSpace(end)
+	}
+	if err := s.Validate(); err != nil {
+		return s, fmt.Errorf("sending settings: %w", err)
+	}
+	return s, nil
 }
 
 // DataDir is the directory of the database: the home of the secret file,

@@ -363,6 +363,8 @@ func TestConfigEnv_EveryField(t *testing.T) {
 		reflect.TypeFor[[]string](): "a, b",
 		reflect.TypeFor[int]():      "3",
 		reflect.TypeFor[Duration](): "2m",
+		reflect.TypeFor[bool]():     "true",
+		reflect.TypeFor[float64]():  "2.5",
 	}
 	typ := reflect.TypeFor[Config]()
 	for i := range typ.NumField() {

@@ -48,6 +48,7 @@ func (a *app) root() *cobra.Command {
 		newMessagesCmd(a),
 		newJobsCmd(a),
 		newChatsCmd(a),
+		newSettingsCmd(a),
 		newServeCmd(a),
 		newStatusCmd(a),
 		newBackupCmd(a),
@@ -79,7 +80,7 @@ func (a *app) openRead(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenReadOnly(ctx, cfg.DB)
+	return openStore(ctx, cfg, store.OpenReadOnly)
 }
 
 // read opens the database read-only for fn and closes it afterwards.
@@ -104,8 +105,23 @@ func (a *app) openWrite(ctx context.Context) (*store.DB, *Config, error) {
 		return nil, nil, err
 	}
 	ro.Close()
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := openStore(ctx, cfg, store.Open)
 	return db, cfg, err
+}
+
+// openStore opens the database with the configuration's sending settings
+// under the saved ones.
+func openStore(ctx context.Context, cfg *Config, open func(context.Context, string) (*store.DB, error)) (*store.DB, error) {
+	base, err := cfg.Settings()
+	if err != nil {
+		return nil, err
+	}
+	db, err := open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	db.SettingsBase = base
+	return db, nil
 }
 
 // printJSON writes v as one line of compact JSON, the API's form: --json

@@ -110,7 +110,7 @@ func (s *service) lockDatabase(context.Context) error {
 }
 
 func (s *service) openStore(ctx context.Context) error {
-	db, err := store.Open(ctx, s.cfg.DB)
+	db, err := openStore(ctx, s.cfg, store.Open)
 	if err != nil {
 		return err
 	}
