@@ -205,7 +205,9 @@ func TestJobs(t *testing.T) {
 		t.Fatalf("claim: %+v %v", c, err)
 	}
 	if err := e.db.FinishJobStep(ctx, c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt},
-		store.JobProgress{CurrentRecipientIndex: 0, CurrentPartIndex: 1, LastSentAt: &j.ScheduledStartAt}); err != nil {
+		func(store.Outcome) store.JobProgress {
+			return store.JobProgress{CurrentRecipientIndex: 0, CurrentPartIndex: 1, LastSentAt: &j.ScheduledStartAt}
+		}); err != nil {
 		t.Fatal(err)
 	}
 	var detail struct {

@@ -184,15 +184,20 @@ func (e *Engine) unclaimed(c *store.Claim, log *slog.Logger, fail func(reason st
 
 // finishJobStep records a step's outcome with the job's progress: a not-sent
 // step stays where it is to be retried; any other outcome moves on.
+// The progress follows the outcome as the ledger records it: a receipt
+// that came before it makes the step sent.
 func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, d *vpslink.Delivery, o store.Outcome) error {
-	p := progressOf(j)
-	if o.State != vpslink.DeliveryNotSent {
-		p = advance(j, o.State == vpslink.DeliverySent, o.At, e.jitter())
+	jitter := e.jitter()
+	next := func(o store.Outcome) store.JobProgress {
+		if o.State == vpslink.DeliveryNotSent {
+			return progressOf(j)
+		}
+		return advance(j, o.State == vpslink.DeliverySent, o.At, jitter)
 	}
-	if err := e.db.FinishJobStep(ctx, d, o, p); err != nil {
+	if err := e.db.FinishJobStep(ctx, d, o, next); err != nil {
 		return err
 	}
-	if p.Finished {
+	if next(o).Finished {
 		e.log.Info("job finished", "job_id", j.ID)
 	}
 	return nil
@@ -282,7 +287,7 @@ func (e *Engine) recover(ctx context.Context) error {
 		if j.CurrentRecipientIndex != d.RecipientIndex || j.CurrentPartIndex != d.PartIndex ||
 			j.CurrentRecipientIndex >= len(j.Recipients) || len(j.MessageParts) == 0 {
 			// Progress already moved past the step: only the ledger is stale.
-			if err := e.db.FinishJobStep(ctx, d, o, progressOf(j)); err != nil {
+			if err := e.db.FinishJobStep(ctx, d, o, func(store.Outcome) store.JobProgress { return progressOf(j) }); err != nil {
 				return err
 			}
 			continue

@@ -274,3 +274,25 @@ func TestEngine_JobStepRecordedBeforeItsOutcome(t *testing.T) {
 		})
 	}
 }
+
+// A receipt recorded while a part's send is still returning proves it sent,
+// whatever the send said: the recipient gets the next part and counts as
+// sent.
+func TestEngine_JobReceiptBeforeOutcome(t *testing.T) {
+	h := newHarness(t, nil)
+	h.sender.Script(schedulertest.Unknown)
+	j := h.createJob(t0, 1, 0, nil, nil)
+	h.sender.OnSend(func(s vpslink.Send) {
+		if s.PartIndex == 0 {
+			h.receipt(j, 0, 0)
+		}
+	})
+	h.start()
+	if got := h.wantAttempts(2); got[1].PartIndex != 1 {
+		t.Fatalf("sends %+v, want both parts", got)
+	}
+	got := h.job(j.ID)
+	if got.Status != vpslink.JobCompleted || got.RecipientsSent != 1 || got.RecipientsFailed != 0 {
+		t.Fatalf("job %s sent=%d failed=%d, want completed 1 0", got.Status, got.RecipientsSent, got.RecipientsFailed)
+	}
+}

@@ -250,7 +250,9 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 		t.Fatalf("claim job step: %+v %v", step, err)
 	}
 	if err := db.FinishJobStep(ctx, step.Delivery, store.Outcome{State: vpslink.DeliverySent, At: now},
-		store.JobProgress{CurrentRecipientIndex: 1, RecipientSent: true, LastSentAt: &now, Finished: true}); err != nil {
+		func(store.Outcome) store.JobProgress {
+			return store.JobProgress{CurrentRecipientIndex: 1, RecipientSent: true, LastSentAt: &now, Finished: true}
+		}); err != nil {
 		t.Fatal(err)
 	}
 	if j, err := db.GetJob(ctx, "j-news"); err != nil || j.Status != vpslink.JobCompleted {

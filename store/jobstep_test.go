@@ -25,6 +25,11 @@ func claimFirstStep(t *testing.T, db *store.DB) (*vpslink.Job, *store.Claim) {
 	return j, c
 }
 
+// progress is a job's progress after a step whatever its outcome.
+func progress(p store.JobProgress) func(store.Outcome) store.JobProgress {
+	return func(store.Outcome) store.JobProgress { return p }
+}
+
 // A job step's outcome whose commit fails stays queued and is recorded by
 // the next write, as a message's is: the job does not stay behind its
 // ledger.
@@ -35,7 +40,7 @@ func TestFinishJobStep_RetriedAfterFailedCommit(t *testing.T) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel() // the writer connection is never had: the commit fails
 	sent := store.Outcome{State: vpslink.DeliverySent, At: j.ScheduledStartAt}
-	if err := db.FinishJobStep(cancelled, c.Delivery, sent, store.JobProgress{CurrentPartIndex: 1, LastSentAt: &sent.At}); err == nil {
+	if err := db.FinishJobStep(cancelled, c.Delivery, sent, progress(store.JobProgress{CurrentPartIndex: 1, LastSentAt: &sent.At})); err == nil {
 		t.Fatal("FinishJobStep succeeded without a writer")
 	}
 	storetest.CreateMessage(t, db, "491511234567", "an unrelated write", db.Now())
@@ -121,7 +126,7 @@ func TestClaimJobStep_LatenessUntilStarted(t *testing.T) {
 			if tt.outcome == vpslink.DeliverySent {
 				p = store.JobProgress{CurrentPartIndex: 1, LastSentAt: &o.At}
 			}
-			if err := db.FinishJobStep(ctx, c.Delivery, o, p); err != nil {
+			if err := db.FinishJobStep(ctx, c.Delivery, o, progress(p)); err != nil {
 				t.Fatal(err)
 			}
 			late := j.ScheduledStartAt.Add(3 * time.Hour)

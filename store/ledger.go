@@ -205,9 +205,9 @@ func (db *DB) FinishMessage(d *vpslink.Delivery, o Outcome) {
 // sendResult is a send outcome waiting for the next write transaction: a
 // message's, or a job step's with the job's progress after it.
 type sendResult struct {
-	d   *vpslink.Delivery
-	o   Outcome
-	job *JobProgress // job steps only
+	d    *vpslink.Delivery
+	o    Outcome
+	next func(Outcome) JobProgress // job steps only
 }
 
 func (db *DB) queueResult(r sendResult) {
@@ -272,8 +272,8 @@ func (db *DB) requeueResults(results []sendResult) {
 func (tx *Tx) writeResults(ctx context.Context, results []sendResult) error {
 	for _, r := range results {
 		var err error
-		if r.job != nil {
-			err = tx.finishJobStep(ctx, r.d, r.o, *r.job)
+		if r.next != nil {
+			err = tx.finishJobStep(ctx, r.d, r.o, r.next)
 		} else {
 			err = tx.finishMessage(ctx, r.d, r.o)
 		}
@@ -288,7 +288,7 @@ func (tx *Tx) writeResults(ctx context.Context, results []sendResult) error {
 
 // source names what a result is the outcome of.
 func (r sendResult) source() string {
-	if r.job != nil {
+	if r.next != nil {
 		return fmt.Sprintf("job %s step %d/%d", r.d.JobID, r.d.RecipientIndex, r.d.PartIndex)
 	}
 	return "message " + r.d.MessageID
@@ -303,7 +303,7 @@ func (r sendResult) source() string {
 func (tx *Tx) refuseResult(ctx context.Context, r sendResult, err error) {
 	reason := fmt.Sprintf("the database refused to record its outcome (%s, WhatsApp id %s): %v", r.o.State, r.d.WAMessageID, err)
 	var ferr error
-	if r.job != nil {
+	if r.next != nil {
 		_, ferr = tx.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_message = ?1, completed_at = ?2, updated_at = ?2
 			WHERE id = ?3 AND status IN ('pending', 'running', 'paused')`, reason, fmtTime(r.o.At), r.d.JobID)
 	} else {

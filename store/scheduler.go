@@ -159,14 +159,15 @@ type JobProgress struct {
 const everyRecipientFailed = "every recipient failed"
 
 // FinishJobStep records the outcome of job step d (its ledger row) with
-// the job's progress after it, in one synced commit, so that a restart
+// the job's progress after it, next(outcome), in one synced commit, so that a restart
 // resumes at exactly the next step and a power cut after it cannot turn a
 // sent part into an unknown one. The outcome joins the queue of send
 // outcomes first: when the commit fails, it stays queued and the next
 // write transaction records it, as a message's outcome is; the error says
-// it is not recorded yet.
-func (db *DB) FinishJobStep(ctx context.Context, d *vpslink.Delivery, o Outcome, p JobProgress) error {
-	db.queueResult(sendResult{d: d, o: o, job: &p})
+// it is not recorded yet. next gets the outcome as recorded, which is sent
+// when a receipt for the step came first, whatever o says.
+func (db *DB) FinishJobStep(ctx context.Context, d *vpslink.Delivery, o Outcome, next func(Outcome) JobProgress) error {
+	db.queueResult(sendResult{d: d, o: o, next: next})
 	if err := db.FlushResults(ctx); err != nil {
 		return fmt.Errorf("finish job %s step %d/%d: %w", d.JobID, d.RecipientIndex, d.PartIndex, err)
 	}
@@ -177,13 +178,14 @@ func (db *DB) FinishJobStep(ctx context.Context, d *vpslink.Delivery, o Outcome,
 // job on, if it is still at that step: a job whose progress moved past it
 // (the step was recovered after a crash) keeps its progress. A job paused
 // meanwhile stays paused; a cancelled one stays cancelled.
-func (tx *Tx) finishJobStep(ctx context.Context, d *vpslink.Delivery, o Outcome, p JobProgress) error {
+func (tx *Tx) finishJobStep(ctx context.Context, d *vpslink.Delivery, o Outcome, next func(Outcome) JobProgress) error {
 	o, err := tx.finishDelivery(ctx, d.ID, o)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // the job was deleted with its ledger
 	} else if err != nil {
 		return err
 	}
+	p := next(o)
 	// In SET expressions, columns hold the row's values before the
 	// update: recipients_sent + ?3 is the new count.
 	_, err = tx.ExecContext(ctx, `UPDATE jobs SET current_recipient_index = ?1, current_part_index = ?2,
