@@ -23,6 +23,8 @@ type messagesPage struct {
 	Pager    pager
 	Error    string
 	Now      time.Time
+	// Self is this page's address, which the list polls to follow sends.
+	Self string
 }
 
 // messages lists one status tab. The search box takes what the schedule
@@ -30,7 +32,7 @@ type messagesPage struct {
 // with the same rule.
 func (h *Handler) messages(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p := messagesPage{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), Now: h.now()}
+	p := messagesPage{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), Now: h.now(), Self: r.URL.RequestURI()}
 	if p.Status == "" {
 		p.Status = vpslink.MessagePending
 	}
