@@ -36,7 +36,7 @@ const (
 // HeldReason is the error of a message, and of a job paused, that was due
 // before the first start on a database that may have lost writes.
 const HeldReason = "held after a restore: it was due before the service started on a database that may have lost " +
-	"its latest writes, so it may already have been delivered; check the recipient's chat and resend it only if it was not"
+	"its latest writes, so it may have been delivered already; check the recipient's chat and resend it only if it was not"
 
 // instanceFile is what serve keeps beside the database (never inside it,
 // so never replicated, backed up or restored): which database file it last
