@@ -136,8 +136,11 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 		if err != nil {
 			return err
 		}
-		if (j.Status != vpslink.JobPending && j.Status != vpslink.JobPaused) || started {
-			return vpslink.Errorf(vpslink.ECONFLICT, "job %s is %s and has started; only jobs that have not sent anything can be edited", id, j.Status)
+		if j.Status != vpslink.JobPending && j.Status != vpslink.JobPaused {
+			return vpslink.Errorf(vpslink.ECONFLICT, "job %s is %s; only a pending or paused job that has not started can be edited", id, j.Status)
+		}
+		if started {
+			return vpslink.Errorf(vpslink.ECONFLICT, "job %s has started: a part was sent or is being sent, so it can no longer be edited", id)
 		}
 		if u.Title != nil {
 			j.Title = *u.Title
