@@ -431,3 +431,26 @@ func TestRoutes_MethodsHeadCacheBusterCORS(t *testing.T) {
 		t.Fatalf("CORS without configuration: %v", r.header)
 	}
 }
+
+func TestMessages_NewRecipientBringsItsName(t *testing.T) {
+	e := newEnv(t)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Anna"}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491517654321","name":"Bob"}`}).ok(t, 201, nil)
+	var m vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, &m)
+	if m.ContactName != "Anna" {
+		t.Fatalf("created with name %q", m.ContactName)
+	}
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"to_phone":"491517654321"}`}).ok(t, 200, &m)
+	if m.ToPhone != "491517654321" || m.ContactName != "Bob" {
+		t.Fatalf("after a new recipient: %s %q", m.ToPhone, m.ContactName)
+	}
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"to_phone":"491511111111"}`}).ok(t, 200, &m)
+	if m.ContactName == "Bob" {
+		t.Fatalf("a phone without a contact kept the old name %q", m.ContactName)
+	}
+	e.do(req{method: "PATCH", path: "/api/messages/" + m.ID, body: `{"to_phone":"491511234567","contact_name":"Mum"}`}).ok(t, 200, &m)
+	if m.ContactName != "Mum" {
+		t.Fatalf("an explicit name was not kept: %q", m.ContactName)
+	}
+}

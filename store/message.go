@@ -42,8 +42,9 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 	}
 	m.UpdatedAt = tx.now
 	if m.ContactName == "" {
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM contacts WHERE phone = ?`, m.ToPhone).Scan(&m.ContactName); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("look up contact: %w", err)
+		var err error
+		if m.ContactName, err = tx.contactName(ctx, m.ToPhone); err != nil {
+			return err
 		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO scheduled_messages
@@ -187,8 +188,16 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 			// The phone is its contact's key, which another tool may have
 			// stored as typed: an edit of other fields leaves it as it is.
 			m.ToPhone = stored
-		} else if err := tx.ensureContact(ctx, m.ToPhone, m.ContactName); err != nil {
-			return err
+		} else if u.ContactName == nil && m.ToPhone != stored {
+			// The name shown must be the new recipient's, never the old one's.
+			if m.ContactName, err = tx.contactName(ctx, m.ToPhone); err != nil {
+				return err
+			}
+		}
+		if u.ToPhone != nil {
+			if err := tx.ensureContact(ctx, m.ToPhone, m.ContactName); err != nil {
+				return err
+			}
 		}
 		m.UpdatedAt = tx.now
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET message = ?, scheduled_at = ?,
@@ -215,6 +224,17 @@ func applyMessageUpdate(m *vpslink.ScheduledMessage, u vpslink.MessageUpdate) {
 	if u.ToPhone != nil {
 		m.ToPhone = *u.ToPhone
 	}
+}
+
+// contactName returns the name of the contact with phone, "" when there is
+// none.
+func (tx *Tx) contactName(ctx context.Context, phone string) (string, error) {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM contacts WHERE phone = ?`, phone).Scan(&name)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("look up contact: %w", err)
+	}
+	return name, nil
 }
 
 func (tx *Tx) ensureContact(ctx context.Context, phone, name string) error {
