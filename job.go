@@ -30,11 +30,15 @@ const (
 // inner structures keep the seed's camelCase because that is how they are
 // stored and how the web UI sends them.
 type Job struct {
-	ID                    string        `json:"id"`
-	Title                 string        `json:"title"`
-	Status                string        `json:"status"`
-	ScheduledStartAt      time.Time     `json:"scheduled_start_at"`
-	Recipients            []string      `json:"recipients"`
+	ID               string    `json:"id"`
+	Title            string    `json:"title"`
+	Status           string    `json:"status"`
+	ScheduledStartAt time.Time `json:"scheduled_start_at"`
+	Recipients       []string  `json:"recipients"`
+	// DuplicateRecipients are the recipients given more than once (as
+	// given, after the first), dropped by Validate so that nobody gets a
+	// broadcast twice. Only the response to a create or an edit has them.
+	DuplicateRecipients   []string      `json:"duplicate_recipients,omitempty"`
 	MessageParts          []MessagePart `json:"message_parts"`
 	Config                JobConfig     `json:"config"`
 	CurrentRecipientIndex int           `json:"current_recipient_index"`
@@ -57,10 +61,31 @@ type MessagePart struct {
 	DelayAfterSeconds *int   `json:"delayAfterSeconds"`
 }
 
-// JobConfig is a job's sending configuration.
+// JobConfig is a job's sending configuration. RecipientGapSeconds is the
+// pause between one recipient's last part and the next recipient's first;
+// MaxRetries is how many times a part that was not sent (the send failed
+// before anything reached WhatsApp) is tried again before its recipient
+// is counted failed.
 type JobConfig struct {
 	RecipientGapSeconds int `json:"recipientGapSeconds"`
 	MaxRetries          int `json:"maxRetries"`
+}
+
+// JobConfigUpdate holds the config fields to change; absent ones keep
+// their value.
+type JobConfigUpdate struct {
+	RecipientGapSeconds *int `json:"recipientGapSeconds"`
+	MaxRetries          *int `json:"maxRetries"`
+}
+
+// Apply merges u into c.
+func (u *JobConfigUpdate) Apply(c *JobConfig) {
+	if u.RecipientGapSeconds != nil {
+		c.RecipientGapSeconds = *u.RecipientGapSeconds
+	}
+	if u.MaxRetries != nil {
+		c.MaxRetries = *u.MaxRetries
+	}
 }
 
 // JobFilter selects jobs.
@@ -76,11 +101,12 @@ type JobUpdate struct {
 	ScheduledStartAt *time.Time
 	Recipients       *[]string
 	MessageParts     *[]MessagePart
-	Config           *JobConfig
+	Config           *JobConfigUpdate
 }
 
-// Validate checks a job's title, recipients, parts and config and normalises the
-// recipients to JIDs.
+// Validate checks a job's title, recipients, parts and config, normalises
+// the recipients to JIDs and drops the repeats of a recipient, noting them
+// in DuplicateRecipients.
 func (j *Job) Validate() error {
 	if err := checkLength("title", j.Title, maxNameLength); err != nil {
 		return err
@@ -91,13 +117,21 @@ func (j *Job) Validate() error {
 	if len(j.Recipients) > maxRecipients {
 		return FieldError("recipients", "has more than %d entries", maxRecipients)
 	}
+	seen := make(map[string]bool, len(j.Recipients))
+	unique := j.Recipients[:0:0]
 	for i, r := range j.Recipients {
 		jid, err := NormalizeRecipient(fmt.Sprintf("recipients[%d]", i), r)
 		if err != nil {
 			return err
 		}
-		j.Recipients[i] = jid
+		if seen[jid] {
+			j.DuplicateRecipients = append(j.DuplicateRecipients, r)
+			continue
+		}
+		seen[jid] = true
+		unique = append(unique, jid)
 	}
+	j.Recipients = unique
 	if len(j.MessageParts) == 0 {
 		return FieldError("message_parts", "must not be empty")
 	}

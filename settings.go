@@ -192,3 +192,9 @@ func ParseClock(field, s string) (int, error) {
 	}
 	return h*60 + m, nil
 }
+
+// JobConfig is the config a new job starts from; the fields its request
+// gives are merged over it (JobConfigUpdate.Apply).
+func (s Settings) JobConfig() JobConfig {
+	return JobConfig{RecipientGapSeconds: s.RecipientGapSeconds, MaxRetries: s.MaxRetries}
+}

@@ -12,22 +12,22 @@ import (
 // jobInput is the body of POST /api/jobs. message_parts and config keep the
 // seed's camelCase inner fields, exactly as stored.
 type jobInput struct {
-	Title            string                `json:"title"`
-	ScheduledStartAt string                `json:"scheduled_start_at"`
-	Timezone         string                `json:"timezone"`
-	Recipients       []string              `json:"recipients"`
-	MessageParts     []vpslink.MessagePart `json:"message_parts"`
-	Config           *vpslink.JobConfig    `json:"config"`
+	Title            string                   `json:"title"`
+	ScheduledStartAt string                   `json:"scheduled_start_at"`
+	Timezone         string                   `json:"timezone"`
+	Recipients       []string                 `json:"recipients"`
+	MessageParts     []vpslink.MessagePart    `json:"message_parts"`
+	Config           *vpslink.JobConfigUpdate `json:"config"`
 }
 
 // jobPatch is the body of PATCH /api/jobs/{id}.
 type jobPatch struct {
-	Title            *string                `json:"title"`
-	ScheduledStartAt *string                `json:"scheduled_start_at"`
-	Timezone         *string                `json:"timezone"`
-	Recipients       *[]string              `json:"recipients"`
-	MessageParts     *[]vpslink.MessagePart `json:"message_parts"`
-	Config           *vpslink.JobConfig     `json:"config"`
+	Title            *string                  `json:"title"`
+	ScheduledStartAt *string                  `json:"scheduled_start_at"`
+	Timezone         *string                  `json:"timezone"`
+	Recipients       *[]string                `json:"recipients"`
+	MessageParts     *[]vpslink.MessagePart   `json:"message_parts"`
+	Config           *vpslink.JobConfigUpdate `json:"config"`
 }
 
 // jobDetail is GET /api/jobs/{id}: the job, its progress and what happened
@@ -91,9 +91,13 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	j := &vpslink.Job{Title: in.Title, Recipients: in.Recipients, MessageParts: in.MessageParts}
+	defaults, _, err := s.db.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	j := &vpslink.Job{Title: in.Title, Recipients: in.Recipients, MessageParts: in.MessageParts, Config: defaults.JobConfig()}
 	if in.Config != nil {
-		j.Config = *in.Config
+		in.Config.Apply(&j.Config)
 	}
 	if err := j.Validate(); err != nil {
 		return err

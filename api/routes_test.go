@@ -454,3 +454,26 @@ func TestMessages_NewRecipientBringsItsName(t *testing.T) {
 		t.Fatalf("an explicit name was not kept: %q", m.ContactName)
 	}
 }
+
+func TestJobs_ConfigDefaultsMergeAndDuplicates(t *testing.T) {
+	e := newEnv(t)
+	var j vpslink.Job
+	e.do(req{method: "POST", path: "/api/jobs", body: `{"scheduled_start_at":"2026-12-24T09:00:00Z",
+		"recipients":["447779299086","447779299086@s.whatsapp.net","+44 7779 299086","4930111222"],
+		"message_parts":[{"text":"hi"}]}`}).ok(t, 201, &j)
+	if j.Config.RecipientGapSeconds != 30 || j.Config.MaxRetries != 3 {
+		t.Fatalf("default config %+v, want the settings' 30 s gap and 3 retries", j.Config)
+	}
+	if fmt.Sprint(j.Recipients) != "[447779299086@s.whatsapp.net 4930111222@s.whatsapp.net]" ||
+		fmt.Sprint(j.DuplicateRecipients) != "[447779299086@s.whatsapp.net +44 7779 299086]" {
+		t.Fatalf("recipients %v, duplicates %v", j.Recipients, j.DuplicateRecipients)
+	}
+	e.do(req{method: "PATCH", path: "/api/jobs/" + j.ID, body: `{"config":{"maxRetries":5}}`}).ok(t, 200, &j)
+	if j.Config.RecipientGapSeconds != 30 || j.Config.MaxRetries != 5 {
+		t.Fatalf("config after a partial PATCH %+v", j.Config)
+	}
+	e.do(req{method: "GET", path: "/api/jobs/" + j.ID}).ok(t, 200, &j)
+	if len(j.Recipients) != 2 || j.Config.RecipientGapSeconds != 30 {
+		t.Fatalf("stored %+v", j)
+	}
+}

@@ -183,10 +183,16 @@ func (e *Engine) unclaimed(c *store.Claim, log *slog.Logger, fail func(reason st
 }
 
 // finishJobStep records a step's outcome with the job's progress: a not-sent
-// step stays where it is to be retried; any other outcome moves on.
-// The progress follows the outcome as the ledger records it: a receipt
-// that came before it makes the step sent.
+// step stays where it is to be retried, up to the job's maxRetries times,
+// after which it fails its recipient (nothing left the machine, so failing
+// it cannot lose a delivery); any other outcome moves on. The progress
+// follows the outcome as the ledger records it: a receipt that came before
+// it makes the step sent.
 func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, d *vpslink.Delivery, o store.Outcome) error {
+	if o.State == vpslink.DeliveryNotSent && d.Attempts > j.Config.MaxRetries {
+		o.State = vpslink.DeliveryFailed
+		o.Error = fmt.Sprintf("not sent after %d attempts (maxRetries %d): %s", d.Attempts, j.Config.MaxRetries, o.Error)
+	}
 	jitter := e.jitter()
 	next := func(o store.Outcome) store.JobProgress {
 		if o.State == vpslink.DeliveryNotSent {

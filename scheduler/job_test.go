@@ -17,7 +17,7 @@ func seconds(n int) *int { return &n }
 // a recipient gap, starting at start.
 func (h *harness) createJob(start time.Time, n int, gap int, delays ...*int) *vpslink.Job {
 	h.t.Helper()
-	j := &vpslink.Job{ScheduledStartAt: start, Config: vpslink.JobConfig{RecipientGapSeconds: gap}}
+	j := &vpslink.Job{ScheduledStartAt: start, Config: vpslink.JobConfig{RecipientGapSeconds: gap, MaxRetries: 2}}
 	for i := range n {
 		j.Recipients = append(j.Recipients, "49151000000"+string(rune('0'+i)))
 	}
@@ -110,6 +110,10 @@ func TestEngine_Jobs(t *testing.T) {
 			[]schedulertest.Result{schedulertest.Succeed, schedulertest.NotSent}, nil, nil, 5,
 			[]step{{0, 0, 0}, {35 * time.Second, 0, 1}, {95 * time.Second, 1, 0}, {125 * time.Second, 1, 1}},
 			vpslink.JobCompleted, 2, 0},
+		{"a part not sent more than maxRetries times fails its recipient",
+			[]schedulertest.Result{schedulertest.Succeed, schedulertest.NotSent, schedulertest.NotSent, schedulertest.NotSent}, nil, nil, 6,
+			[]step{{0, 0, 0}, {45 * time.Second, 0, 1}, {105 * time.Second, 1, 0}, {135 * time.Second, 1, 1}},
+			vpslink.JobCompleted, 1, 1},
 		{"a receipt for an unknown last part counts its recipient sent, even while the next one is sent",
 			[]schedulertest.Result{schedulertest.Succeed, schedulertest.Unknown},
 			func(h *harness, j *vpslink.Job) {

@@ -156,7 +156,7 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 			j.MessageParts = *u.MessageParts
 		}
 		if u.Config != nil {
-			j.Config = *u.Config
+			u.Config.Apply(&j.Config)
 		}
 		if err := j.Validate(); err != nil {
 			return err
