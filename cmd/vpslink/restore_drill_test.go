@@ -230,7 +230,8 @@ func get(t *testing.T, dir, addr, path string) []byte {
 // replication on, restores the database to a moment before they were due
 // by every way there is, starts serve on the result, and checks that
 // nothing is sent a second time, that the messages are held for a
-// post-restore review that /health, the metric and `vpslink status` show,
+// post-restore review that /health, the metric, the log and `vpslink status`
+// show, that `vpslink restore --force` refuses while serve runs,
 // that a message due after the start is sent, and that the replica follows
 // the restored database. A restart and a crash restart hold nothing.
 func TestRestoreDrill(t *testing.T) {
@@ -298,6 +299,10 @@ func TestRestoreDrill(t *testing.T) {
 			s := d.serve(dir)
 			defer s.kill()
 			addr := listenAddr(t, dir)
+			// No restore over the database while the service runs on it.
+			if _, err := d.try(dir, "restore", "--force"); err == nil || !strings.Contains(err.Error(), "stop it first") {
+				t.Fatalf("restore --force while serve runs: %v", err)
+			}
 
 			var health struct {
 				Status        string
