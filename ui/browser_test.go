@@ -131,7 +131,7 @@ func TestBrowser(t *testing.T) {
 		browse(t, ctx, "pick", chromedp.Click(chromedp.CSS(".pick[data-phone='48601234567']")))
 		waitFor(t, ctx, "picked", `document.querySelector("#to_phone").value == "48601234567" && document.querySelector("#timezone").value == "Europe/Warsaw"`)
 		warsaw, _ := time.LoadLocation("Europe/Warsaw")
-		later, at := now.Add(3*time.Hour).In(warsaw), now.In(warsaw)
+		later := now.Add(3 * time.Hour).In(warsaw)
 		browse(t, ctx, "fill",
 			chromedp.SetValue(chromedp.ID("message"), "Wesołych Świąt!"),
 			chromedp.SetValue(chromedp.ID("date"), later.Format("2006-01-02")),
@@ -141,9 +141,7 @@ func TestBrowser(t *testing.T) {
 		screenshot(t, ctx, "schedule", 1280)
 		screenshot(t, ctx, "schedule", 390)
 		// Now, so that it goes out as soon as sending resumes.
-		browse(t, ctx, "now", chromedp.SetValue(chromedp.ID("date"), at.Format("2006-01-02")),
-			chromedp.SetValue(chromedp.ID("time"), at.Format("15:04")))
-		browse(t, ctx, "submit", chromedp.Click(chromedp.ID("schedule-submit")))
+		browse(t, ctx, "submit", chromedp.Click(chromedp.ID("schedule-now")))
 		waitFor(t, ctx, "scheduled", `location.pathname == "/messages"`)
 
 		browse(t, ctx, "dashboard", chromedp.Navigate(base+"/"))
@@ -221,15 +219,17 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("create a job and see its progress", func(t *testing.T) {
 		browse(t, ctx, "form", chromedp.Navigate(base+"/jobs/new"))
+		browse(t, ctx, "type", chromedp.SendKeys(chromedp.ID("job-pick"), "wójcik"))
+		waitFor(t, ctx, "picker", `!!document.querySelector("#job-picks .pick[data-phone='48601234567']")`)
+		browse(t, ctx, "pick", chromedp.Click(chromedp.CSS("#job-picks .pick[data-phone='48601234567']")))
+		waitFor(t, ctx, "added", `document.querySelector("#recipients").value == "48601234567\n"`)
 		browse(t, ctx, "fill",
 			chromedp.SendKeys(chromedp.ID("title"), "Christmas"),
-			chromedp.SendKeys(chromedp.ID("recipients"), "Ana\nŻan\n"),
+			chromedp.SendKeys(chromedp.ID("recipients"), "Ana\n"),
 			chromedp.SendKeys(chromedp.ID("parts"), "Merry Christmas\n---\nAnd a happy new year"),
 			chromedp.SetValue(chromedp.ID("part_delay"), "0"),
-			chromedp.SetValue(chromedp.ID("gap"), "1"),
-			chromedp.SetValue(chromedp.ID("date"), now.Format("2006-01-02")),
-			chromedp.SetValue(chromedp.ID("time"), now.Format("15:04")))
-		browse(t, ctx, "create", chromedp.Click(chromedp.ID("job-submit")))
+			chromedp.SetValue(chromedp.ID("gap"), "1"))
+		browse(t, ctx, "create", chromedp.Click(chromedp.ID("job-now")))
 		waitFor(t, ctx, "job page", `location.pathname.startsWith("/jobs/") && !!document.querySelector("#job-live progress")`)
 		waitFor(t, ctx, "progress to the end", `(p => p && p.value == 2 && p.max == 2)(document.querySelector("#job-live progress"))`)
 		waitFor(t, ctx, "completed", `document.querySelector("#job-live .badge").textContent == "completed"`)

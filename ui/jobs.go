@@ -50,6 +50,7 @@ type jobForm struct {
 	Date       string
 	Time       string
 	Timezone   string
+	StartNow   bool // the "Start now" button: the time fields are ignored
 	Errors     formErrors
 }
 
@@ -70,7 +71,7 @@ func readJobForm(r *http.Request) jobForm {
 	return jobForm{Title: strings.TrimSpace(r.PostFormValue("title")), Recipients: r.PostFormValue("recipients"),
 		Parts: r.PostFormValue("parts"), PartDelay: r.PostFormValue("part_delay"), Gap: r.PostFormValue("gap"),
 		Retries: r.PostFormValue("retries"), Date: r.PostFormValue("date"), Time: r.PostFormValue("time"),
-		Timezone: strings.TrimSpace(r.PostFormValue("timezone"))}
+		Timezone: strings.TrimSpace(r.PostFormValue("timezone")), StartNow: r.PostFormValue("when") == vpslink.SendNow}
 }
 
 // job builds the job the form describes; the recipients are resolved with
@@ -117,7 +118,7 @@ func (h *Handler) jobFromForm(ctx context.Context, f jobForm) (*vpslink.Job, err
 	if j.Title == "" {
 		j.Title = vpslink.DefaultJobTitle(j.MessageParts)
 	}
-	at, err := scheduleForm{Date: f.Date, Time: f.Time, Timezone: f.Timezone}.scheduledAt(h.now())
+	at, err := scheduleForm{Date: f.Date, Time: f.Time, Timezone: f.Timezone, SendNow: f.StartNow}.scheduledAt(h.now())
 	if err != nil {
 		return nil, err
 	}

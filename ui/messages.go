@@ -79,7 +79,9 @@ type scheduleForm struct {
 	Date     string
 	Time     string
 	Timezone string
-	Errors   formErrors
+	// SendNow is the form's "Send now" button: the time fields are ignored.
+	SendNow bool
+	Errors  formErrors
 }
 
 // zoneOrUTC is the zone a form starts in: the contact's, else UTC.
@@ -115,8 +117,9 @@ func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func readScheduleForm(r *http.Request) scheduleForm {
-	return scheduleForm{ResendOf: r.PostFormValue("resend_of"), To: strings.TrimSpace(r.PostFormValue("to_phone")), Message: r.PostFormValue("message"),
-		Date: r.PostFormValue("date"), Time: r.PostFormValue("time"), Timezone: strings.TrimSpace(r.PostFormValue("timezone"))}
+	return scheduleForm{ResendOf: r.PostFormValue("resend_of"), To: strings.TrimSpace(r.PostFormValue("to_phone")),
+		Message: r.PostFormValue("message"), Date: r.PostFormValue("date"), Time: r.PostFormValue("time"),
+		Timezone: strings.TrimSpace(r.PostFormValue("timezone")), SendNow: r.PostFormValue("when") == vpslink.SendNow}
 }
 
 // scheduledAt reads the form's date and time as a wall clock in its zone,
@@ -129,6 +132,9 @@ func (f scheduleForm) scheduledAt(now time.Time) (time.Time, error) {
 	}
 	if loc == nil {
 		loc = time.UTC
+	}
+	if f.SendNow {
+		return vpslink.ParseScheduleTime("scheduled_at", vpslink.SendNow, loc, now)
 	}
 	if f.Date == "" || f.Time == "" {
 		return time.Time{}, vpslink.FieldError("scheduled_at", "pick a date and a time")

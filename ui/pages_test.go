@@ -283,3 +283,16 @@ func TestFlaggedPhoneIsCorrected(t *testing.T) {
 	}
 	e.get("/contacts/351933333333").mustContain(t, `readonly`)
 }
+
+func TestSendNowAndPastTimes(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana", "")
+	form := url.Values{"to_phone": {"Ana"}, "message": {"hi"}, "date": {"2020-01-01"}, "time": {"09:00"}, "timezone": {"UTC"}}
+	e.post("/messages", form).mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, `id="scheduled_at-error"`, "in the past")
+	form.Set("when", "now")
+	e.post("/messages", form).mustStatus(t, http.StatusSeeOther)
+	if m := e.messages(vpslink.MessagePending); len(m) != 1 || !m[0].ScheduledAt.Equal(e.clock.Now()) {
+		t.Fatalf("sent now: %+v", m)
+	}
+}

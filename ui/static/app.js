@@ -37,6 +37,7 @@
   // Contact picker: choosing a contact puts its phone in the To field, its
   // name beside it and its time zone in the time zone field.
   function choose(btn) {
+    if (btn.closest(".job-picker")) { addRecipient(btn); return; }
     var to = document.getElementById("to_phone");
     var picks = document.getElementById("picks");
     to.value = btn.dataset.phone;
@@ -52,37 +53,53 @@
     to.focus();
   }
 
+  // In the broadcast form a chosen contact is added to the recipients.
+  function addRecipient(btn) {
+    var list = document.getElementById("recipients");
+    var lines = list.value.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
+    if (lines.indexOf(btn.dataset.phone) < 0) { lines.push(btn.dataset.phone); }
+    list.value = lines.join("\n") + "\n";
+    document.getElementById("job-picks").innerHTML = "";
+    var input = document.getElementById("job-pick");
+    input.value = "";
+    input.focus();
+  }
+
   document.addEventListener("click", function (e) {
     var btn = e.target.closest(".pick");
     if (btn) { choose(btn); return; }
-    var picks = document.getElementById("picks");
-    if (picks && !e.target.closest(".picker")) { picks.innerHTML = ""; }
-  });
-
-  document.addEventListener("htmx:afterSwap", function (e) {
-    if (e.target.id === "picks") {
-      var to = document.getElementById("to_phone");
-      if (to) { to.setAttribute("aria-expanded", e.target.children.length ? "true" : "false"); }
+    if (!e.target.closest(".picker")) {
+      document.querySelectorAll(".picks").forEach(function (p) { p.innerHTML = ""; });
     }
   });
 
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.target.classList && e.target.classList.contains("picks")) {
+      var input = e.target.closest(".picker").querySelector("input[role=combobox]");
+      input.setAttribute("aria-expanded", e.target.children.length ? "true" : "false");
+    }
+  });
+
+  // Arrow keys move between the field and its matches, Escape closes
+  // them, Enter takes the only match.
   document.addEventListener("keydown", function (e) {
-    var picks = document.getElementById("picks");
-    if (!picks) { return; }
+    var picker = e.target.closest && e.target.closest(".picker");
+    if (!picker) { return; }
+    var input = picker.querySelector("input[role=combobox]");
+    var picks = picker.querySelector(".picks");
     var items = Array.prototype.slice.call(picks.querySelectorAll(".pick"));
-    var inPicker = e.target.id === "to_phone" || e.target.classList.contains("pick");
-    if (!inPicker || !items.length) { return; }
+    if (!items.length) { return; }
     var i = items.indexOf(e.target);
     if (e.key === "ArrowDown") {
       e.preventDefault();
       items[Math.min(i + 1, items.length - 1)].focus();
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
-      if (i <= 0) { document.getElementById("to_phone").focus(); } else { items[i - 1].focus(); }
+      if (i <= 0) { input.focus(); } else { items[i - 1].focus(); }
     } else if (e.key === "Escape") {
       picks.innerHTML = "";
-      document.getElementById("to_phone").focus();
-    } else if (e.key === "Enter" && e.target.id === "to_phone" && items.length === 1) {
+      input.focus();
+    } else if (e.key === "Enter" && e.target === input && items.length === 1) {
       e.preventDefault();
       choose(items[0]);
     }
