@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -58,9 +59,9 @@ func (tx *Tx) ImportContact(ctx context.Context, c *vpslink.Contact) (ImportResu
 	merged.Aliases = vpslink.CleanLabels(append(slices.Clone(old.Aliases), c.Aliases...))
 	merged.Tags = vpslink.CleanLabels(append(slices.Clone(old.Tags), c.Tags...))
 	merged.IsFavorite = old.IsFavorite || c.IsFavorite
-	merged.SecondaryPhone = firstNonEmpty(c.SecondaryPhone, old.SecondaryPhone)
-	merged.Timezone = firstNonEmpty(c.Timezone, old.Timezone)
-	merged.Notes = firstNonEmpty(c.Notes, old.Notes)
+	merged.SecondaryPhone = cmp.Or(c.SecondaryPhone, old.SecondaryPhone)
+	merged.Timezone = cmp.Or(c.Timezone, old.Timezone)
+	merged.Notes = cmp.Or(c.Notes, old.Notes)
 	if reflect.DeepEqual(&merged, old) {
 		*c = merged
 		return ImportUnchanged, nil
@@ -78,13 +79,6 @@ func (tx *Tx) ImportContact(ctx context.Context, c *vpslink.Contact) (ImportResu
 	return ImportUpdated, nil
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 // ImportMessage upserts a legacy scheduled message keyed by its id. A phone
 // that is not a contact yet gets a minimal contact first (contactCreated),
 // named after the message's contact name or else the phone; a message
@@ -93,14 +87,14 @@ func (tx *Tx) ImportMessage(ctx context.Context, m *vpslink.ScheduledMessage) (r
 	var name string
 	err = tx.QueryRowContext(ctx, `SELECT name FROM contacts WHERE phone = ?`, m.ToPhone).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		name, contactCreated = firstNonEmpty(m.ContactName, m.ToPhone), true
+		name, contactCreated = cmp.Or(m.ContactName, m.ToPhone), true
 		if err := tx.ensureContact(ctx, m.ToPhone, name); err != nil {
 			return 0, false, err
 		}
 	} else if err != nil {
 		return 0, false, fmt.Errorf("import message %s: look up contact: %w", m.ID, err)
 	}
-	m.ContactName = firstNonEmpty(m.ContactName, name)
+	m.ContactName = cmp.Or(m.ContactName, name)
 
 	old, err := getMessage(ctx, tx, m.ID)
 	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
@@ -111,7 +105,7 @@ func (tx *Tx) ImportMessage(ctx context.Context, m *vpslink.ScheduledMessage) (r
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = old.CreatedAt
 	}
-	m.WAMessageID = firstNonEmpty(m.WAMessageID, old.WAMessageID)
+	m.WAMessageID = cmp.Or(m.WAMessageID, old.WAMessageID)
 	if reflect.DeepEqual(messageValues(m), messageValues(old)) {
 		return ImportUnchanged, contactCreated, nil
 	}
@@ -233,7 +227,7 @@ func (tx *Tx) ImportChat(ctx context.Context, c *vpslink.Chat) (ImportResult, er
 		return 0, fmt.Errorf("import chat %s: %w", c.ID, err)
 	}
 	merged := *old
-	merged.Name = firstNonEmpty(c.Name, old.Name)
+	merged.Name = cmp.Or(c.Name, old.Name)
 	merged.IsGroup = c.IsGroup
 	merged.UnreadCount = c.UnreadCount
 	merged.LastMessageTime = max(c.LastMessageTime, old.LastMessageTime)
@@ -325,7 +319,7 @@ func (w *ChatMessageImporter) Import(ctx context.Context, m *vpslink.ChatMessage
 
 func (w *ChatMessageImporter) update(ctx context.Context, old, m *vpslink.ChatMessage) (ImportResult, error) {
 	m.ID, old.ChatID = old.ID, m.ChatID
-	m.SenderJID = firstNonEmpty(m.SenderJID, old.SenderJID)
+	m.SenderJID = cmp.Or(m.SenderJID, old.SenderJID)
 	if *m == *old {
 		return ImportUnchanged, nil
 	}

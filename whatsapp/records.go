@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"encoding/json"
 	"time"
 
@@ -197,7 +198,7 @@ func messageContent(m *waE2E.Message) (text, typ string, ok bool) {
 		return "", "sticker", true
 	case m.GetLocationMessage() != nil:
 		l := m.GetLocationMessage()
-		return firstNonEmpty(l.GetName(), l.GetAddress()), "location", true
+		return cmp.Or(l.GetName(), l.GetAddress()), "location", true
 	case m.GetLiveLocationMessage() != nil:
 		return m.GetLiveLocationMessage().GetCaption(), "location", true
 	case m.GetContactMessage() != nil:
@@ -210,13 +211,4 @@ func messageContent(m *waE2E.Message) (text, typ string, ok bool) {
 		return m.GetPollCreationMessageV3().GetName(), "poll", true
 	}
 	return "", "", false
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

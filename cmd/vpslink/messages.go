@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -94,7 +95,7 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 					return err
 				}
 				m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: text,
-					ScheduledAt: when, RecipientTimezone: firstNonEmpty(zone, c.Timezone), CreatedFrom: "cli"}
+					ScheduledAt: when, RecipientTimezone: cmp.Or(zone, c.Timezone), CreatedFrom: "cli"}
 				if err := m.Validate(); err != nil {
 					return flagError(err, scheduleFlags)
 				}
@@ -205,15 +206,6 @@ func messageZone(cmd *cobra.Command, db *store.DB, m *vpslink.ScheduledMessage) 
 	}
 	if c, err := db.GetContact(cmd.Context(), m.ToPhone); err == nil {
 		return c.Timezone
-	}
-	return ""
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
 	}
 	return ""
 }
