@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,29 +17,18 @@ func newChatsCmd(a *app) *cobra.Command {
 
 func newChatsListCmd(a *app) *cobra.Command {
 	var f vpslink.ChatFilter
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List chats, most recent first",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.read(cmd, func(db *store.DB) error {
-				chats, total, err := db.ListChats(cmd.Context(), f)
-				if err != nil {
-					return err
-				}
-				if a.jsonOut {
-					return a.printJSON(listJSON(chats, total, f.Limit, f.Offset))
-				}
-				t := a.table("ID", "NAME", "GROUP", "UNREAD", "LAST MESSAGE")
-				for _, c := range chats {
-					t.row(c.ID, c.Name, c.IsGroup, c.UnreadCount, unixTime(c.LastMessageTime))
-				}
-				return t.flush()
-			})
+	cmd := newListCmd(a, list[*vpslink.Chat]{
+		short: "List chats, most recent first",
+		limit: &f.Limit, offset: &f.Offset,
+		read: func(ctx context.Context, db *store.DB) ([]*vpslink.Chat, int, error) {
+			return db.ListChats(ctx, f)
 		},
-	}
+		columns: []string{"ID", "NAME", "GROUP", "UNREAD", "LAST MESSAGE"},
+		row: func(c *vpslink.Chat) []any {
+			return []any{c.ID, c.Name, c.IsGroup, c.UnreadCount, unixTime(c.LastMessageTime)}
+		},
+	})
 	cmd.Flags().BoolVar(&f.Unread, "unread", false, "only chats with unread messages")
-	addPaging(cmd, &f.Limit, &f.Offset)
 	return cmd
 }
 

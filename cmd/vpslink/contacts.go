@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,34 +19,23 @@ func newContactsCmd(a *app) *cobra.Command {
 func newContactsListCmd(a *app) *cobra.Command {
 	var f vpslink.ContactFilter
 	var favorite bool
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List contacts",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := newListCmd(a, list[*vpslink.Contact]{
+		short: "List contacts",
+		limit: &f.Limit, offset: &f.Offset,
+		read: func(ctx context.Context, db *store.DB) ([]*vpslink.Contact, int, error) {
 			if favorite {
 				f.Favorite = &favorite
 			}
-			return a.read(cmd, func(db *store.DB) error {
-				contacts, total, err := db.ListContacts(cmd.Context(), f)
-				if err != nil {
-					return err
-				}
-				if a.jsonOut {
-					return a.printJSON(listJSON(contacts, total, f.Limit, f.Offset))
-				}
-				t := a.table("PHONE", "NAME", "ALIASES", "TAGS", "FAVORITE", "TIMEZONE")
-				for _, c := range contacts {
-					t.row(c.Phone, c.Name, joinList(c.Aliases), joinList(c.Tags), c.IsFavorite, c.Timezone)
-				}
-				return t.flush()
-			})
+			return db.ListContacts(ctx, f)
 		},
-	}
+		columns: []string{"PHONE", "NAME", "ALIASES", "TAGS", "FAVORITE", "TIMEZONE"},
+		row: func(c *vpslink.Contact) []any {
+			return []any{c.Phone, c.Name, joinList(c.Aliases), joinList(c.Tags), c.IsFavorite, c.Timezone}
+		},
+	})
 	cmd.Flags().StringVar(&f.Search, "search", "", "match name, alias or phone")
 	cmd.Flags().BoolVar(&favorite, "favorite", false, "only favorites")
 	cmd.Flags().StringVar(&f.Tag, "tag", "", "only contacts with this tag")
-	addPaging(cmd, &f.Limit, &f.Offset)
 	return cmd
 }
 

@@ -20,29 +20,18 @@ func newJobsCmd(a *app) *cobra.Command {
 
 func newJobsListCmd(a *app) *cobra.Command {
 	var f vpslink.JobFilter
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List jobs, latest start first",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.read(cmd, func(db *store.DB) error {
-				jobs, total, err := db.ListJobs(cmd.Context(), f)
-				if err != nil {
-					return err
-				}
-				if a.jsonOut {
-					return a.printJSON(listJSON(jobs, total, f.Limit, f.Offset))
-				}
-				t := a.table("ID", "START", "STATUS", "RECIPIENTS", "SENT", "FAILED", "TITLE")
-				for _, j := range jobs {
-					t.row(j.ID, j.ScheduledStartAt, j.Status, len(j.Recipients), j.RecipientsSent, j.RecipientsFailed, j.Title)
-				}
-				return t.flush()
-			})
+	cmd := newListCmd(a, list[*vpslink.Job]{
+		short: "List jobs, latest start first",
+		limit: &f.Limit, offset: &f.Offset,
+		read: func(ctx context.Context, db *store.DB) ([]*vpslink.Job, int, error) {
+			return db.ListJobs(ctx, f)
 		},
-	}
+		columns: []string{"ID", "START", "STATUS", "RECIPIENTS", "SENT", "FAILED", "TITLE"},
+		row: func(j *vpslink.Job) []any {
+			return []any{j.ID, j.ScheduledStartAt, j.Status, len(j.Recipients), j.RecipientsSent, j.RecipientsFailed, j.Title}
+		},
+	})
 	cmd.Flags().StringVar(&f.Status, "status", "", "pending, running, paused, completed, failed or cancelled")
-	addPaging(cmd, &f.Limit, &f.Offset)
 	return cmd
 }
 

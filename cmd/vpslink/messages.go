@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,30 +19,19 @@ func newMessagesCmd(a *app) *cobra.Command {
 
 func newMessagesListCmd(a *app) *cobra.Command {
 	var f vpslink.MessageFilter
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List scheduled messages, soonest first",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.read(cmd, func(db *store.DB) error {
-				msgs, total, err := db.ListMessages(cmd.Context(), f)
-				if err != nil {
-					return err
-				}
-				if a.jsonOut {
-					return a.printJSON(listJSON(msgs, total, f.Limit, f.Offset))
-				}
-				t := a.table("ID", "SCHEDULED", "TO", "NAME", "STATUS", "MESSAGE")
-				for _, m := range msgs {
-					t.row(m.ID, m.ScheduledAt, m.ToPhone, m.ContactName, m.Status, m.Message)
-				}
-				return t.flush()
-			})
+	cmd := newListCmd(a, list[*vpslink.ScheduledMessage]{
+		short: "List scheduled messages, soonest first",
+		limit: &f.Limit, offset: &f.Offset,
+		read: func(ctx context.Context, db *store.DB) ([]*vpslink.ScheduledMessage, int, error) {
+			return db.ListMessages(ctx, f)
 		},
-	}
+		columns: []string{"ID", "SCHEDULED", "TO", "NAME", "STATUS", "MESSAGE"},
+		row: func(m *vpslink.ScheduledMessage) []any {
+			return []any{m.ID, m.ScheduledAt, m.ToPhone, m.ContactName, m.Status, m.Message}
+		},
+	})
 	cmd.Flags().StringVar(&f.Status, "status", "", "pending, sending, sent, failed or cancelled")
 	cmd.Flags().StringVar(&f.To, "to", "", "only messages to this phone")
-	addPaging(cmd, &f.Limit, &f.Offset)
 	return cmd
 }
 

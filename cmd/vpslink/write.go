@@ -87,15 +87,4 @@ func apiSecret(cfg *Config) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// addPaging registers --limit and --offset.
-func addPaging(cmd *cobra.Command, limit, offset *int) {
-	cmd.Flags().IntVar(limit, "limit", store.DefaultLimit, "rows per page")
-	cmd.Flags().IntVar(offset, "offset", 0, "rows to skip")
-}
-
-// listJSON is the --json shape of a list, the same as the API's.
-func listJSON(data any, total, limit, offset int) map[string]any {
-	return map[string]any{"data": data, "total": total, "limit": limit, "offset": offset}
-}
-
 func joinList(l []string) string { return strings.Join(l, ", ") }
