@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vpslink/vpslink/internal/metric"
 )
 
 type metrics struct {
@@ -18,19 +19,14 @@ type metrics struct {
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vpslink_http_requests_total",
-			Help: "HTTP requests by route template, method and status code.",
-		}, []string{"route", "method", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "vpslink_http_request_duration_seconds",
-			Help:    "HTTP request duration by route template and method.",
-			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
-		}, []string{"route", "method"}),
-		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vpslink_http_auth_failures_total",
-			Help: "Requests with a missing or wrong API secret, by outcome: refused (401) or limited (429, the client failed too often).",
-		}, []string{"outcome"}),
+		requests: metric.CounterVec("vpslink_http_requests_total",
+			"HTTP requests by route template, method and status code.", "route", "method", "code"),
+		duration: metric.HistogramVec("vpslink_http_request_duration_seconds",
+			"HTTP request duration by route template and method.",
+			[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}, "route", "method"),
+		authFailures: metric.CounterVec("vpslink_http_auth_failures_total",
+			"Requests with a missing or wrong API secret, by outcome: refused (401) or limited (429, the client failed too often).",
+			"outcome"),
 	}
 	var err error
 	if m.requests, err = register(reg, m.requests); err != nil {

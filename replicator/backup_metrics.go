@@ -1,6 +1,9 @@
 package replicator
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vpslink/vpslink/internal/metric"
+)
 
 // BackupMetrics are the snapshot job's metrics (docs/metrics.md). The replicate
 // process registers them; serve merges them into its /metrics.
@@ -15,28 +18,16 @@ type BackupMetrics struct {
 // NewBackupMetrics creates the metrics and registers them with reg.
 func NewBackupMetrics(reg prometheus.Registerer) *BackupMetrics {
 	m := &BackupMetrics{
-		LastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "vpslink_backup_last_success_timestamp_seconds",
-			Help: "Time of the newest snapshot uploaded to the snapshot target.",
-		}),
-		Backups: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "vpslink_backups",
-			Help: "Snapshots on the target kept by each retention tier as of the last retention run; tier=\"total\" counts all kept.",
-		}, []string{"tier"}),
-		QueueLength: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "vpslink_backup_queue_length",
-			Help: "Local snapshots waiting to be uploaded.",
-		}),
-		LastSize: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "vpslink_backup_last_size_bytes",
-			Help: "Compressed size of the newest snapshot taken.",
-		}),
+		LastSuccess: metric.Gauge("vpslink_backup_last_success_timestamp_seconds",
+			"Time of the newest snapshot uploaded to the snapshot target."),
+		Backups: metric.GaugeVec("vpslink_backups",
+			"Snapshots on the target kept by each retention tier as of the last retention run; tier=\"total\" counts all kept.", "tier"),
+		QueueLength: metric.Gauge("vpslink_backup_queue_length", "Local snapshots waiting to be uploaded."),
+		LastSize:    metric.Gauge("vpslink_backup_last_size_bytes", "Compressed size of the newest snapshot taken."),
 		// No labels: a vector stays absent until the first verification,
 		// where a plain gauge would claim a failure (0) from the start.
-		LastVerify: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "vpslink_backup_last_verify_success",
-			Help: "1 if the last snapshot verification passed, 0 if it failed.",
-		}, nil),
+		LastVerify: metric.GaugeVec("vpslink_backup_last_verify_success",
+			"1 if the last snapshot verification passed, 0 if it failed."),
 	}
 	reg.MustRegister(m.LastSuccess, m.Backups, m.QueueLength, m.LastSize, m.LastVerify)
 	return m

@@ -2,11 +2,11 @@ package scheduler
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/metric"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -20,39 +20,22 @@ type metrics struct {
 
 func newMetrics(reg prometheus.Registerer, db *store.DB, e *Engine) (*metrics, error) {
 	m := &metrics{
-		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vpslink_sends_total",
-			Help: "Sends by kind (message, job) and result (sent, not_sent, failed, unknown).",
-		}, []string{"kind", "result"}),
-		lateness: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "vpslink_dispatch_lateness_seconds",
-			Help: "Time from a send's due time to its network call.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60,
-				300, 900, 3600, 6 * 3600, 24 * 3600},
-		}),
-		missed: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "vpslink_messages_missed_total",
-			Help: "Messages and jobs failed because they were due longer ago than the maximum lateness.",
-		}),
-		stopped: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "vpslink_sending_stopped",
-			Help: "1 while the emergency stop is on.",
-		}),
-		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vpslink_writes_refused_total",
-			Help: "Claims and send outcomes the database refused by its rules (a CHECK, a trigger, a missing column), by kind; each message or job failed with the reason.",
-		}, []string{"kind"}),
+		sends: metric.CounterVec("vpslink_sends_total",
+			"Sends by kind (message, job) and result (sent, not_sent, failed, unknown).", "kind", "result"),
+		lateness: metric.Histogram("vpslink_dispatch_lateness_seconds", "Time from a send's due time to its network call.",
+			[]float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 24 * 3600}),
+		missed: metric.Counter("vpslink_messages_missed_total",
+			"Messages and jobs failed because they were due longer ago than the maximum lateness."),
+		stopped: metric.Gauge("vpslink_sending_stopped", "1 while the emergency stop is on."),
+		refused: metric.CounterVec("vpslink_writes_refused_total",
+			"Claims and send outcomes the database refused by its rules (a CHECK, a trigger, a missing column), by kind; each message or job failed with the reason.",
+			"kind"),
 	}
 	for _, kind := range []string{vpslink.SendKindMessage, vpslink.SendKindJob} {
 		m.refused.WithLabelValues(kind) // 0 from the start, so increase() sees the first refusal
 	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.sends, m.lateness, m.missed, m.stopped, m.refused, &statusCollector{db: db}} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register scheduler metrics: %w", err)
-		}
+	if err := metric.Register(reg, "scheduler", m.sends, m.lateness, m.missed, m.stopped, m.refused, &statusCollector{db: db}); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -1,9 +1,8 @@
 package whatsapp
 
 import (
-	"fmt"
-
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vpslink/vpslink/internal/metric"
 )
 
 // metrics are the WhatsApp side's own series; the scheduler counts sends by
@@ -18,34 +17,18 @@ type metrics struct {
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
-		connected: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "vpslink_whatsapp_connected",
-			Help: "1 while connected and logged in to WhatsApp, else 0.",
-		}),
-		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vpslink_whatsapp_sends_total",
-			Help: "WhatsApp sends by result (sent, not_sent, invalid_recipient, unknown).",
-		}, []string{"result"}),
-		receipts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vpslink_whatsapp_receipts_total",
-			Help: "WhatsApp receipts by type (delivered, read, own, retry, ...).",
-		}, []string{"type"}),
-		incoming: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "vpslink_whatsapp_incoming_messages_total",
-			Help: "Live WhatsApp messages received with readable content.",
-		}),
-		stored: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "vpslink_whatsapp_stored_messages_total",
-			Help: "Messages newly written to the chat history (live, history sync and own sends).",
-		}),
+		connected: metric.Gauge("vpslink_whatsapp_connected", "1 while connected and logged in to WhatsApp, else 0."),
+		sends: metric.CounterVec("vpslink_whatsapp_sends_total",
+			"WhatsApp sends by result (sent, not_sent, invalid_recipient, unknown).", "result"),
+		receipts: metric.CounterVec("vpslink_whatsapp_receipts_total",
+			"WhatsApp receipts by type (delivered, read, own, retry, ...).", "type"),
+		incoming: metric.Counter("vpslink_whatsapp_incoming_messages_total",
+			"Live WhatsApp messages received with readable content."),
+		stored: metric.Counter("vpslink_whatsapp_stored_messages_total",
+			"Messages newly written to the chat history (live, history sync and own sends)."),
 	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.connected, m.sends, m.receipts, m.incoming, m.stored} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register whatsapp metrics: %w", err)
-		}
+	if err := metric.Register(reg, "whatsapp", m.connected, m.sends, m.receipts, m.incoming, m.stored); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
