@@ -408,7 +408,7 @@ func TestDocsMetrics(t *testing.T) {
 
 // declaredMetrics returns the metric names in the non-test Go files under
 // root: the Name of a prometheus *Opts literal and the first argument of
-// prometheus.NewDesc.
+// prometheus.NewDesc or of an internal/metric constructor.
 func declaredMetrics(t *testing.T) map[string]bool {
 	names := map[string]bool{}
 	add := func(e ast.Expr) {
@@ -435,7 +435,11 @@ func declaredMetrics(t *testing.T) map[string]bool {
 						}
 					}
 				case *ast.CallExpr:
-					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "NewDesc" && len(n.Args) > 0 {
+					sel, ok := n.Fun.(*ast.SelectorExpr)
+					if !ok || len(n.Args) == 0 {
+						break
+					}
+					if x, ok := sel.X.(*ast.Ident); sel.Sel.Name == "NewDesc" || (ok && x.Name == "metric") {
 						add(n.Args[0])
 					}
 				}
