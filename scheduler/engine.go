@@ -136,7 +136,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	cfg.DB.OnWrite(e.Notify)
-	cfg.DB.OnRefused(func(err error) { e.refused(vpslink.SendKindMessage, err) })
+	cfg.DB.OnRefused(e.refused)
 	return e, nil
 }
 

@@ -11,16 +11,15 @@ import (
 )
 
 // refuse adds a trigger to h's database, as another tool could while the
-// service runs, that raises on the updates of scheduled_messages matching
-// when.
-func (h *harness) refuse(name, when string) {
+// service runs, that raises on the updates of table matching when.
+func (h *harness) refuse(name, table, when string) {
 	h.t.Helper()
 	raw, err := sql.Open("sqlite3", "file:"+h.db.Path()+"?_busy_timeout=5000")
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TRIGGER ` + name + ` BEFORE UPDATE OF status ON scheduled_messages
+	if _, err := raw.Exec(`CREATE TRIGGER ` + name + ` BEFORE UPDATE ON ` + table + `
 		WHEN ` + when + ` BEGIN SELECT RAISE(ABORT, 'refused by ` + name + `'); END`); err != nil {
 		h.t.Fatal(err)
 	}
@@ -77,7 +76,7 @@ func TestEngine_RefusedWrites(t *testing.T) {
 				}
 			}
 			h.start()
-			h.refuse("t", tt.when)
+			h.refuse("t", "scheduled_messages", tt.when)
 			if p := h.e.Problem(); p != "" {
 				t.Fatalf("problem before any refusal: %s", p)
 			}
@@ -90,6 +89,36 @@ func TestEngine_RefusedWrites(t *testing.T) {
 			}
 			if n := h.refusedCount(vpslink.SendKindMessage); n < 1 {
 				t.Errorf("refusals counted %v", n)
+			}
+		})
+	}
+}
+
+// The same holds for a job: a refused claim or a refused record of a step's
+// progress fails the job with the reason, and no step is sent twice.
+func TestEngine_RefusedJobWrites(t *testing.T) {
+	tests := []struct {
+		name  string
+		when  string
+		sends int
+	}{
+		{"claim refused", `NEW.status = 'running'`, 0},
+		{"progress refused", `NEW.current_recipient_index = 1 AND NEW.status = 'running'`, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			j := h.createJob(t0.Add(time.Second), 2, 0, nil)
+			h.start()
+			h.refuse("t", "jobs", tt.when)
+			h.runFor(time.Minute)
+			got := h.job(j.ID)
+			if got.Status != vpslink.JobFailed || !strings.Contains(got.ErrorMessage, "refused by t") {
+				t.Errorf("job %s (%s), want failed with the reason", got.Status, got.ErrorMessage)
+			}
+			h.wantAttempts(tt.sends)
+			if n := h.refusedCount(vpslink.SendKindJob); n < 1 {
+				t.Errorf("refusals counted %v; job error %q; problem %q", n, got.ErrorMessage, h.e.Problem())
 			}
 		})
 	}

@@ -43,7 +43,7 @@ type DB struct {
 
 	mu        sync.Mutex
 	onWrite   []func()
-	onRefused []func(error)
+	onRefused []func(kind string, err error)
 	results   []sendResult // send outcomes for the next write transaction
 	retrying  bool         // a retry of requeued outcomes is scheduled
 	closed    bool         // Close began: no retry is scheduled any more
@@ -200,21 +200,21 @@ func (db *DB) OnWrite(fn func()) {
 	db.onWrite = append(db.onWrite, fn)
 }
 
-// OnRefused registers fn to run when the database refuses to record a send
-// outcome for a reason other than a busy database; the scheduler reports it
-// on /health and in its metrics.
-func (db *DB) OnRefused(fn func(error)) {
+// OnRefused registers fn to run when the database refuses by its rules to
+// record a send outcome, with the kind of send (vpslink.SendKindMessage or
+// SendKindJob); the scheduler reports it on /health and in its metrics.
+func (db *DB) OnRefused(fn func(kind string, err error)) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	db.onRefused = append(db.onRefused, fn)
 }
 
-func (db *DB) refused(err error) {
+func (db *DB) refused(kind string, err error) {
 	db.mu.Lock()
 	fns := db.onRefused
 	db.mu.Unlock()
 	for _, fn := range fns {
-		fn(err)
+		fn(kind, err)
 	}
 }
 

@@ -313,7 +313,11 @@ func (tx *Tx) refuseResult(ctx context.Context, r sendResult, err error) {
 	if ferr != nil {
 		reason += fmt.Sprintf("; marking it failed was refused too: %v", ferr)
 	}
-	tx.db.refused(fmt.Errorf("%s: %s", r.source(), reason))
+	kind := vpslink.SendKindMessage
+	if r.job != nil {
+		kind = vpslink.SendKindJob
+	}
+	tx.db.refused(kind, fmt.Errorf("%s: %s", r.source(), reason))
 }
 
 // finishMessage writes one send outcome. A message deleted since its claim
