@@ -314,7 +314,7 @@ func (tx *Tx) refuseResult(ctx context.Context, r sendResult, err error) {
 		reason += fmt.Sprintf("; marking it failed was refused too: %v", ferr)
 	}
 	kind := vpslink.SendKindMessage
-	if r.job != nil {
+	if r.next != nil {
 		kind = vpslink.SendKindJob
 	}
 	tx.db.refused(kind, fmt.Errorf("%s: %s", r.source(), reason))
