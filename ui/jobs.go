@@ -57,10 +57,20 @@ type jobForm struct {
 // partSeparator is the line between two parts of a job's message.
 const partSeparator = "---"
 
+// newJob shows the broadcast form with the job defaults of the settings.
 func (h *Handler) newJob(w http.ResponseWriter, r *http.Request) {
-	now := h.now().UTC()
-	f := jobForm{PartDelay: "2", Gap: "10", Retries: "0", Timezone: "UTC",
-		Date: now.Format("2006-01-02"), Time: now.Add(time.Minute).Format("15:04")}
+	s, _, err := h.db.Settings(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	zone := zoneOrUTC(s.DefaultTimezone)
+	start := h.now().Add(time.Minute)
+	if loc := location(zone); loc != nil {
+		start = start.In(loc)
+	}
+	f := jobForm{PartDelay: strconv.Itoa(s.PartDelaySeconds), Gap: strconv.Itoa(s.RecipientGapSeconds),
+		Retries: strconv.Itoa(s.MaxRetries), Timezone: zone, Date: start.Format("2006-01-02"), Time: start.Format("15:04")}
 	if to := r.URL.Query().Get("to"); to != "" {
 		f.Recipients = to
 	}

@@ -90,3 +90,9 @@ func TestChats(t *testing.T) {
 	}
 	e.get("/chats/nope").mustStatus(t, http.StatusNotFound)
 }
+
+func TestJobFormStartsFromTheSettings(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.get("/jobs/new").mustContain(t, `id="gap" name="gap" inputmode="numeric" value="30"`, `id="retries" name="retries" inputmode="numeric" value="3"`)
+}
