@@ -1,0 +1,1519 @@
+// Generated from api/openapi.yaml by scripts/schema.mjs (npm run generate). Do not edit.
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness probe (no authentication, no data) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The process is serving. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status?: "ok";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service health, the seed's bare object (no envelope) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Healthy (`ok`) or running with a problem (`degraded`). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["RateLimited"];
+                /** @description The database cannot be read (`status` is `error`). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (also on VPSLINK_METRICS_LISTEN when set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text exposition format. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scheduler/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reload the scheduler's plan from SQLite */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Refreshed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulerReply"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scheduler/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Emergency stop of all sending (persisted, survives restarts) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sending is stopped. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulerReply"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scheduler/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift the emergency stop */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sending is resumed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulerReply"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List contacts by name */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Substring of the name, an alias or the phone */
+                    search?: string;
+                    favorite?: boolean;
+                    tag?: string;
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactPage"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        /** Create a contact */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ContactInput"];
+                };
+            };
+            responses: {
+                /** @description Created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactResult"];
+                    };
+                };
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{phone}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Any accepted form; stored as digits */
+                phone: string;
+            };
+            cookie?: never;
+        };
+        /** Get a contact */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Any accepted form; stored as digits */
+                    phone: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The contact. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a contact (409 while scheduled messages point at it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Any accepted form; stored as digits */
+                    phone: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The deleted contact. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change some fields of a contact (absent or null fields stay) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Any accepted form; stored as digits */
+                    phone: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ContactPatch"];
+                };
+            };
+            responses: {
+                /** @description The changed contact. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                default: components["responses"]["Error"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List scheduled messages, soonest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["MessageStatus"];
+                    /** @description Recipient phone */
+                    to?: string;
+                    /** @description scheduled_at >= from (RFC 3339) */
+                    from?: string;
+                    /** @description scheduled_at < until (RFC 3339) */
+                    until?: string;
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessagePage"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        /** Schedule a message (an unknown phone gets a minimal contact) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MessageInput"];
+                };
+            };
+            responses: {
+                /** @description Scheduled. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageResult"];
+                    };
+                };
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Get a scheduled message */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The message. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Cancel a message (kept as cancelled; 409 while it is being sent or after) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cancelled message. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a message while it is pending (409 otherwise) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MessagePatch"];
+                };
+            };
+            responses: {
+                /** @description The edited message. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/messages/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed or cancelled message again, on purpose, as a new message
+         * @description Creates a new pending message with the original's recipient and text, due at scheduled_at (default now), whose resent_from names the original (or, for a resend of a resend, the first message). The original keeps its status and history. A message still pending or sending, or sent, is a conflict: resending it could only deliver it twice. This is how a message held after a restore is sent once it is known not to have arrived.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ResendInput"];
+                };
+            };
+            responses: {
+                /** @description The new message. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/restore-review/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the post-restore review once every held item is checked
+         * @description The first start on a database that may have lost writes holds what was due before it and records a review, shown as restore_review on /health (see docs/restores.md). This ends it. ended is false when no review was pending.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Whether a review was pending. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"] & {
+                            data?: {
+                                ended?: boolean;
+                            };
+                        };
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List jobs, latest start first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["JobStatus"];
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobPage"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        /** Create a job (a broadcast of message parts to recipients) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["JobInput"];
+                };
+            };
+            responses: {
+                /** @description Created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobResult"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Get a job with its progress and per-recipient results */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"] & {
+                            data?: components["schemas"]["JobDetail"];
+                        };
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Cancel a job (same as POST /api/jobs/{id}/cancel) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Job"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a job that has not sent anything yet (409 otherwise) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["JobPatch"];
+                };
+            };
+            responses: {
+                /** @description The edited job. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobResult"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/jobs/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a pending or running job before its next part */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Job"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused job at its next part */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Job"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a job for good before its next part */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Job"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List chats, most recent activity first */
+        get: {
+            parameters: {
+                query?: {
+                    unread?: boolean;
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChatPage"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The chat's JID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Get a chat with a page of its messages, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Only messages older than this Unix time (seconds) */
+                    before?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The chat's JID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The chat. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"] & {
+                            data?: components["schemas"]["ChatDetail"];
+                        };
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a chat read (unread_count = 0) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The chat. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"] & {
+                            data?: components["schemas"]["Chat"];
+                        };
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scheduled messages and jobs by status (every status, zeros included) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counts. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"] & {
+                            data?: {
+                                messages?: {
+                                    [key: string]: number;
+                                };
+                                jobs?: {
+                                    [key: string]: number;
+                                };
+                            };
+                        };
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Success: {
+            /** @constant */
+            success: true;
+            data: unknown;
+        };
+        Page: components["schemas"]["Success"] & {
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        Error: {
+            /** @constant */
+            success: false;
+            error: {
+                /** @enum {unknown} */
+                code: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR";
+                message: string;
+                details?: {
+                    /** @description The offending input field */
+                    field?: string;
+                };
+            };
+        };
+        SchedulerReply: {
+            /** @constant */
+            success: true;
+            message: string;
+            data?: {
+                sending_stopped?: boolean;
+            };
+        };
+        Health: {
+            /** @enum {unknown} */
+            status: "ok" | "degraded" | "error";
+            /** @description WhatsApp is connected */
+            connected: boolean;
+            /** @description Messages pending or sending */
+            pendingMessages: number;
+            /** @description Jobs pending */
+            pendingJobs: number;
+            /** @description whatsapp or dryrun */
+            sender: string;
+            /** @description The emergency stop is on */
+            sending_stopped?: boolean;
+            /** @description Why sending does not work as it should, when it does not: the database refused a claim or a send outcome by its rules (the message or job failed with the reason), or scheduler steps fail and are retried. Present only then; it makes the status degraded. */
+            scheduler_problem?: string;
+            whatsapp: {
+                state?: string;
+                reason?: string;
+            };
+            replication: {
+                /** @description child, external or off */
+                mode?: string;
+                up?: boolean;
+                lag_seconds?: number | null;
+            };
+            /** Format: date-time */
+            last_backup_at: string | null;
+            /** @description The post-restore review pending after the first start on a database that may have lost writes (see docs/restores.md), null when none is pending; the status is then degraded. */
+            restore_review?: {
+                /** Format: date-time */
+                since?: string;
+                reasons?: string[];
+                /** @description Messages failed as held */
+                messages?: number;
+                /** @description Jobs paused as held */
+                jobs?: number;
+            } | null;
+            version: string;
+        };
+        ContactInput: {
+            /** @description Digits, optionally +, spaces, dashes; 6-15 digits */
+            phone: string;
+            name: string;
+            aliases?: string[];
+            tags?: string[];
+            is_favorite?: boolean;
+            secondary_phone?: string;
+            /** @description IANA time zone */
+            timezone?: string;
+            notes?: string;
+        };
+        ContactPatch: {
+            /** @description Corrects the phone (same rules as on create); the contact's scheduled messages follow */
+            phone?: string | null;
+            name?: string | null;
+            aliases?: string[] | null;
+            tags?: string[] | null;
+            is_favorite?: boolean | null;
+            secondary_phone?: string | null;
+            timezone?: string | null;
+            notes?: string | null;
+        };
+        Contact: {
+            id?: number;
+            phone?: string;
+            name?: string;
+            aliases?: string[];
+            tags?: string[];
+            is_favorite?: boolean;
+            secondary_phone?: string;
+            timezone?: string;
+            notes?: string;
+            /** @description Present when the phone is not a valid number in digits-only form: a number kept as it was typed because it cannot be normalised without guessing (too short, letters, its digits another contact's). Sends to it are refused until someone corrects it (PATCH phone). */
+            phone_problem?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        ContactResult: components["schemas"]["Success"] & {
+            data?: components["schemas"]["Contact"];
+        };
+        ContactPage: components["schemas"]["Page"] & {
+            data?: components["schemas"]["Contact"][];
+        };
+        /** @enum {unknown} */
+        MessageStatus: "pending" | "sending" | "sent" | "failed" | "cancelled";
+        MessageInput: {
+            to_phone: string;
+            message: string;
+            /**
+             * @example 2026-12-24T18:00:00+01:00
+             * @example 2026-12-24 18:00
+             */
+            scheduled_at: string;
+            contact_name?: string;
+            /** @description IANA zone of a wall-clock scheduled_at */
+            timezone?: string;
+        };
+        MessagePatch: {
+            to_phone?: string | null;
+            message?: string | null;
+            scheduled_at?: string | null;
+            contact_name?: string | null;
+            /** @description Only together with scheduled_at */
+            timezone?: string | null;
+        };
+        ResendInput: {
+            /** @description RFC 3339, or a wall-clock time in timezone, else the message's or its contact's zone; default now */
+            scheduled_at?: string;
+            /** @description Only together with scheduled_at */
+            timezone?: string;
+        };
+        ScheduledMessage: {
+            id?: string;
+            to_phone?: string;
+            contact_name?: string;
+            message?: string;
+            /** Format: date-time */
+            scheduled_at?: string;
+            status?: components["schemas"]["MessageStatus"];
+            error_message?: string;
+            wa_message_id?: string;
+            created_from?: string;
+            recipient_timezone?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** @description The message this one sends again (POST /api/messages/{id}/resend) */
+            resent_from?: string;
+        };
+        MessageResult: components["schemas"]["Success"] & {
+            data?: components["schemas"]["ScheduledMessage"];
+        };
+        MessagePage: components["schemas"]["Page"] & {
+            data?: components["schemas"]["ScheduledMessage"][];
+        };
+        /** @enum {unknown} */
+        JobStatus: "pending" | "running" | "paused" | "completed" | "failed" | "cancelled";
+        MessagePart: {
+            text: string;
+            delayAfterSeconds?: number | null;
+        };
+        JobConfig: {
+            /** @default 0 */
+            recipientGapSeconds?: number;
+            /** @default 0 */
+            maxRetries?: number;
+        };
+        JobInput: {
+            /** @description Default: the first part's text, cut to 50 characters */
+            title?: string;
+            scheduled_start_at: string;
+            timezone?: string;
+            recipients: string[];
+            message_parts: components["schemas"]["MessagePart"][];
+            config?: components["schemas"]["JobConfig"];
+        };
+        JobPatch: {
+            title?: string | null;
+            scheduled_start_at?: string | null;
+            /** @description Only together with scheduled_start_at */
+            timezone?: string | null;
+            recipients?: string[] | null;
+            message_parts?: components["schemas"]["MessagePart"][] | null;
+            config?: components["schemas"]["JobConfig"];
+        };
+        Job: {
+            id?: string;
+            title?: string;
+            status?: components["schemas"]["JobStatus"];
+            /** Format: date-time */
+            scheduled_start_at?: string;
+            recipients?: string[];
+            message_parts?: components["schemas"]["MessagePart"][];
+            config?: components["schemas"]["JobConfig"];
+            current_recipient_index?: number;
+            current_part_index?: number;
+            recipients_sent?: number;
+            recipients_failed?: number;
+            /** Format: date-time */
+            last_sent_at?: string | null;
+            /** Format: date-time */
+            next_step_at?: string | null;
+            error_message?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+        };
+        JobResult: components["schemas"]["Success"] & {
+            data?: components["schemas"]["Job"];
+        };
+        JobPage: components["schemas"]["Page"] & {
+            data?: components["schemas"]["Job"][];
+        };
+        Delivery: {
+            id?: number;
+            job_id?: string;
+            recipient_index?: number;
+            part_index?: number;
+            recipient?: string;
+            wa_message_id?: string;
+            /** @enum {unknown} */
+            state?: "claimed" | "sent" | "delivered" | "read" | "not_sent" | "unknown" | "failed";
+            error?: string;
+            attempts?: number;
+            /** Format: date-time */
+            claimed_at?: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+        };
+        JobDetail: components["schemas"]["Job"] & {
+            progress?: {
+                recipients?: number;
+                /** @description Recipients sent or failed */
+                done?: number;
+                percent?: number;
+            };
+            results?: {
+                recipient_index?: number;
+                recipient?: string;
+                deliveries?: components["schemas"]["Delivery"][];
+            }[];
+        };
+        Chat: {
+            id?: string;
+            name?: string;
+            is_group?: boolean;
+            unread_count?: number;
+            /** @description Unix seconds */
+            last_message_time?: number;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        ChatMessage: {
+            id?: number;
+            chat_id?: string;
+            message?: string;
+            /** @description Unix seconds */
+            timestamp?: number;
+            is_from_me?: boolean;
+            message_type?: string;
+            wa_message_id?: string;
+            sender_jid?: string;
+            raw_message?: string;
+        };
+        ChatDetail: components["schemas"]["Chat"] & {
+            messages?: components["schemas"]["ChatMessage"][];
+        };
+        ChatPage: components["schemas"]["Page"] & {
+            data?: components["schemas"]["Chat"][];
+        };
+    };
+    responses: {
+        /**
+         * @description An error: 400 VALIDATION_ERROR, 401 UNAUTHORIZED, 403 FORBIDDEN, 404 NOT_FOUND,
+         *     405 METHOD_NOT_ALLOWED (with `Allow`), 409 CONFLICT, 413 PAYLOAD_TOO_LARGE,
+         *     429 RATE_LIMIT_EXCEEDED, 500 INTERNAL_ERROR.
+         */
+        Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Missing or wrong secret. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Client IP not allowed. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many failed authentications from this client; see Retry-After. */
+        RateLimited: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No such record. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The record's state forbids the change, or an Idempotency-Key was reused with another body. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The job. */
+        Job: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["JobResult"];
+            };
+        };
+    };
+    parameters: {
+        IdempotencyKey: string;
+        Limit: number;
+        Offset: number;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
