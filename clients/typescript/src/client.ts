@@ -12,6 +12,7 @@ export type ResendInput = Schemas["ResendInput"];
 export type Job = Schemas["Job"];
 export type JobInput = Schemas["JobInput"];
 export type JobPatch = Schemas["JobPatch"];
+export type Settings = Schemas["Settings"];
 export type ErrorCode = Schemas["Error"]["error"]["code"];
 
 /** The typed API client: `api.GET("/api/messages", {params: {query: {status: "pending"}}})`. */

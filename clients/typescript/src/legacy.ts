@@ -1,7 +1,7 @@
 // The web UI's records as its JSON files held them (camelCase, contacts keyed
 // by phone, jobs with a progress object), converted to and from the API's.
 import type {
-  Contact, ContactInput, Job, JobInput, MessageInput, ScheduledMessage,
+  Contact, ContactInput, Job, JobInput, MessageInput, ScheduledMessage, Settings,
 } from "./client.js";
 
 export interface LegacyMessage {
@@ -164,4 +164,21 @@ export function jobInput(l: LegacyJob): JobInput {
     message_parts: parts.map((p) => ({ text: p.text, delayAfterSeconds: p.delayAfterSeconds ?? null })),
     config: l.config && defined({ recipientGapSeconds: l.config.recipientGapSeconds, maxRetries: l.config.maxRetries }),
   });
+}
+
+type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+/** The UI's settings: the API's settings under their camelCase names (recipientGapSeconds...). */
+export type LegacySettings = { [K in keyof Settings as CamelCase<K & string>]: Settings[K] };
+
+const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+
+export function toLegacySettings(s: Settings): LegacySettings {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [camel(k), v])) as LegacySettings;
+}
+
+/** settingsInput is the API's form of (some of) the UI's settings. */
+export function settingsInput(l: Partial<LegacySettings>): Partial<Settings> {
+  return Object.fromEntries(Object.entries(l).map(([k, v]) => [snake(k), v])) as Partial<Settings>;
 }

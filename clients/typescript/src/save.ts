@@ -6,11 +6,11 @@ import { createHash } from "node:crypto";
 import {
   ApiError, listAll, unwrap, type Contact, type ContactInput, type ContactPatch, type Job,
   type JobInput, type JobPatch, type MessageInput, type MessagePatch, type ResendInput,
-  type ScheduledMessage, type VpslinkClient,
+  type ScheduledMessage, type Settings, type VpslinkClient,
 } from "./client.js";
 import {
-  contactInput, contactPhone, hasOffset, jobInput, messageInput, type LegacyContacts,
-  type LegacyJob, type LegacyMessage,
+  contactInput, contactPhone, hasOffset, jobInput, messageInput, settingsInput, toLegacySettings,
+  type LegacyContacts, type LegacyJob, type LegacyMessage, type LegacySettings,
 } from "./legacy.js";
 
 export type Call =
@@ -176,6 +176,26 @@ export function planJobs(current: Job[], next: LegacyJob[]): Call[] {
     if (!kept.has(j.id!) && !finished.has(j.status)) calls.push({ op: "cancelJob", id: j.id! });
   }
   return calls;
+}
+
+/**
+ * planSettings keeps only the settings the save changed: saving one unchanged
+ * would pin it, so a later change in the configuration would no longer apply.
+ */
+export function planSettings(current: Settings, next: Partial<LegacySettings>): Partial<Settings> {
+  const want = settingsInput(next) as Record<string, unknown>;
+  const have = current as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(want).filter(([k, v]) => !same(v, have[k]))) as Partial<Settings>;
+}
+
+/** saveSettings is PUT /api/settings: the UI's settings saved whole; it returns them as saved. */
+export async function saveSettings(api: VpslinkClient, saved: Partial<LegacySettings>): Promise<LegacySettings> {
+  const current = await unwrap(api.GET("/api/settings"));
+  const changed = planSettings(current.settings, saved);
+  if (Object.keys(changed).length === 0) return toLegacySettings(current.settings);
+  // The contract types this body as any object, which the generator turns into no fields at all.
+  const body = changed as Record<string, never>;
+  return toLegacySettings((await unwrap(api.PUT("/api/settings", { body }))).settings);
 }
 
 /** call makes one planned call; it throws ApiError when the API refuses it. */

@@ -1089,6 +1089,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sending settings in force and where each value comes from */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"] & {
+                            data?: components["schemas"]["SettingsView"];
+                        };
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        /**
+         * Save some settings
+         * @description Saves the settings the body names; the others keep their values. A saved value wins over the configuration file and the environment and survives restarts; null drops the saved value, so the configuration's applies again. Every value is checked, and the settings as a whole (max_delay_seconds not below min_delay_seconds); nothing is saved when one is bad.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description The settings after the change. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"] & {
+                            data?: components["schemas"]["SettingsView"];
+                        };
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -1139,6 +1208,64 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Settings: {
+            /** @description Default intervalMode of new jobs: true = automatic (human-like pacing), false = manual */
+            automatic_mode?: boolean;
+            /** @description Manual mode: the pause after a part whose delayAfterSeconds is null */
+            part_delay_seconds?: number;
+            /**
+             * @description Default recipientGapSeconds of new jobs
+             * @default 30
+             */
+            recipient_gap_seconds?: number;
+            /**
+             * @description Default maxRetries of new jobs
+             * @default 3
+             */
+            max_retries?: number;
+            /**
+             * @description Automatic mode shows typing… and jitters its delays; off, automatic mode paces without the indicator
+             * @default true
+             */
+            humanize?: boolean;
+            /** @default 2 */
+            min_delay_seconds?: number;
+            /**
+             * @description Not below min_delay_seconds
+             * @default 8
+             */
+            max_delay_seconds?: number;
+            /**
+             * @description Typing speed in characters per second
+             * @default 5
+             */
+            typing_cps?: number;
+            /** @description Jobs wait during the quiet window */
+            quiet_hours?: boolean;
+            /** @default 22:00 */
+            quiet_start?: string;
+            /** @default 08:00 */
+            quiet_end?: string;
+            /**
+             * @description IANA zone of recipients without a contact time zone
+             * @default UTC
+             */
+            default_timezone?: string;
+            /** @description Single scheduled messages wait during quiet hours too */
+            quiet_for_messages?: boolean;
+            /**
+             * @description 0 = no cap
+             * @default 20
+             */
+            max_sends_per_minute?: number;
+        };
+        SettingsView: {
+            settings: components["schemas"]["Settings"];
+            /** @description Each setting's origin */
+            sources: {
+                [key: string]: "config" | "saved";
+            };
+        };
         Success: {
             /** @constant */
             success: true;
@@ -1263,6 +1390,7 @@ export interface components {
             /**
              * @example 2026-12-24T18:00:00+01:00
              * @example 2026-12-24 18:00
+             * @example now
              */
             scheduled_at: string;
             contact_name?: string;

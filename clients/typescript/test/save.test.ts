@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
-  listAll, planContacts, planJobs, planMessages, SaveError, saveContacts, saveJobs, saveMessages,
+  listAll, planContacts, planJobs, planMessages, SaveError, saveContacts, saveJobs, saveMessages, saveSettings, toLegacySettings,
   toLegacyContacts, toLegacyJob, toLegacyMessage, unwrap, type Job, type LegacyMessage, type ScheduledMessage,
 } from "../src/index.js";
 import { inMinutes, startServer, type Server } from "./server.js";
@@ -127,6 +127,16 @@ describe("whole-list saves against vpslink serve", () => {
     jobs.find((j) => j.id === job.id)!.status = "paused";
     await saveJobs(api, jobs);
     assert.equal((await unwrap(api.GET("/api/jobs/{id}", { params: { path: { id: job.id! } } }))).status, "paused");
+  });
+
+  it("saves only the settings that changed", async () => {
+    const { api } = srv;
+    const before = toLegacySettings((await unwrap(api.GET("/api/settings"))).settings);
+    const after = await saveSettings(api, { ...before, recipientGapSeconds: 12 });
+    assert.equal(after.recipientGapSeconds, 12);
+    const view = await unwrap(api.GET("/api/settings"));
+    assert.equal(view.sources.recipient_gap_seconds, "saved");
+    assert.equal(view.sources.max_retries, "config", "an unchanged setting is not pinned");
   });
 
   it("stops at the first refused call and says what was applied", async () => {
