@@ -809,7 +809,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Edit a job that has not sent anything yet (409 otherwise) */
+        /** Edit a job that has not started (no send attempted or in flight; 409 otherwise) */
         patch: {
             parameters: {
                 query?: never;
@@ -1284,7 +1284,7 @@ export interface components {
                 code: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR";
                 message: string;
                 details?: {
-                    /** @description The offending input field */
+                    /** @description The offending input field, header or query parameter */
                     field?: string;
                 };
             };
@@ -1444,10 +1444,15 @@ export interface components {
             text: string;
             delayAfterSeconds?: number | null;
         };
+        /**
+         * @description On create, the fields given are merged over the settings' job defaults
+         *     (`recipient_gap_seconds`, 30; `max_retries`, 3); on PATCH, over the job's config. A field
+         *     left out keeps its value.
+         */
         JobConfig: {
-            /** @default 0 */
+            /** @description Pause between one recipient's last part and the next recipient's first */
             recipientGapSeconds?: number;
-            /** @default 0 */
+            /** @description Times a part that was not sent (nothing reached WhatsApp) is tried again before its recipient is counted failed */
             maxRetries?: number;
         };
         JobInput: {
@@ -1455,6 +1460,7 @@ export interface components {
             title?: string;
             scheduled_start_at: string;
             timezone?: string;
+            /** @description A recipient given twice (by any form of the same number) is sent to once; the response lists the repeats in duplicate_recipients */
             recipients: string[];
             message_parts: components["schemas"]["MessagePart"][];
             config?: components["schemas"]["JobConfig"];
@@ -1475,6 +1481,8 @@ export interface components {
             /** Format: date-time */
             scheduled_start_at?: string;
             recipients?: string[];
+            /** @description Only in the response to a create or PATCH: recipients dropped as repeats, as given */
+            duplicate_recipients?: string[];
             message_parts?: components["schemas"]["MessagePart"][];
             config?: components["schemas"]["JobConfig"];
             current_recipient_index?: number;
