@@ -74,7 +74,7 @@ vpslink jobs resume ID), then end the review with vpslink review done.`,
 					return nil
 				}
 				a.detail("since", r.Since, "messages held", r.Messages, "jobs paused", r.Jobs, "why", joinList(r.Reasons))
-				fmt.Fprintln(a.stdout, "held messages: vpslink messages list --status failed")
+				fmt.Fprintln(a.stdout, "held messages: vpslink messages list --status failed; paused jobs: vpslink jobs list --status paused")
 				return nil
 			})
 		},
