@@ -69,13 +69,18 @@ type MessagePart struct {
 type JobConfig struct {
 	RecipientGapSeconds int `json:"recipientGapSeconds"`
 	MaxRetries          int `json:"maxRetries"`
+	// IntervalMode is "automatic" (human-like pacing: "typing…" before each
+	// part, worked-out delays where the job gives none) or "manual" (the
+	// explicit delays only); empty: the settings' default.
+	IntervalMode string `json:"intervalMode,omitempty"`
 }
 
 // JobConfigUpdate holds the config fields to change; absent ones keep
 // their value.
 type JobConfigUpdate struct {
-	RecipientGapSeconds *int `json:"recipientGapSeconds"`
-	MaxRetries          *int `json:"maxRetries"`
+	RecipientGapSeconds *int    `json:"recipientGapSeconds"`
+	MaxRetries          *int    `json:"maxRetries"`
+	IntervalMode        *string `json:"intervalMode"`
 }
 
 // Apply merges u into c.
@@ -85,6 +90,9 @@ func (u *JobConfigUpdate) Apply(c *JobConfig) {
 	}
 	if u.MaxRetries != nil {
 		c.MaxRetries = *u.MaxRetries
+	}
+	if u.IntervalMode != nil {
+		c.IntervalMode = *u.IntervalMode
 	}
 }
 
@@ -151,6 +159,11 @@ func (j *Job) Validate() error {
 	}
 	if j.Config.MaxRetries < 0 {
 		return FieldError("config.maxRetries", "must not be negative")
+	}
+	switch j.Config.IntervalMode {
+	case "", IntervalAutomatic, IntervalManual:
+	default:
+		return FieldError("config.intervalMode", "must be %q or %q", IntervalAutomatic, IntervalManual)
 	}
 	return nil
 }

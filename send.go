@@ -3,6 +3,7 @@ package vpslink
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Send kinds, as written to the dry-run log and the sends metric.
@@ -25,6 +26,9 @@ type Send struct {
 	// stored in the delivery ledger with it before the send, so that a
 	// receipt arriving after a crash can still be matched to the send.
 	WAMessageID string
+	// Typing is how long "typing…" showed before the send (automatic
+	// mode), already waited before the claim; zero for none.
+	Typing time.Duration
 }
 
 // Sender delivers texts. The scheduler sends through it; the WhatsApp

@@ -196,5 +196,9 @@ func ParseClock(field, s string) (int, error) {
 // JobConfig is the config a new job starts from; the fields its request
 // gives are merged over it (JobConfigUpdate.Apply).
 func (s Settings) JobConfig() JobConfig {
-	return JobConfig{RecipientGapSeconds: s.RecipientGapSeconds, MaxRetries: s.MaxRetries}
+	mode := IntervalManual
+	if s.AutomaticMode {
+		mode = IntervalAutomatic
+	}
+	return JobConfig{RecipientGapSeconds: s.RecipientGapSeconds, MaxRetries: s.MaxRetries, IntervalMode: mode}
 }

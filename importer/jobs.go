@@ -112,7 +112,15 @@ func jobFields(r *record, it *item[vpslink.Job]) (*vpslink.Job, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	config.get("intervalMode") // the legacy UI's way of entering the gap; the gap is what counts
+	mode, err := config.str("intervalMode")
+	if err != nil {
+		return nil, "", err
+	}
+	// The legacy app's own pacing choice; anything else it may have stored
+	// leaves the job to the settings' default.
+	if mode = strings.ToLower(strings.TrimSpace(mode)); mode == vpslink.IntervalAutomatic || mode == vpslink.IntervalManual {
+		j.Config.IntervalMode = mode
+	}
 	ints := []struct {
 		dst  *int
 		rec  *record

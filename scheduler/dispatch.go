@@ -52,9 +52,24 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 	r, p := j.CurrentRecipientIndex, j.CurrentPartIndex
 	log := e.log.With("kind", vpslink.SendKindJob, "job_id", j.ID, "recipient_index", r, "part_index", p)
 	fail := func(reason string) error { return e.db.FailJob(ctx, j.ID, now, reason) }
+	settings, _, err := e.db.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	pc := e.paceOf(settings, j)
+	typing, ok, err := e.beforeClaim(ctx, log, settings, pc, j, now)
+	if err != nil || !ok {
+		return err
+	}
+	if typing > 0 {
+		now = e.clock.Now() // the claim and the send happen after the typing
+	}
 	c, err := e.db.ClaimJobStep(ctx, j.ID, r, p, now, e.cfg.MaxLateness)
 	if err != nil {
 		return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
+	}
+	if typing > 0 && c.Status != store.ClaimOK {
+		e.typingOff(log, j.Recipients[r])
 	}
 	var o store.Outcome
 	if c.Status == store.ClaimRecorded {
@@ -66,10 +81,10 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 	} else {
 		o = e.send(ctx, log, vpslink.Send{
 			Kind: vpslink.SendKindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
-			To: c.Delivery.Recipient, Text: c.Job.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID,
+			To: c.Delivery.Recipient, Text: c.Job.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID, Typing: typing,
 		}, due.At, now)
 	}
-	err = e.finishJobStep(context.WithoutCancel(ctx), c.Job, c.Delivery, o)
+	err = e.finishJobStep(context.WithoutCancel(ctx), c.Job, c.Delivery, o, pc)
 	return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
 }
 
@@ -188,17 +203,17 @@ func (e *Engine) unclaimed(c *store.Claim, log *slog.Logger, fail func(reason st
 // it cannot lose a delivery); any other outcome moves on. The progress
 // follows the outcome as the ledger records it: a receipt that came before
 // it makes the step sent.
-func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, d *vpslink.Delivery, o store.Outcome) error {
+func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, d *vpslink.Delivery, o store.Outcome, pc pace) error {
 	if o.State == vpslink.DeliveryNotSent && d.Attempts > j.Config.MaxRetries {
 		o.State = vpslink.DeliveryFailed
 		o.Error = fmt.Sprintf("not sent after %d attempts (maxRetries %d): %s", d.Attempts, j.Config.MaxRetries, o.Error)
 	}
-	jitter := e.jitter()
+	pc = pc.drawn() // next may run more than once: the same delays each time
 	next := func(o store.Outcome) store.JobProgress {
 		if o.State == vpslink.DeliveryNotSent {
 			return progressOf(j)
 		}
-		return advance(j, o.State == vpslink.DeliverySent, o.At, jitter)
+		return advance(j, o.State == vpslink.DeliverySent, o.At, pc)
 	}
 	if err := e.db.FinishJobStep(ctx, d, o, next); err != nil {
 		return err
@@ -212,7 +227,7 @@ func (e *Engine) finishJobStep(ctx context.Context, j *vpslink.Job, d *vpslink.D
 // send makes the network call for a claimed send and classifies its result
 // (docs/sending.md): only an error proving nothing left the machine is retried.
 func (e *Engine) send(ctx context.Context, log *slog.Logger, s vpslink.Send, dueAt, now time.Time) store.Outcome {
-	if e.cfg.MaxSendsPerMinute > 0 {
+	if e.rateCapped() {
 		// Only the rate cap trims this list; without it, it would grow with
 		// every send the service ever makes.
 		e.mu.Lock()
@@ -284,6 +299,10 @@ func (e *Engine) recover(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	settings, _, err := e.db.Settings(ctx)
+	if err != nil {
+		return err
+	}
 	for _, d := range claimed {
 		j, err := e.db.GetJob(ctx, d.JobID)
 		if err != nil {
@@ -300,7 +319,7 @@ func (e *Engine) recover(ctx context.Context) error {
 		}
 		e.log.Warn("job step interrupted while sending marked failed", "job_id", j.ID,
 			"recipient_index", d.RecipientIndex, "part_index", d.PartIndex)
-		if err := e.finishJobStep(ctx, j, d, o); err != nil {
+		if err := e.finishJobStep(ctx, j, d, o, e.paceOf(settings, j)); err != nil {
 			return err
 		}
 	}

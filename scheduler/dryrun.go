@@ -56,6 +56,9 @@ type DryRunLine struct {
 	JobID          string `json:"job_id,omitempty"`
 	RecipientIndex int    `json:"recipient_index"`
 	PartIndex      int    `json:"part_index"`
+	// TypingMS is how long "typing…" would have shown before the send
+	// (automatic mode); 0 for none.
+	TypingMS int64 `json:"typing_ms"`
 }
 
 // Send writes the line for snd.
@@ -72,7 +75,7 @@ func (s *DryRunSender) Send(ctx context.Context, snd vpslink.Send) error {
 	b, err := json.Marshal(DryRunLine{
 		Time: vpslink.FormatTime(s.clock.Now()), To: snd.To, Text: snd.Text, WAMessageID: snd.WAMessageID,
 		Kind: snd.Kind, MessageID: snd.MessageID, JobID: snd.JobID,
-		RecipientIndex: snd.RecipientIndex, PartIndex: snd.PartIndex,
+		RecipientIndex: snd.RecipientIndex, PartIndex: snd.PartIndex, TypingMS: snd.Typing.Milliseconds(),
 	})
 	if err != nil {
 		return vpslink.NotSent(err)

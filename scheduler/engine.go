@@ -55,15 +55,21 @@ const (
 type Config struct {
 	DB     *store.DB
 	Sender vpslink.Sender
+	// Typer shows "typing…" before an automatic-mode job part; nil shows
+	// nothing, but the typing time is still waited and recorded (the dry
+	// run's log line has it).
+	Typer Typer
+	// Rand returns uniform random numbers in [0, 1) for the pacing's
+	// jitter; default math/rand. Tests inject a fixed source.
+	Rand   func() float64
 	Clock  Clock        // default WallClock
 	Logger *slog.Logger // default slog.Default()
 	// Registerer receives the engine's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 
-	SafetyPoll        time.Duration // re-plan at least this often; default 15m
-	MaxLateness       time.Duration // older due messages fail as missed; 0 = none
-	MaxSendsPerMinute int           // 0 = no cap
-	GapJitter         time.Duration // random extra of [0, GapJitter) on recipient gaps
+	SafetyPoll  time.Duration // re-plan at least this often; default 15m
+	MaxLateness time.Duration // older due messages fail as missed; 0 = none
+	GapJitter   time.Duration // random extra of [0, GapJitter) on recipient gaps
 	// ChangePoll is how often PRAGMA data_version is checked for other
 	// processes' writes; default 1s, negative disables it.
 	ChangePoll time.Duration
@@ -94,6 +100,7 @@ type Engine struct {
 	backoff time.Duration // current not-sent backoff, 0 after a success
 	retryAt time.Time     // no send before this (not-sent backoff)
 	recent  []time.Time   // send times within the last minute, for the rate cap
+	rateCap int           // the settings' max_sends_per_minute; 0 = no cap
 	// skip holds the messages and jobs the database refuses to let the
 	// engine write at all, passed over until a restart; problem says why
 	// the engine last had a write refused, for /health.
@@ -113,6 +120,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = WallClock{}
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Float64
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -256,7 +266,10 @@ func (e *Engine) Run(ctx context.Context) error {
 		defer w.Close()
 		go e.watch(ctx, w)
 	}
-	e.log.Info("scheduler started", "stopped", e.Stopped(), "max_sends_per_minute", e.cfg.MaxSendsPerMinute,
+	if err := e.loadSettings(ctx); err != nil {
+		return err
+	}
+	e.log.Info("scheduler started", "stopped", e.Stopped(), "max_sends_per_minute", e.rateCap,
 		"max_lateness", e.cfg.MaxLateness.String(), "safety_poll", e.cfg.SafetyPoll.String())
 	for ctx.Err() == nil {
 		now := e.clock.Now()
@@ -335,6 +348,12 @@ func (e *Engine) step(ctx context.Context, now time.Time) (time.Duration, error)
 			return e.cfg.SafetyPoll, err
 		}
 	}
+	if e.stale.Load() {
+		// A write may have changed the settings (the rate cap).
+		if err := e.loadSettings(ctx); err != nil {
+			return e.cfg.SafetyPoll, err
+		}
+	}
 	due, err := e.nextDue(ctx, now)
 	if err != nil || due == nil {
 		return e.cfg.SafetyPoll, err
@@ -387,7 +406,7 @@ func (e *Engine) readyAt(now time.Time) time.Time {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ready := e.retryAt
-	if n := e.cfg.MaxSendsPerMinute; n > 0 {
+	if n := e.rateCap; n > 0 {
 		cut := 0
 		for cut < len(e.recent) && !e.recent[cut].After(now.Add(-time.Minute)) {
 			cut++
@@ -400,12 +419,4 @@ func (e *Engine) readyAt(now time.Time) time.Time {
 		}
 	}
 	return ready
-}
-
-// jitter returns the random extra on a recipient gap.
-func (e *Engine) jitter() time.Duration {
-	if e.cfg.GapJitter <= 0 {
-		return 0
-	}
-	return rand.N(e.cfg.GapJitter)
 }

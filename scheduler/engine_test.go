@@ -41,6 +41,7 @@ func newHarness(t *testing.T, configure func(*scheduler.Config)) *harness {
 	t.Helper()
 	clock := schedulertest.NewClock(t0)
 	db := storetest.Open(t, storetest.WithClock(clock.Now))
+	db.SettingsBase.MaxSendsPerMinute = 0 // no rate cap unless a test sets one
 	h := &harness{t: t, db: db, clock: clock, sender: schedulertest.NewSender()}
 	h.cfg = scheduler.Config{DB: db, Sender: h.sender, Clock: h.clock, ChangePoll: -1, SafetyPoll: time.Hour,
 		Logger: slog.New(slog.DiscardHandler)}

@@ -19,22 +19,19 @@ func progressOf(j *vpslink.Job) store.JobProgress {
 
 // advance returns a job's progress after the step at its current recipient
 // and part ended at now, sent or failed. After a sent part the next part
-// follows its delayAfterSeconds; after a recipient's last part, or a failed
-// part, the next recipient follows recipientGapSeconds plus jitter. A failed
+// follows its delay; after a recipient's last part, or a failed part, the
+// next recipient follows the recipient gap (both worked out by pc). A failed
 // part fails its recipient and skips the recipient's remaining parts: the
 // later parts of a multi-part message make no sense without the one that
 // failed. After the last recipient the job ends: failed when every
 // recipient failed, else completed (the store decides which, from the
 // counters as they are when the step is recorded).
-func advance(j *vpslink.Job, sent bool, now time.Time, jitter time.Duration) store.JobProgress {
+func advance(j *vpslink.Job, sent bool, now time.Time, pc pace) store.JobProgress {
 	p := progressOf(j)
 	if sent {
 		p.LastSentAt = &now
 		if part := j.MessageParts[p.CurrentPartIndex]; p.CurrentPartIndex+1 < len(j.MessageParts) {
-			next := now
-			if part.DelayAfterSeconds != nil {
-				next = now.Add(time.Duration(*part.DelayAfterSeconds) * time.Second)
-			}
+			next := now.Add(pc.partDelay(part))
 			p.CurrentPartIndex++
 			p.NextStepAt = &next
 			return p
@@ -50,7 +47,7 @@ func advance(j *vpslink.Job, sent bool, now time.Time, jitter time.Duration) sto
 		p.Finished = true
 		return p
 	}
-	next := now.Add(time.Duration(j.Config.RecipientGapSeconds)*time.Second + jitter)
+	next := now.Add(pc.recipientGap(j.Config.RecipientGapSeconds))
 	p.NextStepAt = &next
 	return p
 }

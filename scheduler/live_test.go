@@ -141,7 +141,7 @@ func TestDryRunSender_Lines(t *testing.T) {
 	}
 	sends := []vpslink.Send{
 		{Kind: vpslink.SendKindMessage, MessageID: "m1", To: "4915@s.whatsapp.net", Text: "hi", WAMessageID: "3EB0000000000000000001"},
-		{Kind: vpslink.SendKindJob, JobID: "j1", RecipientIndex: 2, PartIndex: 1, To: "1203-1@g.us", Text: "part", WAMessageID: "3EB0000000000000000002"},
+		{Kind: vpslink.SendKindJob, JobID: "j1", RecipientIndex: 2, PartIndex: 1, To: "1203-1@g.us", Text: "part", WAMessageID: "3EB0000000000000000002", Typing: 1500 * time.Millisecond},
 	}
 	for _, snd := range sends {
 		if err := s.Send(context.Background(), snd); err != nil {
@@ -152,8 +152,8 @@ func TestDryRunSender_Lines(t *testing.T) {
 	f, _ := os.Open(path)
 	defer f.Close()
 	want := []string{
-		`{"time":"2026-11-27T10:00:00.000Z","to":"4915@s.whatsapp.net","text":"hi","wa_message_id":"` + sends[0].WAMessageID + `","kind":"message","message_id":"m1","recipient_index":0,"part_index":0}`,
-		`{"time":"2026-11-27T10:00:00.000Z","to":"1203-1@g.us","text":"part","wa_message_id":"` + sends[1].WAMessageID + `","kind":"job","job_id":"j1","recipient_index":2,"part_index":1}`,
+		`{"time":"2026-11-27T10:00:00.000Z","to":"4915@s.whatsapp.net","text":"hi","wa_message_id":"` + sends[0].WAMessageID + `","kind":"message","message_id":"m1","recipient_index":0,"part_index":0,"typing_ms":0}`,
+		`{"time":"2026-11-27T10:00:00.000Z","to":"1203-1@g.us","text":"part","wa_message_id":"` + sends[1].WAMessageID + `","kind":"job","job_id":"j1","recipient_index":2,"part_index":1,"typing_ms":1500}`,
 	}
 	sc := bufio.NewScanner(f)
 	for i := 0; sc.Scan(); i++ {

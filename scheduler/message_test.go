@@ -237,7 +237,8 @@ func TestEngine_EmergencyStopSurvivesRestart(t *testing.T) {
 }
 
 func TestEngine_RateCap(t *testing.T) {
-	h := newHarness(t, func(c *scheduler.Config) { c.MaxSendsPerMinute = 2 })
+	h := newHarness(t, nil)
+	h.db.SettingsBase.MaxSendsPerMinute = 2
 	for range 3 {
 		h.schedule(t0, "burst")
 	}

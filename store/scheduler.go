@@ -274,3 +274,24 @@ func (w *ChangeWatcher) Changed(ctx context.Context) (bool, error) {
 
 // Close releases the watcher's connection.
 func (w *ChangeWatcher) Close() error { return w.conn.Close() }
+
+// DeferJobStep moves a job's step at recipient r and part p to until (the
+// end of the recipient's quiet hours), if the job is still pending or
+// running at that step. A job that has not started moves its start too,
+// so that the wait never counts as lateness. It reports whether it moved.
+func (db *DB) DeferJobStep(ctx context.Context, id string, r, p int, until time.Time) (bool, error) {
+	var moved bool
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET next_step_at = ?, updated_at = ?,
+			scheduled_start_at = CASE WHEN status = 'pending' THEN ? ELSE scheduled_start_at END
+			WHERE id = ? AND status IN ('pending', 'running') AND current_recipient_index = ? AND current_part_index = ?`,
+			fmtTime(until), fmtTime(tx.now), fmtTime(until), id, r, p)
+		if err != nil {
+			return fmt.Errorf("defer job %s: %w", id, describe(err))
+		}
+		n, err := res.RowsAffected()
+		moved = n == 1
+		return err
+	})
+	return moved, err
+}

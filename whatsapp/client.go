@@ -44,15 +44,11 @@ var _ waClient = (*whatsmeow.Client)(nil)
 
 // Options configure the service's client.
 type Options struct {
-	SessionDB string    // the session store's SQLite file (never the main database)
-	DB        *store.DB // the main database: ledger, chats, messages
-	// Typing shows "typing..." to the recipient for TypingDelay (default
-	// 2s) before each send, as a person would. Off by default.
-	Typing      bool
-	TypingDelay time.Duration
-	Logger      *slog.Logger
-	Registerer  prometheus.Registerer // nil: metrics are not registered
-	Now         func() time.Time
+	SessionDB  string    // the session store's SQLite file (never the main database)
+	DB         *store.DB // the main database: ledger, chats, messages
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer // nil: metrics are not registered
+	Now        func() time.Time
 }
 
 // Client is the WhatsApp connection of a running service. It implements
@@ -121,9 +117,6 @@ func newClient(cli waClient, device *wastore.Device, opts Options) (*Client, err
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
-	}
-	if opts.Typing && opts.TypingDelay <= 0 {
-		opts.TypingDelay = 2 * time.Second
 	}
 	m, err := newMetrics(opts.Registerer)
 	if err != nil {

@@ -23,7 +23,7 @@ type fakeClient struct {
 	handlers   []whatsmeow.EventHandler
 	sendErr    error
 	sent       []fakeSend
-	presences  int
+	presences  []presence
 	onWA       map[string]types.JID // "+phone" -> canonical JID; missing: not on WhatsApp
 	onWAErr    error
 	onWACalls  int
@@ -61,7 +61,7 @@ func (f *fakeClient) SendMessage(ctx context.Context, to types.JID, msg *waE2E.M
 func (f *fakeClient) SendChatPresence(ctx context.Context, jid types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.presences++
+	f.presences = append(f.presences, presence{jid.String(), state})
 	return nil
 }
 
@@ -177,4 +177,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 	}
+}
+
+// presence is one chat presence the client sent.
+type presence struct {
+	to    string
+	state types.ChatPresence
 }

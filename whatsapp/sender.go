@@ -69,11 +69,6 @@ func (c *Client) send(ctx context.Context, s vpslink.Send) error {
 			return err
 		}
 	}
-	if c.opts.Typing {
-		if err := c.typing(ctx, to); err != nil {
-			return err
-		}
-	}
 	if err := ctx.Err(); err != nil {
 		return vpslink.NotSent(err)
 	}
@@ -133,19 +128,22 @@ func (c *Client) checkOnWhatsApp(ctx context.Context, to types.JID) (types.JID, 
 	return to, vpslink.NotSent(fmt.Errorf("%w: +%s is not on WhatsApp", vpslink.ErrInvalidRecipient, to.User))
 }
 
-// typing shows "typing..." for TypingDelay. A failed presence update is
-// harmless and only logged; the send decides.
-func (c *Client) typing(ctx context.Context, to types.JID) error {
-	if err := c.cli.SendChatPresence(ctx, to, types.ChatPresenceComposing, types.ChatPresenceMediaText); err != nil {
-		c.log.Debug("WhatsApp typing presence failed", "to", to.String(), "err", err)
-		return nil
+// Typing shows "typing..." in the chat with to, or takes it back. The
+// scheduler calls it before a job part's claim and waits the typing time
+// itself, so that nothing is claimed while it shows.
+func (c *Client) Typing(ctx context.Context, to string, on bool) error {
+	jid, err := parseRecipient(to)
+	if err != nil {
+		return err
 	}
-	select {
-	case <-ctx.Done():
-		return vpslink.NotSent(ctx.Err())
-	case <-time.After(c.opts.TypingDelay):
-		return nil
+	if _, reason, ok := c.State(); !ok {
+		return fmt.Errorf("whatsapp %s", reason)
 	}
+	state := types.ChatPresencePaused
+	if on {
+		state = types.ChatPresenceComposing
+	}
+	return c.cli.SendChatPresence(ctx, jid, state, types.ChatPresenceMediaText)
 }
 
 // preSendErrors are errors whatsmeow returns only before the message node

@@ -119,9 +119,8 @@ func TestSend(t *testing.T) {
 	}
 }
 
-func TestSend_CanonicalJIDAndTyping(t *testing.T) {
+func TestSend_CanonicalJID(t *testing.T) {
 	c, f, _ := newTestClient(t, true)
-	c.opts.Typing = true
 	connect(c, f)
 	// The server knows this number without its trunk digit.
 	f.onWA["+5511912345678"] = types.NewJID("551112345678", types.DefaultUserServer)
@@ -137,8 +136,8 @@ func TestSend_CanonicalJIDAndTyping(t *testing.T) {
 	if f.onWACalls != 1 {
 		t.Fatalf("IsOnWhatsApp asked %d times, want once (cached)", f.onWACalls)
 	}
-	if f.presences != 2 {
-		t.Fatalf("typing presences: %d", f.presences)
+	if len(f.presences) != 0 {
+		t.Fatalf("Send showed typing itself: %v", f.presences)
 	}
 	if f.sent[0].id == f.sent[1].id {
 		t.Fatal("message ids repeat")
@@ -153,5 +152,35 @@ func TestSend_CancelledBeforeSend(t *testing.T) {
 	err := c.Send(ctx, vpslink.Send{To: "120363000000000001@g.us", Text: "x", WAMessageID: "1"})
 	if !vpslink.IsNotSent(err) || len(f.sent) != 0 {
 		t.Fatalf("cancelled before the send: %v, sent %v", err, f.sent)
+	}
+}
+
+// TestTyping: the scheduler's typing indicator is a chat presence, on and
+// off, for users and groups; it needs the connection.
+func TestTyping(t *testing.T) {
+	c, f, _ := newTestClient(t, true)
+	if err := c.Typing(context.Background(), "491511234567@s.whatsapp.net", true); err == nil {
+		t.Fatal("typing while disconnected")
+	}
+	connect(c, f)
+	ctx := context.Background()
+	for _, call := range []struct {
+		to string
+		on bool
+	}{{"491511234567@s.whatsapp.net", true}, {"491511234567@s.whatsapp.net", false}, {"120363000000000001@g.us", true}} {
+		if err := c.Typing(ctx, call.to, call.on); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []presence{
+		{"491511234567@s.whatsapp.net", types.ChatPresenceComposing},
+		{"491511234567@s.whatsapp.net", types.ChatPresencePaused},
+		{"120363000000000001@g.us", types.ChatPresenceComposing},
+	}
+	if fmt.Sprint(f.presences) != fmt.Sprint(want) {
+		t.Fatalf("presences %v, want %v", f.presences, want)
+	}
+	if err := c.Typing(ctx, "nobody", true); err == nil {
+		t.Fatal("typing to an invalid JID")
 	}
 }

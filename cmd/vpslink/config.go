@@ -74,9 +74,6 @@ type Config struct {
 	// Random extra wait up to this long added to each job's recipient gap,
 	// so broadcasts look less mechanical; 0s = none.
 	GapJitter Duration `yaml:"gap_jitter" env:"VPSLINK_GAP_JITTER"`
-	// Show "typing..." to the recipient for this long before each WhatsApp
-	// send; 0s = off, at most 1m.
-	WhatsAppTyping Duration `yaml:"whatsapp_typing" env:"VPSLINK_WHATSAPP_TYPING"`
 	// Starting values of the sending settings; values saved through the
 	// API, `vpslink settings set` or the web UI win over these and survive
 	// restarts. New jobs pace like a person (automatic intervalMode) unless
@@ -284,9 +281,6 @@ func (c *Config) validate() error {
 	}
 	if c.MaxLateness.Duration < 0 {
 		return fmt.Errorf("max_lateness: must not be negative")
-	}
-	if c.WhatsAppTyping.Duration < 0 || c.WhatsAppTyping.Duration > time.Minute {
-		return fmt.Errorf("whatsapp_typing: %s is not between 0s and 1m", c.WhatsAppTyping)
 	}
 	if c.MaxSendsPerMinute < 0 {
 		return fmt.Errorf("max_sends_per_minute: must not be negative (0 = no cap)")

@@ -23,6 +23,9 @@ const dryRunDelayEnv = "VPSLINK_DRYRUN_DELAY"
 // serve never needs to know which sender it runs.
 type sender struct {
 	vpslink.Sender
+	// typer shows "typing..." before automatic-mode job parts; nil for the
+	// dry run, whose log records the typing time instead.
+	typer scheduler.Typer
 	// start begins the sender's background work; it calls wake when sends
 	// that waited may go now. The dry run has none.
 	start func(ctx context.Context, wake func())

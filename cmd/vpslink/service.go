@@ -161,9 +161,9 @@ func (s *service) openSender(ctx context.Context) error {
 
 func (s *service) openEngine(context.Context) error {
 	engine, err := scheduler.New(scheduler.Config{
-		DB: s.db, Sender: s.sender, Logger: s.log, Registerer: s.registry,
+		DB: s.db, Sender: s.sender, Typer: s.sender.typer, Logger: s.log, Registerer: s.registry,
 		SafetyPoll: s.cfg.SafetyPoll.Duration, MaxLateness: s.cfg.MaxLateness.Duration,
-		MaxSendsPerMinute: s.cfg.MaxSendsPerMinute, GapJitter: s.cfg.GapJitter.Duration,
+		GapJitter: s.cfg.GapJitter.Duration,
 	})
 	if err != nil {
 		return err

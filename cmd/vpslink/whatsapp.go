@@ -13,13 +13,13 @@ import (
 // openWhatsApp opens the WhatsApp sender over the session store. It does
 // not connect: serve starts it once the scheduler can be woken.
 func openWhatsApp(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (*sender, error) {
-	wa, err := whatsapp.Open(ctx, whatsapp.Options{SessionDB: cfg.SessionDBPath(), DB: db, Logger: log, Registerer: reg,
-		Typing: cfg.WhatsAppTyping.Duration > 0, TypingDelay: cfg.WhatsAppTyping.Duration})
+	wa, err := whatsapp.Open(ctx, whatsapp.Options{SessionDB: cfg.SessionDBPath(), DB: db, Logger: log, Registerer: reg})
 	if err != nil {
 		return nil, err
 	}
 	return &sender{
 		Sender: wa,
+		typer:  wa,
 		start: func(ctx context.Context, wake func()) {
 			wa.OnConnected(wake)
 			wa.Start(ctx)
