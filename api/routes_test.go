@@ -477,3 +477,45 @@ func TestJobs_ConfigDefaultsMergeAndDuplicates(t *testing.T) {
 		t.Fatalf("stored %+v", j)
 	}
 }
+
+func TestContacts_DeleteKeepsHistory(t *testing.T) {
+	e := newEnv(t)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Anna"}`}).ok(t, 201, nil)
+	var done, pending vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"old","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, &done)
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"new","scheduled_at":"2026-12-25T09:00:00Z"}`}).ok(t, 201, &pending)
+	e.do(req{method: "DELETE", path: "/api/messages/" + done.ID}).ok(t, 200, nil)
+
+	r := e.do(req{method: "DELETE", path: "/api/contacts/491511234567"})
+	r.fails(t, 409, "CONFLICT", "")
+	if !strings.Contains(string(r.body), pending.ID) || strings.Contains(string(r.body), done.ID) {
+		t.Fatalf("the conflict must name the pending message only: %s", r.body)
+	}
+	e.do(req{method: "DELETE", path: "/api/messages/" + pending.ID}).ok(t, 200, nil)
+	e.do(req{method: "DELETE", path: "/api/contacts/491511234567"}).ok(t, 200, nil)
+	e.do(req{path: "/api/contacts/491511234567"}).fails(t, 404, "NOT_FOUND", "")
+	var kept vpslink.ScheduledMessage
+	e.do(req{path: "/api/messages/" + done.ID}).ok(t, 200, &kept)
+	if kept.ToPhone != "491511234567" || kept.ContactName != "Anna" {
+		t.Fatalf("history lost its recipient: %+v", kept)
+	}
+
+	// A message to an unknown phone makes a contact that can go again once
+	// its message is history.
+	var m vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491519999999","message":"x","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, &m)
+	e.do(req{method: "DELETE", path: "/api/messages/" + m.ID}).ok(t, 200, nil)
+	e.do(req{method: "DELETE", path: "/api/contacts/491519999999"}).ok(t, 200, nil)
+}
+
+func TestContacts_NewPhoneMovesMessages(t *testing.T) {
+	e := newEnv(t)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Anna"}`}).ok(t, 201, nil)
+	var m vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, &m)
+	e.do(req{method: "PATCH", path: "/api/contacts/491511234567", body: `{"phone":"491517654321"}`}).ok(t, 200, nil)
+	e.do(req{path: "/api/messages/" + m.ID}).ok(t, 200, &m)
+	if m.ToPhone != "491517654321" {
+		t.Fatalf("message stayed at %s", m.ToPhone)
+	}
+}

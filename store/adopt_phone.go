@@ -9,7 +9,7 @@ import (
 
 // adoptPhones normalises contacts' phones that other tools stored as typed
 // ("1(281)793-8853", "0012048079503") with the phone rules, and their
-// scheduled messages follow through the foreign key's ON UPDATE CASCADE.
+// scheduled messages follow through the trigger contacts_phone_follows.
 // A phone the rules refuse, or whose digits already belong to another
 // contact, is kept as it is and reported: guessing could send to a
 // stranger, and dropping it would lose the contact.

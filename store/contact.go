@@ -135,8 +135,9 @@ func (db *DB) UpdateContact(ctx context.Context, phone string, u vpslink.Contact
 			return err
 		}
 		if c.Phone != p {
-			// Only a phone that changes is written: its ON UPDATE CASCADE
-			// rewrites every scheduled message of the contact.
+			// Only a phone that changes is written: the trigger
+			// contacts_phone_follows rewrites every scheduled message of
+			// the contact.
 			if _, err := tx.ExecContext(ctx, `UPDATE contacts SET phone = ? WHERE id = ?`, c.Phone, c.ID); err != nil {
 				if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
 					return vpslink.Errorf(vpslink.ECONFLICT, "contact %s already exists", c.Phone)
@@ -193,11 +194,29 @@ func (db *DB) DeleteContact(ctx context.Context, phone string) error {
 		if err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scheduled_messages WHERE to_phone = ?`, p).Scan(&n); err != nil {
-			return fmt.Errorf("count messages: %w", err)
-		} else if n > 0 {
-			return vpslink.Errorf(vpslink.ECONFLICT, "contact %s has %d scheduled messages; cancel them first", p, n)
+		// History (sent, failed, cancelled) keeps its phone and name and
+		// does not hold the contact; a message still to be sent does.
+		var ids []string
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM scheduled_messages
+			WHERE to_phone = ? AND status IN ('pending', 'sending') ORDER BY scheduled_at, id`, p)
+		if err != nil {
+			return fmt.Errorf("find pending messages: %w", describe(err))
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("find pending messages: %w", err)
+		}
+		if len(ids) > 0 {
+			return vpslink.Errorf(vpslink.ECONFLICT, "contact %s has %d messages still to send (%s); cancel them first",
+				p, len(ids), strings.Join(ids, ", "))
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE phone = ?`, p)
 		if err != nil {

@@ -9,6 +9,14 @@
 // Scenarios: "post" schedules messages (POST /api/messages, each client
 // its own bodies); "list" reads GET /api/messages?status=pending&limit=50
 // over -rows seeded messages.
+//
+// Against a real `vpslink serve` process, which this process then only
+// loads (so the server's collector, access log and scheduling are the
+// production ones):
+//
+//	go run ./cmd/apibench -seed /tmp/b/v.db -rows 10000   # fill a database, then exit
+//	vpslink serve --db /tmp/b/v.db --sender dryrun &       # in another shell
+//	go run ./cmd/apibench -url http://127.0.0.1:8080 -secret S -scenario list -clients 4
 package main
 
 import (
@@ -48,7 +56,16 @@ func main() {
 	rows := flag.Int("rows", 10000, "messages seeded for the list scenario")
 	dir := flag.String("dir", "", "directory for the database (default: a temporary one)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
+	target := flag.String("url", "", "load this running API instead of serving one in-process")
+	targetSecret := flag.String("secret", os.Getenv("VPSLINK_API_SECRET"), "API secret of -url")
+	seedPath := flag.String("seed", "", "create this database with -rows pending messages and exit")
 	flag.Parse()
+	if *seedPath != "" {
+		if err := seedFile(*seedPath, *rows); err != nil {
+			fatal(err)
+		}
+		return
+	}
 	gc.TuneForService() // as vpslink serve does
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -75,7 +92,11 @@ func main() {
 			continue
 		}
 		for _, n := range clients {
-			res, err := runOne(sc, n, *rows, *warmup, *duration, *dir)
+			run := func() (string, error) { return runOne(sc, n, *rows, *warmup, *duration, *dir) }
+			if *target != "" {
+				run = func() (string, error) { return load(sc, n, strings.TrimRight(*target, "/"), *targetSecret, *warmup, *duration) }
+			}
+			res, err := run()
 			if err != nil {
 				pprof.StopCPUProfile()
 				fatal(err)
@@ -143,9 +164,14 @@ func runOne(scenario string, clients, rows int, warmup, duration time.Duration, 
 	go hs.Serve(ln)
 	defer hs.Close()
 
-	base := "http://" + ln.Addr().String()
+	return load(scenario, clients, "http://"+ln.Addr().String(), secret, warmup, duration)
+}
+
+// load drives the API at base with clients keep-alive clients: warmup
+// unmeasured, then duration measured.
+func load(scenario string, clients int, base, secret string, warmup, duration time.Duration) (string, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
-	newReq := requestMaker(scenario, base)
+	newReq := requestMaker(scenario, base, secret)
 	if _, _, err := drive(client, clients, warmup, newReq); err != nil {
 		return "", err
 	}
@@ -154,6 +180,20 @@ func runOne(scenario string, clients, rows int, warmup, duration time.Duration, 
 		return "", err
 	}
 	return report(scenario, clients, lat, elapsed), nil
+}
+
+// seedFile creates the database at path with rows pending messages.
+func seedFile(path string, rows int) error {
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	if err := seed(ctx, db, rows); err != nil {
+		db.Close()
+		return err
+	}
+	return db.Close()
 }
 
 // seed inserts rows pending messages in one transaction.
@@ -172,7 +212,7 @@ func seed(ctx context.Context, db *store.DB, rows int) error {
 }
 
 // requestMaker returns a function building client c's i-th request.
-func requestMaker(scenario, base string) func(c, i int) (*http.Request, int) {
+func requestMaker(scenario, base, secret string) func(c, i int) (*http.Request, int) {
 	at := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
 	return func(c, i int) (*http.Request, int) {
 		var r *http.Request

@@ -1,5 +1,10 @@
 -- The seed's schema, with its exact table, column and index names. IF NOT
 -- EXISTS lets vpslink adopt a database created by the seed's own scripts.
+-- One difference: scheduled_messages.to_phone has no foreign key to
+-- contacts, so that a contact with only history can be deleted while its
+-- messages keep their phone and name (a database with the key is rebuilt
+-- without it; a contact's new phone still reaches its messages through the
+-- trigger of 0009).
 
 CREATE TABLE IF NOT EXISTS contacts (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -14,7 +19,7 @@ CREATE TABLE IF NOT EXISTS contacts (
 
 CREATE TABLE IF NOT EXISTS scheduled_messages (
     id            TEXT NOT NULL PRIMARY KEY DEFAULT (lower(hex(randomblob(16)))),
-    to_phone      TEXT NOT NULL REFERENCES contacts(phone) ON UPDATE CASCADE,
+    to_phone      TEXT NOT NULL,
     contact_name  TEXT,
     message       TEXT NOT NULL,
     scheduled_at  TEXT NOT NULL,
