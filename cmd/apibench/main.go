@@ -94,7 +94,9 @@ func main() {
 		for _, n := range clients {
 			run := func() (string, error) { return runOne(sc, n, *rows, *warmup, *duration, *dir) }
 			if *target != "" {
-				run = func() (string, error) { return load(sc, n, strings.TrimRight(*target, "/"), *targetSecret, *warmup, *duration) }
+				run = func() (string, error) {
+					return load(sc, n, strings.TrimRight(*target, "/"), *targetSecret, *warmup, *duration)
+				}
 			}
 			res, err := run()
 			if err != nil {
