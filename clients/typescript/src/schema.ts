@@ -353,7 +353,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a contact (409 while scheduled messages point at it) */
+        /** Delete a contact (409 naming its messages still to send; its history is kept with phone and name) */
         delete: {
             parameters: {
                 query?: never;
