@@ -77,6 +77,27 @@ func TestContacts(t *testing.T) {
 	e.do(req{method: "DELETE", path: "/api/contacts/4930123456"}).fails(t, 404, "NOT_FOUND", "")
 }
 
+// A contact whose phone was kept as it was typed carries phone_problem and
+// is corrected with PATCH phone.
+func TestContacts_FlaggedPhone(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.ImportContact(ctx, &vpslink.Contact{Phone: "12", Name: "Old"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var c vpslink.Contact
+	if e.do(req{path: "/api/contacts/12"}).ok(t, 200, &c); c.PhoneProblem == "" {
+		t.Fatalf("flagged contact without phone_problem: %+v", c)
+	}
+	c = vpslink.Contact{}
+	if e.do(req{method: "PATCH", path: "/api/contacts/12", body: `{"phone":"+49 151 7654321"}`}).ok(t, 200, &c); c.Phone != "491517654321" || c.PhoneProblem != "" {
+		t.Fatalf("corrected %+v", c)
+	}
+}
+
 func TestMessages(t *testing.T) {
 	e := newEnv(t)
 	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Anna","timezone":"Europe/Berlin"}`}).ok(t, 201, nil)
@@ -357,8 +378,18 @@ func TestStatsAndHealth(t *testing.T) {
 	}
 	h = nil
 	json.Unmarshal(e.do(req{path: "/health"}).body, &h)
-	if h["status"] != "ok" || h["restore_review"] != nil {
+	if h["status"] != "ok" || h["restore_review"] != nil || h["scheduler_problem"] != nil {
 		t.Fatalf("health after the review %v", h)
+	}
+
+	// A write the database refused degrades the health, saying which and why.
+	e.sched.mu.Lock()
+	e.sched.problem = "message m1: the database refused to record it: CHECK constraint failed"
+	e.sched.mu.Unlock()
+	h = nil
+	json.Unmarshal(e.do(req{path: "/health"}).body, &h)
+	if h["status"] != "degraded" || h["scheduler_problem"] != e.sched.Problem() {
+		t.Fatalf("health with a refused write %v", h)
 	}
 }
 

@@ -27,6 +27,7 @@ type fakeScheduler struct {
 	mu       sync.Mutex
 	notified int
 	stopped  bool
+	problem  string
 }
 
 func (f *fakeScheduler) Notify() { f.mu.Lock(); f.notified++; f.mu.Unlock() }
@@ -43,7 +44,7 @@ func (f *fakeScheduler) Start(context.Context) error {
 	return nil
 }
 func (f *fakeScheduler) Stopped() bool   { f.mu.Lock(); defer f.mu.Unlock(); return f.stopped }
-func (f *fakeScheduler) Problem() string { return "" }
+func (f *fakeScheduler) Problem() string { f.mu.Lock(); defer f.mu.Unlock(); return f.problem }
 
 func (f *fakeScheduler) notifications() int { f.mu.Lock(); defer f.mu.Unlock(); return f.notified }
 
