@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import {
   ApiError, listAll, unwrap, type Contact, type ContactInput, type ContactPatch, type Job,
-  type JobInput, type JobPatch, type MessageInput, type MessagePatch, type ResendInput,
+  type JobInput, type JobPatch, type MessageInput, type MessagePatch,
   type ScheduledMessage, type Settings, type VpslinkClient,
 } from "./client.js";
 import {
@@ -17,7 +17,6 @@ export type Call =
   | { op: "createMessage"; body: MessageInput; idempotencyKey: string }
   | { op: "patchMessage"; id: string; body: MessagePatch }
   | { op: "cancelMessage"; id: string }
-  | { op: "resendMessage"; id: string; body: ResendInput }
   | { op: "createContact"; body: ContactInput }
   | { op: "patchContact"; phone: string; body: ContactPatch }
   | { op: "deleteContact"; phone: string }
@@ -59,10 +58,14 @@ function legacyPending(status: LegacyMessage["status"]): boolean {
 /**
  * planMessages: a message missing from the list is cancelled (history that is
  * no longer pending stays); a new one (no id, or an id the API does not know)
- * is created when pending; a changed one is patched; status cancelled cancels;
- * a failed or cancelled message set back to pending is resent as a new one.
+ * is created when pending; a changed one is patched; status cancelled cancels.
+ * A change to a message that is no longer pending is still sent, so the API
+ * refuses it with CONFLICT instead of the edit vanishing without a word. A
+ * save never resends: a list read before a message failed still shows it
+ * pending, and a failed message may have arrived; sending again is the
+ * explicit resend call (POST /api/messages/{id}/resend).
  */
-export function planMessages(current: ScheduledMessage[], next: LegacyMessage[], now = new Date()): Call[] {
+export function planMessages(current: ScheduledMessage[], next: LegacyMessage[]): Call[] {
   const calls: Call[] = [];
   const byId = new Map(current.map((m) => [m.id, m]));
   const kept = new Set<string>();
@@ -79,11 +82,6 @@ export function planMessages(current: ScheduledMessage[], next: LegacyMessage[],
     kept.add(id);
     if (l.status === "cancelled" && cur.status !== "cancelled") {
       calls.push({ op: "cancelMessage", id });
-      continue;
-    }
-    if (legacyPending(l.status) && (cur.status === "failed" || cur.status === "cancelled")) {
-      const later = Date.parse(l.scheduledTime) > now.getTime();
-      calls.push({ op: "resendMessage", id, body: later ? { scheduled_at: l.scheduledTime } : {} });
       continue;
     }
     const patch: MessagePatch = {};
@@ -207,8 +205,6 @@ export async function call(api: VpslinkClient, c: Call): Promise<unknown> {
       return unwrap(api.PATCH("/api/messages/{id}", { params: { path: { id: c.id } }, body: c.body }));
     case "cancelMessage":
       return unwrap(api.DELETE("/api/messages/{id}", { params: { path: { id: c.id } } }));
-    case "resendMessage":
-      return unwrap(api.POST("/api/messages/{id}/resend", { params: { path: { id: c.id } }, body: c.body }));
     case "createContact":
       return unwrap(api.POST("/api/contacts", { body: c.body }));
     case "patchContact":
