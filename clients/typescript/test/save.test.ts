@@ -20,7 +20,7 @@ describe("planMessages", () => {
     { name: "removed from the list", current: [pending], next: [], ops: ["cancelMessage"] },
     { name: "history removed from the list stays", current: [{ ...pending, status: "sent" }], next: [], ops: [] },
     { name: "saved as cancelled", current: [pending], next: [legacy({ status: "cancelled" })], ops: ["cancelMessage"] },
-    { name: "failed, pending in a stale list: no resend", current: [{ ...pending, status: "failed" }], next: [legacy({ status: "pending", message: "x" })], ops: [] },
+    { name: "failed, pending in a stale list: no resend", current: [{ ...pending, status: "failed" }], next: [legacy({ status: "pending" })], ops: [] },
     { name: "sent, unchanged in a stale list", current: [{ ...pending, status: "sent" }], next: [legacy({ status: "pending" })], ops: [] },
     { name: "sent, then edited: the API refuses", current: [{ ...pending, status: "sent" }], next: [legacy({ message: "x" })], ops: ["patchMessage"] },
     { name: "new but already sent is not created", current: [], next: [legacy({ id: "x", status: "sent" })], ops: [] },
