@@ -10,6 +10,7 @@ export type MessageInput = Schemas["MessageInput"];
 export type MessagePatch = Schemas["MessagePatch"];
 export type ResendInput = Schemas["ResendInput"];
 export type Job = Schemas["Job"];
+export type JobConfig = Schemas["JobConfig"];
 export type JobInput = Schemas["JobInput"];
 export type JobPatch = Schemas["JobPatch"];
 export type Settings = Schemas["Settings"];

@@ -1,7 +1,7 @@
 // The web UI's records as its JSON files held them (camelCase, contacts keyed
 // by phone, jobs with a progress object), converted to and from the API's.
 import type {
-  Contact, ContactInput, Job, JobInput, MessageInput, ScheduledMessage, Settings,
+  Contact, ContactInput, Job, JobConfig, JobInput, MessageInput, ScheduledMessage, Settings,
 } from "./client.js";
 
 export interface LegacyMessage {
@@ -43,7 +43,7 @@ export interface LegacyJob {
   status?: Job["status"];
   recipients: string[];
   messageParts: { text: string; delayAfterSeconds?: number | null; orderIndex?: number }[];
-  config?: { recipientGapSeconds?: number; maxRetries?: number };
+  config?: JobConfig;
   progress?: {
     currentRecipientIndex: number;
     currentPartIndex: number;
@@ -162,7 +162,11 @@ export function jobInput(l: LegacyJob): JobInput {
     scheduled_start_at: l.scheduledStartAt,
     recipients: l.recipients,
     message_parts: parts.map((p) => ({ text: p.text, delayAfterSeconds: p.delayAfterSeconds ?? null })),
-    config: l.config && defined({ recipientGapSeconds: l.config.recipientGapSeconds, maxRetries: l.config.maxRetries }),
+    config: l.config && defined<JobConfig>({
+      recipientGapSeconds: l.config.recipientGapSeconds,
+      maxRetries: l.config.maxRetries,
+      intervalMode: l.config.intervalMode,
+    }),
   });
 }
 

@@ -1454,6 +1454,11 @@ export interface components {
             recipientGapSeconds?: number;
             /** @description Times a part that was not sent (nothing reached WhatsApp) is tried again before its recipient is counted failed */
             maxRetries?: number;
+            /**
+             * @description automatic: "typing…" before each part for the text's length at the typing speed, clamped to the settings' min/max delay and jittered; parts without delayAfterSeconds pause between the min and max delay, recipient gaps are jittered. manual: the explicit delays only. Left out: the settings' automatic_mode decides.
+             * @enum {unknown}
+             */
+            intervalMode?: "automatic" | "manual";
         };
         JobInput: {
             /** @description Default: the first part's text, cut to 50 characters */

@@ -67,10 +67,11 @@ describe("client against vpslink serve", () => {
       scheduledStartAt: inMinutes(120),
       recipients: ["447700900126", "447700900127@s.whatsapp.net"],
       messageParts: [{ text: "second", orderIndex: 1 }, { text: "first", delayAfterSeconds: 0, orderIndex: 0 }],
-      config: { recipientGapSeconds: 0 },
+      config: { recipientGapSeconds: 0, intervalMode: "manual" },
     });
     const job = await unwrap(api.POST("/api/jobs", { body }));
     assert.deepEqual(job.message_parts?.map((p) => p.text), ["first", "second"]);
+    assert.equal(toLegacyJob(job).config?.intervalMode, "manual");
     const path = { params: { path: { id: job.id! } } };
     assert.equal((await unwrap(api.POST("/api/jobs/{id}/pause", path))).status, "paused");
     assert.equal((await unwrap(api.POST("/api/jobs/{id}/resume", path))).status, "pending");
