@@ -32,6 +32,7 @@ var MessageTypes = []string{"text", "image", "video", "audio", "document", "stic
 // ChatFilter selects chats.
 type ChatFilter struct {
 	Unread bool
+	Groups bool // only group chats (JIDs …@g.us)
 	Limit  int
 	Offset int
 }

@@ -16,8 +16,18 @@ type chatDetail struct {
 }
 
 func (s *Server) listChats(w http.ResponseWriter, r *http.Request) error {
+	return s.chatList(w, r, vpslink.ChatFilter{})
+}
+
+// listGroups lists the group chats the account is in: the chats WhatsApp
+// reported as groups, so a job or a message can be addressed to one.
+func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
+	return s.chatList(w, r, vpslink.ChatFilter{Groups: true})
+}
+
+func (s *Server) chatList(w http.ResponseWriter, r *http.Request, f vpslink.ChatFilter) error {
 	q := parseQuery(r, "unread", "limit", "offset")
-	f := vpslink.ChatFilter{Unread: deref(q.bool("unread"))}
+	f.Unread = deref(q.bool("unread"))
 	f.Limit, f.Offset = q.paging()
 	if q.err != nil {
 		return q.err

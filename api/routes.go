@@ -56,6 +56,7 @@ func (s *Server) routes() *mux.Router {
 	post("/api/jobs/{id}/cancel", s.jobAction(s.db.CancelJob))
 
 	get("/api/chats", s.listChats)
+	get("/api/groups", s.listGroups)
 	get("/api/chats/{id}", s.getChat)
 	post("/api/chats/{id}/read", s.markChatRead)
 

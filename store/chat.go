@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vpslink/vpslink"
 )
@@ -14,9 +15,16 @@ const chatColumns = `id, coalesce(name, ''), is_group, unread_count, coalesce(la
 
 // ListChats returns one page of chats, most recent activity first.
 func (db *DB) ListChats(ctx context.Context, f vpslink.ChatFilter) ([]*vpslink.Chat, int, error) {
-	cond := ""
+	var where []string
 	if f.Unread {
-		cond = ` WHERE unread_count > 0`
+		where = append(where, `unread_count > 0`)
+	}
+	if f.Groups {
+		where = append(where, `(is_group = 1 OR id LIKE '%@g.us')`)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	var total int
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM chats`+cond).Scan(&total); err != nil {

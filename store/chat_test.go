@@ -28,6 +28,10 @@ func TestChats(t *testing.T) {
 	if err != nil || total != 2 || all[0].Name != "Family" || !all[0].IsGroup {
 		t.Fatalf("list: %+v %d %v", all, total, err)
 	}
+	groups, total, err := db.ListChats(ctx, vpslink.ChatFilter{Groups: true})
+	if err != nil || total != 1 || groups[0].ID != "120363000000000000@g.us" {
+		t.Fatalf("groups: %+v %d %v", groups, total, err)
+	}
 	unread, total, _ := db.ListChats(ctx, vpslink.ChatFilter{Unread: true})
 	if total != 1 || unread[0].UnreadCount != 2 {
 		t.Fatalf("unread: %+v", unread)

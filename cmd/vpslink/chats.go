@@ -15,10 +15,20 @@ func newChatsCmd(a *app) *cobra.Command {
 	return cmd
 }
 
+func newGroupsCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "groups", Short: "The group chats a job can be sent to"}
+	cmd.AddCommand(newChatListCmd(a, "List group chats (the ID is the recipient JID), most recent first", true))
+	return cmd
+}
+
 func newChatsListCmd(a *app) *cobra.Command {
-	var f vpslink.ChatFilter
+	return newChatListCmd(a, "List chats, most recent first", false)
+}
+
+func newChatListCmd(a *app, short string, groups bool) *cobra.Command {
+	f := vpslink.ChatFilter{Groups: groups}
 	cmd := newListCmd(a, list[*vpslink.Chat]{
-		short: "List chats, most recent first",
+		short: short,
 		limit: &f.Limit, offset: &f.Offset,
 		read: func(ctx context.Context, db *store.DB) ([]*vpslink.Chat, int, error) {
 			return db.ListChats(ctx, f)

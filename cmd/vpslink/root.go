@@ -48,6 +48,7 @@ func (a *app) root() *cobra.Command {
 		newMessagesCmd(a),
 		newJobsCmd(a),
 		newChatsCmd(a),
+		newGroupsCmd(a),
 		newSettingsCmd(a),
 		newServeCmd(a),
 		newStatusCmd(a),
