@@ -68,7 +68,9 @@ func TestExampleConfigMatchesDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := DefaultConfig()
+	// An empty list in YAML reads as an empty slice, not nil.
 	want.TrustedProxies = []string{}
+	want.CORSAllowedOrigins = []string{}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("example file:\n%+v\ndefaults:\n%+v", cfg, want)
 	}

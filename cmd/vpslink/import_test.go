@@ -19,7 +19,7 @@ func fixture(gen string) string { return filepath.Join("..", "..", "importer", "
 func TestImport_DryRunCreatesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data", "whatsapp.db")
 	out := mustRunCLI(t, "import", "--input", fixture("gen1"), "--dry-run", "--db", path)
-	if !strings.Contains(out, "Dry run") || !strings.Contains(out, "would hold: 3 contacts") {
+	if !strings.Contains(out, "Dry run") || !strings.Contains(out, "would hold: 4 contacts") {
 		t.Fatalf("output:\n%s", out)
 	}
 	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
@@ -35,7 +35,7 @@ func TestImport_DryRunCreatesNothing(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if !rep.DryRun || rep.Files[0].Imported != 0 || rep.Files[0].Merged != 3 || rep.Database.Contacts != 3 {
+	if !rep.DryRun || rep.Files[0].Imported != 0 || rep.Files[0].Merged != 4 || rep.Database.Contacts != 4 {
 		t.Errorf("report %+v", rep.Files[0])
 	}
 	if dump(t, path) != before {
@@ -62,7 +62,7 @@ func TestImport_RerunChangesNothing(t *testing.T) {
 			t.Errorf("%s %s: %+v", f.File, f.Records, f)
 		}
 	}
-	if d := rep.Database; d.Contacts != 7 || d.ScheduledMessages != 8 || d.Jobs != 3 || d.Chats != 6 || d.Messages != 7 {
+	if d := rep.Database; d.Contacts != 8 || d.ScheduledMessages != 8 || d.Jobs != 3 || d.Chats != 6 || d.Messages != 7 {
 		t.Errorf("database counts %+v", d)
 	}
 }
