@@ -41,9 +41,13 @@ func TestRestore(t *testing.T) {
 		}
 	})
 	replica := cfg.DBs[0]
-	waitFor(t, 10*time.Second, "the first sync", func() bool {
-		_, err := os.Stat(filepath.Join(dir, "replica", "ltx"))
-		return err == nil && rep.Lag() == 0
+	// The replica's directory and a zero lag show up before the first LTX
+	// file is complete (the lag is sampled, the file is written to .tmp
+	// first), so wait until a restore gives back every row.
+	probe := filepath.Join(t.TempDir(), "probe.db")
+	waitFor(t, 30*time.Second, "the first sync", func() bool {
+		_, err := replicator.Restore(context.Background(), replica, replicator.RestoreOptions{Output: probe, Force: true}, logger)
+		return err == nil && strings.Join(dump(t, probe), "\n") == strings.Join(want, "\n")
 	})
 
 	empty := &replicator.DBConfig{Path: dbPath, Replica: &replicator.ReplicaConfig{Path: filepath.Join(dir, "empty")}}
