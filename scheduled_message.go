@@ -37,6 +37,20 @@ type ScheduledMessage struct {
 	// ResentFrom is the message this one sends again on purpose: the first
 	// of the chain when a resend is itself resent.
 	ResentFrom string `json:"resent_from,omitempty"`
+
+	// Recurrence is the RRULE of the series this occurrence carries on
+	// (see Recurrence); empty for a one-off message, and for an occurrence
+	// of a series that was edited or cancelled on its own.
+	Recurrence string `json:"recurrence,omitempty"`
+	// SeriesID is the id of the series' first occurrence; SeriesStart is
+	// when the series (or its last edit with scope series) starts, and
+	// Occurrence this row's number in it, from 1.
+	SeriesID    string     `json:"series_id,omitempty"`
+	SeriesStart *time.Time `json:"series_start,omitempty"`
+	Occurrence  int        `json:"occurrence,omitempty"`
+	// NextOccurrences are the next three times of the series from this
+	// occurrence on, in UTC (response only).
+	NextOccurrences []time.Time `json:"next_occurrences,omitempty"`
 }
 
 // MessageFilter selects scheduled messages; From and Until bound scheduled_at.
@@ -75,8 +89,10 @@ func (m *ScheduledMessage) Validate() error {
 	if m.ScheduledAt.IsZero() {
 		return FieldError("scheduled_at", "is required")
 	}
-	_, err = LoadLocation("timezone", m.RecipientTimezone)
-	return err
+	if _, err = LoadLocation("timezone", m.RecipientTimezone); err != nil {
+		return err
+	}
+	return m.validateRecurrence()
 }
 
 // Resend returns a new pending message with m's recipient and text, due at
@@ -96,4 +112,65 @@ func (m *ScheduledMessage) Resend(at time.Time) (*ScheduledMessage, error) {
 	}
 	return &ScheduledMessage{ToPhone: m.ToPhone, ContactName: m.ContactName, Message: m.Message, ScheduledAt: at,
 		RecipientTimezone: m.RecipientTimezone, ResentFrom: cmp.Or(m.ResentFrom, m.ID)}, nil
+}
+
+// validateRecurrence checks the recurrence of a message that has one, stores
+// it in canonical form, and makes a new series start at the message.
+func (m *ScheduledMessage) validateRecurrence() error {
+	if m.Recurrence == "" {
+		return nil
+	}
+	r, err := ParseRecurrence("recurrence", m.Recurrence)
+	if err != nil {
+		return err
+	}
+	m.Recurrence = r.String()
+	if m.SeriesStart == nil {
+		start := m.ScheduledAt.UTC()
+		m.SeriesStart, m.Occurrence = &start, 1
+	}
+	if m.Occurrence < 1 {
+		m.Occurrence = 1
+	}
+	return nil
+}
+
+// rule returns m's recurrence and the zone its occurrences are computed
+// in, nil when m is not the current occurrence of a series.
+func (m *ScheduledMessage) rule() (*Recurrence, *time.Location) {
+	if m.Recurrence == "" || m.SeriesStart == nil {
+		return nil, nil
+	}
+	r, err := ParseRecurrence("recurrence", m.Recurrence)
+	if err != nil {
+		return nil, nil // stored rules were validated; a bad one ends the series
+	}
+	loc, _ := LoadLocation("timezone", m.RecipientTimezone)
+	return r, loc
+}
+
+// NextOccurrence returns the series' occurrence after m as a new pending
+// message (no id yet), or nil when m is not part of a series or the series
+// ends with m. The store creates it in the transaction that claims m, or
+// that cancels or detaches m, so the series goes on exactly once.
+func (m *ScheduledMessage) NextOccurrence() *ScheduledMessage {
+	r, loc := m.rule()
+	if r == nil {
+		return nil
+	}
+	at, ok := r.Occurrence(*m.SeriesStart, loc, m.Occurrence+1)
+	if !ok {
+		return nil
+	}
+	return &ScheduledMessage{ToPhone: m.ToPhone, ContactName: m.ContactName, Message: m.Message, ScheduledAt: at,
+		RecipientTimezone: m.RecipientTimezone, CreatedFrom: m.CreatedFrom, Recurrence: m.Recurrence,
+		SeriesID: cmp.Or(m.SeriesID, m.ID), SeriesStart: m.SeriesStart, Occurrence: m.Occurrence + 1}
+}
+
+// SetNextOccurrences fills NextOccurrences for the current occurrence of a
+// series: its own time and the two after it.
+func (m *ScheduledMessage) SetNextOccurrences() {
+	if r, loc := m.rule(); r != nil {
+		m.NextOccurrences = r.Next(*m.SeriesStart, loc, m.Occurrence, 3)
+	}
 }
