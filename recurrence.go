@@ -309,3 +309,21 @@ func (r *Recurrence) period(local time.Time, p int) []time.Time {
 func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
+
+// Repeats are the simple choices a form or flag offers, each a rule.
+var Repeats = []string{"daily", "weekly", "monthly", "yearly"}
+
+// RepeatRule returns the rule of repeat ("" for none, or one of Repeats)
+// combined with rule, an RRULE typed in full; giving both is refused.
+// field names the input in errors.
+func RepeatRule(field, repeat, rule string) (string, error) {
+	switch {
+	case repeat == "":
+		return rule, nil
+	case rule != "":
+		return "", FieldError(field, "give a repeat or a rule, not both")
+	case !slices.Contains(Repeats, repeat):
+		return "", FieldError(field, "must be one of %s", strings.Join(Repeats, ", "))
+	}
+	return "FREQ=" + strings.ToUpper(repeat), nil
+}

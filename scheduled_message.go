@@ -69,6 +69,73 @@ type MessageUpdate struct {
 	ScheduledAt *time.Time
 	ContactName *string
 	ToPhone     *string
+	// Recurrence sets, changes or (empty) ends the series' rule.
+	Recurrence *string
+	// Scope says what an edit or cancel of a series' occurrence applies to:
+	// ScopeOccurrence (the default) or ScopeSeries.
+	Scope string
+}
+
+// Scopes of an edit or cancel of an occurrence of a recurring message.
+// ScopeOccurrence changes that occurrence alone: it leaves the series,
+// whose next occurrence is created at once. ScopeSeries changes the series
+// from that occurrence on (a cancel ends the series).
+const (
+	ScopeOccurrence = "occurrence"
+	ScopeSeries     = "series"
+)
+
+// ValidateScope checks an edit or cancel scope; empty means ScopeOccurrence.
+func ValidateScope(scope string) (string, error) {
+	switch scope {
+	case "", ScopeOccurrence:
+		return ScopeOccurrence, nil
+	case ScopeSeries:
+		return scope, nil
+	}
+	return "", FieldError("scope", "must be occurrence or series")
+}
+
+// ApplyUpdate applies u to m, a pending message, and says whether the
+// series m carries must go on without m: an edit of one occurrence detaches
+// it (it keeps its link to the series but no rule), so the next occurrence
+// is created now and keeps the series' text and times. An edit with scope
+// series that moves the time or changes the rule starts the series again
+// at m: COUNT counts from there.
+func (m *ScheduledMessage) ApplyUpdate(u MessageUpdate) (detach bool, err error) {
+	scope, err := ValidateScope(u.Scope)
+	if err != nil {
+		return false, err
+	}
+	inSeries := m.Recurrence != ""
+	oldAt, oldRule := m.ScheduledAt, m.Recurrence
+	if u.Message != nil {
+		m.Message = *u.Message
+	}
+	if u.ScheduledAt != nil {
+		m.ScheduledAt = u.ScheduledAt.UTC()
+	}
+	if u.ContactName != nil {
+		m.ContactName = *u.ContactName
+	}
+	if u.ToPhone != nil {
+		m.ToPhone = *u.ToPhone
+	}
+	if u.Recurrence != nil {
+		m.Recurrence = *u.Recurrence
+	}
+	detach = inSeries && scope == ScopeOccurrence && u.Recurrence == nil
+	if detach {
+		m.Recurrence = ""
+	}
+	if err := m.Validate(); err != nil {
+		return false, err
+	}
+	if m.Recurrence != "" && (!inSeries || !m.ScheduledAt.Equal(oldAt) || m.Recurrence != oldRule) {
+		start := m.ScheduledAt
+		m.SeriesID, m.SeriesStart, m.Occurrence = cmp.Or(m.SeriesID, m.ID), &start, 1
+	}
+	return detach, nil
 }
 
 // Validate checks a scheduled message and normalises its recipient to

@@ -17,6 +17,7 @@ type messageInput struct {
 	ScheduledAt string `json:"scheduled_at"`
 	ContactName string `json:"contact_name"`
 	Timezone    string `json:"timezone"`
+	Recurrence  string `json:"recurrence"`
 }
 
 // messagePatch is the body of PATCH /api/messages/{id}; absent or null
@@ -27,6 +28,7 @@ type messagePatch struct {
 	ScheduledAt *string `json:"scheduled_at"`
 	ContactName *string `json:"contact_name"`
 	Timezone    *string `json:"timezone"`
+	Recurrence  *string `json:"recurrence"`
 }
 
 // resendInput is the optional body of POST /api/messages/{id}/resend.
@@ -112,8 +114,13 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) error {
 	// zone, but its error is reported where Validate checks scheduled_at:
 	// after the recipient, the text and the name.
 	at, zone, timeErr := s.userTime(r.Context(), "scheduled_at", in.ScheduledAt, in.Timezone, s.contactZone(in.ToPhone))
+	if zone == "" && in.Recurrence != "" {
+		// A series' occurrences follow the recipient's clock: its contact's
+		// zone when the request names none.
+		zone = s.contactZone(in.ToPhone)(r.Context())
+	}
 	m := &vpslink.ScheduledMessage{ToPhone: in.ToPhone, Message: in.Message, ScheduledAt: at,
-		ContactName: in.ContactName, RecipientTimezone: zone, CreatedFrom: createdFrom}
+		ContactName: in.ContactName, RecipientTimezone: zone, CreatedFrom: createdFrom, Recurrence: in.Recurrence}
 	if err := m.Validate(); err != nil {
 		if timeErr != nil && vpslink.ErrorField(err) == "scheduled_at" {
 			return timeErr
@@ -147,7 +154,8 @@ func (s *Server) updateMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := vpslink.MessageUpdate{Message: in.Message, ContactName: in.ContactName, ToPhone: in.ToPhone}
+	u := vpslink.MessageUpdate{Message: in.Message, ContactName: in.ContactName, ToPhone: in.ToPhone,
+		Recurrence: in.Recurrence, Scope: r.URL.Query().Get("scope")}
 	if in.ScheduledAt != nil {
 		at, _, err := s.userTime(r.Context(), "scheduled_at", *in.ScheduledAt, deref(in.Timezone), s.messageZone(cur))
 		if err != nil {
@@ -171,7 +179,7 @@ func (s *Server) cancelMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeEmpty(r); err != nil {
 		return err
 	}
-	m, err := s.db.CancelMessage(r.Context(), mux.Vars(r)["id"])
+	m, err := s.db.CancelMessage(r.Context(), mux.Vars(r)["id"], r.URL.Query().Get("scope"))
 	if err != nil {
 		return err
 	}

@@ -435,7 +435,7 @@ func TestRun_MergeRules(t *testing.T) {
 	}
 
 	// The user cancels y in vpslink; the legacy file still says pending.
-	if _, err := db.CancelMessage(ctx, "y"); err != nil {
+	if _, err := db.CancelMessage(ctx, "y", ""); err != nil {
 		t.Fatal(err)
 	}
 	write("scheduled.json", `[{"id": "y", "to": "4915111111111", "message": "keep, edited", "scheduledAt": "2027-01-01T10:00:00Z"}]`)

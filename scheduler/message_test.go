@@ -54,7 +54,7 @@ func TestEngine_ChangesBeforeDue(t *testing.T) {
 			return err
 		}, "edited"},
 		{"cancelled 1 ms before due is never sent", func(h *harness, id string) error {
-			_, err := h.db.CancelMessage(context.Background(), id)
+			_, err := h.db.CancelMessage(context.Background(), id, "")
 			return err
 		}, ""},
 		{"rescheduled later is not sent at the old time", func(h *harness, id string) error {
@@ -266,7 +266,7 @@ func TestEngine_Burst(t *testing.T) {
 	var sent int
 	h.sender.OnSend(func(vpslink.Send) {
 		if sent++; sent == 90 {
-			if _, err := h.db.CancelMessage(context.Background(), cancelled); err != nil {
+			if _, err := h.db.CancelMessage(context.Background(), cancelled, ""); err != nil {
 				t.Error(err)
 			}
 		}

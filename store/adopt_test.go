@@ -227,7 +227,7 @@ func exerciseWrites(t *testing.T, db *store.DB) {
 	if err := db.FlushResults(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CancelMessage(ctx, "m-cancel"); err != nil {
+	if _, err := db.CancelMessage(ctx, "m-cancel", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ApplyReceipt(ctx, store.ReceiptRead, []string{bob.Delivery.WAMessageID, stranger.Delivery.WAMessageID}, now); err != nil {

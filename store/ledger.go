@@ -90,11 +90,18 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, maxLat
 			return nil
 		}
 		if late := now.Sub(m.ScheduledAt); maxLateness > 0 && late > maxLateness {
+			// A missed occurrence fails; its series goes on.
 			c.Status, c.Late = ClaimMissed, late
-			return nil
+			return tx.continueSeries(ctx, m)
 		}
 		d := &vpslink.Delivery{MessageID: id, Recipient: m.ToPhone + "@" + vpslink.UserServer}
 		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, m.ResentFrom, `message_id = ?`, id); err != nil || c.Status != ClaimOK {
+			return err
+		}
+		// The next occurrence of a series is created in the transaction
+		// that claims this one: once the claim is committed, the next
+		// occurrence exists, and without the commit neither does.
+		if err := tx.continueSeries(ctx, m); err != nil {
 			return err
 		}
 		waID := c.Delivery.WAMessageID

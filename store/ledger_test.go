@@ -26,7 +26,7 @@ func TestClaimMessage(t *testing.T) {
 	}{
 		{"due and pending is claimed", func(db *store.DB, id string) {}, now, store.ClaimOK, 1},
 		{"not due yet is skipped", func(db *store.DB, id string) {}, now.Add(-time.Second), store.ClaimSkip, 0},
-		{"cancelled is skipped", func(db *store.DB, id string) { db.CancelMessage(ctx, id) }, now, store.ClaimSkip, 0},
+		{"cancelled is skipped", func(db *store.DB, id string) { db.CancelMessage(ctx, id, "") }, now, store.ClaimSkip, 0},
 		{"emergency stop", func(db *store.DB, id string) { db.SetSetting(ctx, store.SettingSendingStopped, "1") }, now, store.ClaimStopped, 0},
 		{"claimed once is never claimed again", func(db *store.DB, id string) {
 			db.ClaimMessage(ctx, id, now, 0)

@@ -14,7 +14,8 @@ import (
 const messageColumns = `id, to_phone, coalesce(contact_name, ''), message, scheduled_at, status,
 	coalesce(error_message, ''), coalesce(wa_message_id, ''), coalesce(created_from, ''),
 	coalesce(recipient_timezone, ''), created_at, coalesce(updated_at, created_at), sent_at,
-	coalesce(resent_from, '')`
+	coalesce(resent_from, ''), coalesce(recurrence, ''), coalesce(series_id, ''), series_start,
+	coalesce(occurrence, 0)`
 
 // CreateMessage schedules a message. A phone that is not a contact yet gets
 // a minimal contact in the same transaction (the schema's trigger does it,
@@ -41,6 +42,9 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 		m.CreatedAt = tx.now
 	}
 	m.UpdatedAt = tx.now
+	if m.Recurrence != "" && m.SeriesID == "" {
+		m.SeriesID = m.ID
+	}
 	if m.ContactName == "" {
 		var err error
 		if m.ContactName, err = tx.contactName(ctx, m.ToPhone); err != nil {
@@ -49,17 +53,20 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO scheduled_messages
 		(id, to_phone, contact_name, message, scheduled_at, status, error_message, created_at, sent_at,
-		 wa_message_id, updated_at, created_from, recipient_timezone, resent_from)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 wa_message_id, updated_at, created_from, recipient_timezone, resent_from,
+		 recurrence, series_id, series_start, occurrence)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.ToPhone, nullString(m.ContactName), m.Message, fmtTime(m.ScheduledAt), m.Status,
 		nullString(m.ErrorMessage), fmtTime(m.CreatedAt), nullTime(m.SentAt), nullString(m.WAMessageID),
-		fmtTime(m.UpdatedAt), nullString(m.CreatedFrom), nullString(m.RecipientTimezone), nullString(m.ResentFrom))
+		fmtTime(m.UpdatedAt), nullString(m.CreatedFrom), nullString(m.RecipientTimezone), nullString(m.ResentFrom),
+		nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence))
 	if err != nil {
 		if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s already exists", m.ID)
 		}
 		return fmt.Errorf("insert message: %w", err)
 	}
+	m.SetNextOccurrences()
 	return nil
 }
 
@@ -179,10 +186,15 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		if m.Status != vpslink.MessagePending {
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s; only pending messages can be edited", id, m.Status)
 		}
-		stored := m.ToPhone
-		applyMessageUpdate(m, u)
-		if err := m.Validate(); err != nil {
+		stored, orig := m.ToPhone, *m
+		detach, err := m.ApplyUpdate(u)
+		if err != nil {
 			return err
+		}
+		if detach {
+			if err := tx.continueSeries(ctx, &orig); err != nil {
+				return err
+			}
 		}
 		if u.ToPhone == nil {
 			// The phone is its contact's key, which another tool may have
@@ -199,10 +211,13 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 				return err
 			}
 		}
-		m.UpdatedAt = tx.now
+		m.UpdatedAt, m.NextOccurrences = tx.now, nil
+		m.SetNextOccurrences()
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET message = ?, scheduled_at = ?,
-			contact_name = ?, to_phone = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
-			m.Message, fmtTime(m.ScheduledAt), nullString(m.ContactName), m.ToPhone, fmtTime(tx.now), id)
+			contact_name = ?, to_phone = ?, updated_at = ?, recurrence = ?, series_id = ?, series_start = ?,
+			occurrence = ? WHERE id = ? AND status = 'pending'`,
+			m.Message, fmtTime(m.ScheduledAt), nullString(m.ContactName), m.ToPhone, fmtTime(tx.now),
+			nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence), id)
 		if err != nil {
 			return fmt.Errorf("update message: %w", describe(err))
 		}
@@ -211,19 +226,36 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 	return m, err
 }
 
-func applyMessageUpdate(m *vpslink.ScheduledMessage, u vpslink.MessageUpdate) {
-	if u.Message != nil {
-		m.Message = *u.Message
+// continueSeries creates the occurrence of m's series after m, unless the
+// series ends with m or that occurrence exists already: a claim retried
+// after a crash, or a not-sent attempt claimed again, adds nothing.
+func (tx *Tx) continueSeries(ctx context.Context, m *vpslink.ScheduledMessage) error {
+	next := m.NextOccurrence()
+	if next == nil {
+		return nil
 	}
-	if u.ScheduledAt != nil {
-		m.ScheduledAt = u.ScheduledAt.UTC()
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scheduled_messages
+		WHERE series_id = ? AND series_start = ? AND occurrence = ?`,
+		next.SeriesID, fmtTime(*next.SeriesStart), next.Occurrence).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("look up next occurrence: %w", describe(err))
 	}
-	if u.ContactName != nil {
-		m.ContactName = *u.ContactName
+	if n > 0 {
+		return nil
 	}
-	if u.ToPhone != nil {
-		m.ToPhone = *u.ToPhone
+	if err := tx.CreateMessage(ctx, next); err != nil {
+		return fmt.Errorf("create next occurrence of series %s: %w", next.SeriesID, err)
 	}
+	return nil
+}
+
+// nullInt stores 0 as NULL.
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
 }
 
 // contactName returns the name of the contact with phone, "" when there is
@@ -251,10 +283,16 @@ func (tx *Tx) ensureContact(ctx context.Context, phone, name string) error {
 
 // CancelMessage cancels a pending message. Cancelling a cancelled message
 // changes nothing; one being sent right now, or already sent or failed, is a
-// conflict.
-func (db *DB) CancelMessage(ctx context.Context, id string) (*vpslink.ScheduledMessage, error) {
+// conflict. scope (see vpslink.ScopeOccurrence) says whether a recurring
+// message's series goes on without it (its next occurrence is created in
+// the same transaction) or ends with it.
+func (db *DB) CancelMessage(ctx context.Context, id, scope string) (*vpslink.ScheduledMessage, error) {
+	scope, err := vpslink.ValidateScope(scope)
+	if err != nil {
+		return nil, err
+	}
 	var m *vpslink.ScheduledMessage
-	err := db.Update(ctx, func(tx *Tx) error {
+	err = db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if m, err = getMessage(ctx, tx, id); err != nil {
 			return err
@@ -266,7 +304,12 @@ func (db *DB) CancelMessage(ctx context.Context, id string) (*vpslink.ScheduledM
 		default:
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s and can no longer be cancelled", id, m.Status)
 		}
-		m.Status, m.UpdatedAt = vpslink.MessageCancelled, tx.now
+		if scope == vpslink.ScopeOccurrence {
+			if err := tx.continueSeries(ctx, m); err != nil {
+				return err
+			}
+		}
+		m.Status, m.UpdatedAt, m.NextOccurrences = vpslink.MessageCancelled, tx.now, nil
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'cancelled', updated_at = ? WHERE id = ?`,
 			fmtTime(tx.now), id)
 		return err
@@ -306,12 +349,16 @@ func (db *DB) countByStatus(ctx context.Context, what, query string) (map[string
 func scanMessage(row scanner) (*vpslink.ScheduledMessage, error) {
 	var m vpslink.ScheduledMessage
 	var scheduled, created, updated string
-	var sent sql.NullString
+	var sent, seriesStart sql.NullString
 	if err := row.Scan(&m.ID, &m.ToPhone, &m.ContactName, &m.Message, &scheduled, &m.Status,
-		&m.ErrorMessage, &m.WAMessageID, &m.CreatedFrom, &m.RecipientTimezone, &created, &updated, &sent, &m.ResentFrom); err != nil {
+		&m.ErrorMessage, &m.WAMessageID, &m.CreatedFrom, &m.RecipientTimezone, &created, &updated, &sent, &m.ResentFrom,
+		&m.Recurrence, &m.SeriesID, &seriesStart, &m.Occurrence); err != nil {
 		return nil, err
 	}
 	m.ScheduledAt, m.CreatedAt, m.UpdatedAt = parseTime(scheduled), parseTime(created), parseTime(updated)
-	m.SentAt = parseNullTime(sent)
+	m.SentAt, m.SeriesStart = parseNullTime(sent), parseNullTime(seriesStart)
+	if m.Status == vpslink.MessagePending {
+		m.SetNextOccurrences()
+	}
 	return &m, nil
 }

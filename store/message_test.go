@@ -69,7 +69,7 @@ func TestMessages_ListFilters(t *testing.T) {
 		ids = append(ids, storetest.CreateMessage(t, db, "4915100000001", "hello", base.Add(time.Duration(i)*time.Hour)).ID)
 	}
 	storetest.CreateMessage(t, db, "4915100000002", "hello", base)
-	if _, err := db.CancelMessage(ctx, ids[0]); err != nil {
+	if _, err := db.CancelMessage(ctx, ids[0], ""); err != nil {
 		t.Fatal(err)
 	}
 	from, until := base.Add(time.Hour), base.Add(3*time.Hour)
@@ -109,7 +109,7 @@ func TestMessages_StatusCounters(t *testing.T) {
 	a := storetest.CreateMessage(t, db, "4915100000001", "hello", at)
 	b := storetest.CreateMessage(t, db, "4915100000001", "hello", at)
 	storetest.CreateMessage(t, db, "4915100000002", "hello", at)
-	if _, err := db.CancelMessage(ctx, a.ID); err != nil {
+	if _, err := db.CancelMessage(ctx, a.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{
@@ -179,12 +179,12 @@ func TestMessages_UpdateAndCancel(t *testing.T) {
 	if _, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{Message: &text}); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
 		t.Fatalf("edit while sending: %v", err)
 	}
-	if _, err := db.CancelMessage(ctx, m.ID); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
+	if _, err := db.CancelMessage(ctx, m.ID, ""); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
 		t.Fatalf("cancel while sending: %v", err)
 	}
 	m2 := storetest.CreateMessage(t, db, "4915100000001", "hello", when)
 	for range 2 { // cancelling twice is not an error
-		if got, err := db.CancelMessage(ctx, m2.ID); err != nil || got.Status != vpslink.MessageCancelled {
+		if got, err := db.CancelMessage(ctx, m2.ID, ""); err != nil || got.Status != vpslink.MessageCancelled {
 			t.Fatalf("cancel: %+v %v", got, err)
 		}
 	}
@@ -265,7 +265,7 @@ func TestMessages_Resend(t *testing.T) {
 		t.Fatalf("the original changed: %+v", got)
 	}
 	// A resend of a resend names the first message; a later time is kept.
-	if _, err := db.CancelMessage(ctx, first.ID); err != nil {
+	if _, err := db.CancelMessage(ctx, first.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	later := now.Add(time.Hour)

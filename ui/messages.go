@@ -263,7 +263,7 @@ func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) cancelMessage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if _, err := h.db.CancelMessage(r.Context(), id); err != nil {
+	if _, err := h.db.CancelMessage(r.Context(), id, ""); err != nil {
 		if _, ok := fieldErrors(err); !ok {
 			h.serverError(w, r, err)
 			return

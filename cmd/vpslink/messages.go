@@ -60,19 +60,23 @@ func (a *app) printMessage(m *vpslink.ScheduledMessage) {
 	}
 	a.detail("id", m.ID, "to", m.ToPhone, "name", m.ContactName, "scheduled", m.ScheduledAt,
 		"status", m.Status, "error", m.ErrorMessage, "whatsapp id", m.WAMessageID, "sent", m.SentAt,
-		"created", m.CreatedAt, "resent from", m.ResentFrom, "message", m.Message)
+		"created", m.CreatedAt, "resent from", m.ResentFrom, "repeats", m.Recurrence, "series", m.SeriesID,
+		"next", m.NextOccurrences, "message", m.Message)
 }
 
 // scheduleFlags names the flag of each field of a scheduled message.
-var scheduleFlags = map[string]string{"to_phone": "--to", "message": "--message", "scheduled_at": "--at", "timezone": "--tz"}
+var scheduleFlags = map[string]string{"to_phone": "--to", "message": "--message", "scheduled_at": "--at", "timezone": "--tz",
+	"recurrence": "--rrule", "repeat": "--repeat"}
 
 func newMessagesScheduleCmd(a *app) *cobra.Command {
-	var to, at, zone, text string
+	var to, at, zone, text, repeat, rrule string
 	cmd := &cobra.Command{
 		Use:   "schedule --to PHONE|NAME|ALIAS --at TIME [--tz ZONE] --message TEXT",
 		Short: "Schedule a message",
 		Long: "TIME is RFC 3339 (2026-12-31T23:59:00+01:00), or YYYY-MM-DD HH:MM in --tz,\n" +
-			"else in the contact's timezone, else in the machine's.",
+			"else in the contact's timezone, else in the machine's.\n\n" +
+			"--repeat or --rrule makes the message recurring: each occurrence is computed\n" +
+			"in --tz, else the contact's timezone, else UTC (see docs/sending.md).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.write(cmd, func(w *writer) error {
@@ -84,8 +88,12 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				rule, err := vpslink.RepeatRule("repeat", repeat, rrule)
+				if err != nil {
+					return flagError(err, scheduleFlags)
+				}
 				m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: text,
-					ScheduledAt: when, RecipientTimezone: cmp.Or(zone, c.Timezone), CreatedFrom: "cli"}
+					ScheduledAt: when, RecipientTimezone: cmp.Or(zone, c.Timezone), CreatedFrom: "cli", Recurrence: rule}
 				if err := m.Validate(); err != nil {
 					return flagError(err, scheduleFlags)
 				}
@@ -101,17 +109,27 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&at, "at", "", "when to send: YYYY-MM-DD HH:MM, RFC 3339 or now")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	cmd.Flags().StringVar(&text, "message", "", "the text")
+	cmd.Flags().StringVar(&repeat, "repeat", "", "repeat the message: daily, weekly, monthly or yearly")
+	cmd.Flags().StringVar(&rrule, "rrule", "", "repeat by an RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,TH")
 	return cmd
 }
 
+// addScopeFlag adds --scope, what an edit or cancel of a recurring
+// message's occurrence applies to.
+func addScopeFlag(cmd *cobra.Command, scope *string) {
+	cmd.Flags().StringVar(scope, "scope", vpslink.ScopeOccurrence,
+		"for a recurring message: occurrence (this one; the series goes on) or series (this one and all after it)")
+}
+
 func newMessagesCancelCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "cancel ID",
-		Short: "Cancel a pending message",
+	var scope string
+	cmd := &cobra.Command{
+		Use:   "cancel ID [--scope occurrence|series]",
+		Short: "Cancel a pending message, or a recurring message's series from it on",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.write(cmd, func(w *writer) error {
-				m, err := w.db.CancelMessage(cmd.Context(), args[0])
+				m, err := w.db.CancelMessage(cmd.Context(), args[0], scope)
 				if err != nil {
 					return err
 				}
@@ -120,12 +138,14 @@ func newMessagesCancelCmd(a *app) *cobra.Command {
 			})
 		},
 	}
+	addScopeFlag(cmd, &scope)
+	return cmd
 }
 
 func newMessagesRescheduleCmd(a *app) *cobra.Command {
-	var at, zone string
+	var at, zone, scope string
 	cmd := &cobra.Command{
-		Use:   "reschedule ID --at TIME [--tz ZONE]",
+		Use:   "reschedule ID --at TIME [--tz ZONE] [--scope occurrence|series]",
 		Short: "Move a pending message to another time",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -138,7 +158,7 @@ func newMessagesRescheduleCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				m, err = w.db.UpdateMessage(cmd.Context(), args[0], vpslink.MessageUpdate{ScheduledAt: &when})
+				m, err = w.db.UpdateMessage(cmd.Context(), args[0], vpslink.MessageUpdate{ScheduledAt: &when, Scope: scope})
 				if err != nil {
 					return err
 				}
@@ -149,6 +169,7 @@ func newMessagesRescheduleCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&at, "at", "", "the new time")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
+	addScopeFlag(cmd, &scope)
 	return cmd
 }
 

@@ -74,6 +74,12 @@ func (a *app) detail(pairs ...any) {
 			s = cell(v)
 		case []string:
 			s = strings.Join(v, ", ")
+		case []time.Time:
+			cells := make([]string, len(v))
+			for i, at := range v {
+				cells[i] = cell(at)
+			}
+			s = strings.Join(cells, ", ")
 		}
 		fmt.Fprintf(t, "%s:\t%s\n", pairs[i], s)
 	}
