@@ -528,7 +528,10 @@ export interface paths {
         /** Cancel a message (kept as cancelled; 409 while it is being sent or after) */
         delete: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description For an occurrence of a recurring message: occurrence (default; this one alone, the series goes on) or series (this one and all after it) */
+                    scope?: "occurrence" | "series";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -556,7 +559,10 @@ export interface paths {
         /** Edit a message while it is pending (409 otherwise) */
         patch: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description For an occurrence of a recurring message: occurrence (default; this one alone, the series goes on) or series (this one and all after it) */
+                    scope?: "occurrence" | "series";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1438,8 +1444,15 @@ export interface components {
              */
             scheduled_at: string;
             contact_name?: string;
-            /** @description IANA zone of a wall-clock scheduled_at */
+            /** @description IANA zone of a wall-clock scheduled_at, and of a recurring message's occurrences */
             timezone?: string;
+            /**
+             * @description RFC 5545 RRULE subset (docs/sending.md); the message is the series' first occurrence
+             * @example FREQ=YEARLY
+             * @example FREQ=WEEKLY;BYDAY=MO,TH
+             * @example FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=12
+             */
+            recurrence?: string;
         };
         MessagePatch: {
             to_phone?: string | null;
@@ -1448,6 +1461,8 @@ export interface components {
             contact_name?: string | null;
             /** @description Only together with scheduled_at */
             timezone?: string | null;
+            /** @description Sets or changes the series' rule (empty ends the series after this occurrence) */
+            recurrence?: string | null;
         };
         ResendInput: {
             /** @description RFC 3339, or a wall-clock time in timezone, else the message's or its contact's zone; default now */
@@ -1475,6 +1490,16 @@ export interface components {
             sent_at?: string | null;
             /** @description The message this one sends again (POST /api/messages/{id}/resend) */
             resent_from?: string;
+            /** @description The series' RRULE, on its pending occurrence */
+            recurrence?: string;
+            /** @description The id of the series' first occurrence */
+            series_id?: string;
+            /** Format: date-time */
+            series_start?: string;
+            /** @description This row's number in the series, from 1 */
+            occurrence?: number;
+            /** @description The series' next three times from this occurrence on, UTC */
+            next_occurrences?: string[];
         };
         MessageResult: components["schemas"]["Success"] & {
             data?: components["schemas"]["ScheduledMessage"];
