@@ -202,3 +202,14 @@ func (s Settings) JobConfig() JobConfig {
 	}
 	return JobConfig{RecipientGapSeconds: s.RecipientGapSeconds, MaxRetries: s.MaxRetries, IntervalMode: mode}
 }
+
+// SettingInput turns a value typed as text (the CLI's NAME=VALUE, a web
+// form field) into the JSON a settings change takes: numbers, true, false
+// and null as they are, any other text as a string.
+func SettingInput(text string) json.RawMessage {
+	if json.Valid([]byte(text)) {
+		return json.RawMessage(text)
+	}
+	b, _ := json.Marshal(text) // a string: never fails
+	return b
+}

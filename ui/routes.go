@@ -50,6 +50,8 @@ func (h *Handler) routes() *http.ServeMux {
 	page("GET /whatsapp/live", h.whatsappLive)
 	page("POST /whatsapp/pair", h.pair)
 	page("POST /whatsapp/unlink", h.unlink)
+	page("GET /settings", h.settings)
+	page("POST /settings", h.saveSettings)
 	page("GET /backups", h.backups)
 	page("POST /backups/now", h.backupNow)
 	page("POST /backups/verify", h.verifyBackup)

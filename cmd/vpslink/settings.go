@@ -65,10 +65,7 @@ func newSettingsSetCmd(a *app) *cobra.Command {
 				if !ok {
 					return fmt.Errorf("%q is not NAME=VALUE", arg)
 				}
-				if !json.Valid([]byte(value)) {
-					value = quoteJSON(value) // a bare word: a string setting
-				}
-				changes[name] = json.RawMessage(value)
+				changes[name] = vpslink.SettingInput(value)
 			}
 			return a.write(cmd, func(w *writer) error {
 				s, sources, err := w.db.UpdateSettings(cmd.Context(), changes)
@@ -79,9 +76,4 @@ func newSettingsSetCmd(a *app) *cobra.Command {
 			})
 		},
 	}
-}
-
-func quoteJSON(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
