@@ -22,7 +22,7 @@ export type Call =
   | { op: "deleteContact"; phone: string }
   | { op: "createJob"; body: JobInput; idempotencyKey: string }
   | { op: "patchJob"; id: string; body: JobPatch }
-  | { op: "pauseJob" | "resumeJob" | "cancelJob"; id: string };
+  | { op: "pauseJob" | "cancelJob"; id: string };
 
 /** SaveError is a save that stopped at a refused call; the calls before it took effect. */
 export class SaveError extends Error {
@@ -137,8 +137,10 @@ const finished = new Set<Job["status"]>(["completed", "failed", "cancelled"]);
 
 /**
  * planJobs: a new job is created; a job missing from the list, or saved as
- * cancelled, is cancelled unless it already ended; a status change between
- * paused and pending/running pauses or resumes it; changed content is patched.
+ * cancelled, is cancelled unless it already ended; saved as paused, it is
+ * paused; changed content is patched. A save only ever stops sending, never
+ * resumes it: a list read before a job was paused (by hand, or held after a
+ * restore) still shows it pending; resuming is the explicit resume call.
  */
 export function planJobs(current: Job[], next: LegacyJob[]): Call[] {
   const calls: Call[] = [];
@@ -168,7 +170,6 @@ export function planJobs(current: Job[], next: LegacyJob[]): Call[] {
     if (want.config && !same({ ...cur.config, ...want.config }, cur.config)) patch.config = want.config;
     if (Object.keys(patch).length > 0) calls.push({ op: "patchJob", id, body: patch });
     if (l.status === "paused" && cur.status !== "paused") calls.push({ op: "pauseJob", id });
-    if ((l.status === "pending" || l.status === "running") && cur.status === "paused") calls.push({ op: "resumeJob", id });
   }
   for (const j of current) {
     if (!kept.has(j.id!) && !finished.has(j.status)) calls.push({ op: "cancelJob", id: j.id! });
@@ -217,8 +218,6 @@ export async function call(api: VpslinkClient, c: Call): Promise<unknown> {
       return unwrap(api.PATCH("/api/jobs/{id}", { params: { path: { id: c.id } }, body: c.body }));
     case "pauseJob":
       return unwrap(api.POST("/api/jobs/{id}/pause", { params: { path: { id: c.id } } }));
-    case "resumeJob":
-      return unwrap(api.POST("/api/jobs/{id}/resume", { params: { path: { id: c.id } } }));
     case "cancelJob":
       return unwrap(api.POST("/api/jobs/{id}/cancel", { params: { path: { id: c.id } } }));
   }

@@ -59,7 +59,7 @@ describe("planContacts and planJobs", () => {
     ]);
   });
 
-  it("maps job status changes to pause, resume and cancel", () => {
+  it("maps job status changes to pause and cancel, never to resume", () => {
     const job: Job = {
       id: "j1", title: "T", status: "pending", scheduled_start_at: at, recipients: ["447700900123@s.whatsapp.net"],
       message_parts: [{ text: "a", delayAfterSeconds: null }], config: { recipientGapSeconds: 30, maxRetries: 0 },
@@ -67,7 +67,7 @@ describe("planContacts and planJobs", () => {
     const same = toLegacyJob(job);
     assert.deepEqual(planJobs([job], [same]), []);
     assert.deepEqual(planJobs([job], [{ ...same, status: "paused" }]).map((c) => c.op), ["pauseJob"]);
-    assert.deepEqual(planJobs([{ ...job, status: "paused" }], [same]).map((c) => c.op), ["resumeJob"]);
+    assert.deepEqual(planJobs([{ ...job, status: "paused" }], [same]), [], "a paused job in a stale list stays paused");
     assert.deepEqual(planJobs([job], []).map((c) => c.op), ["cancelJob"]);
     assert.deepEqual(planJobs([{ ...job, status: "completed" }], []), []);
     assert.deepEqual(planJobs([job], [{ ...same, config: { recipientGapSeconds: 10 } }]), [
