@@ -38,6 +38,9 @@ type Delivery struct {
 	SentAt         *time.Time `json:"sent_at"`
 	DeliveredAt    *time.Time `json:"delivered_at"`
 	ReadAt         *time.Time `json:"read_at"`
+	// Text is the text this attempt sent: the source's, its placeholders
+	// filled for the recipient. Empty on rows from before it was recorded.
+	Text string `json:"text,omitempty"`
 }
 
 // DeriveWAMessageID returns the WhatsApp message id of d's attempt, derived

@@ -31,7 +31,7 @@ func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.T
 	}
 	m := c.Message
 	o := e.send(ctx, log, vpslink.Send{
-		Kind: vpslink.SendKindMessage, MessageID: m.ID, To: c.Delivery.Recipient, Text: m.Message, WAMessageID: c.Delivery.WAMessageID,
+		Kind: vpslink.SendKindMessage, MessageID: m.ID, To: c.Delivery.Recipient, Text: c.Delivery.Text, WAMessageID: c.Delivery.WAMessageID,
 	}, m.ScheduledAt, now)
 	e.db.FinishMessage(c.Delivery, o)
 	if o.State == vpslink.DeliveryNotSent {
@@ -81,7 +81,7 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 	} else {
 		o = e.send(ctx, log, vpslink.Send{
 			Kind: vpslink.SendKindJob, JobID: j.ID, RecipientIndex: r, PartIndex: p,
-			To: c.Delivery.Recipient, Text: c.Job.MessageParts[p].Text, WAMessageID: c.Delivery.WAMessageID, Typing: typing,
+			To: c.Delivery.Recipient, Text: c.Delivery.Text, WAMessageID: c.Delivery.WAMessageID, Typing: typing,
 		}, due.At, now)
 	}
 	err = e.finishJobStep(context.WithoutCancel(ctx), c.Job, c.Delivery, o, pc)

@@ -23,7 +23,12 @@ func (db *DB) CreateJob(ctx context.Context, j *vpslink.Job) error {
 	if j.ScheduledStartAt.IsZero() {
 		return vpslink.FieldError("scheduled_start_at", "is required")
 	}
-	return db.Update(ctx, func(tx *Tx) error { return tx.CreateJob(ctx, j) })
+	return db.Update(ctx, func(tx *Tx) error {
+		if err := tx.checkJobRenders(ctx, j); err != nil {
+			return err
+		}
+		return tx.CreateJob(ctx, j)
+	})
 }
 
 // CreateJob inserts an already validated job in tx.
@@ -159,6 +164,9 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 			u.Config.Apply(&j.Config)
 		}
 		if err := j.Validate(); err != nil {
+			return err
+		}
+		if err := tx.checkJobRenders(ctx, j); err != nil {
 			return err
 		}
 		j.UpdatedAt = tx.now

@@ -95,6 +95,10 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, maxLat
 			return tx.continueSeries(ctx, m)
 		}
 		d := &vpslink.Delivery{MessageID: id, Recipient: m.ToPhone + "@" + vpslink.UserServer}
+		if d.Text, c.Reason, err = tx.renderFor(ctx, "message", m.Message, d.Recipient); err != nil || c.Reason != "" {
+			c.Status = ClaimRefused
+			return err
+		}
 		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, m.ResentFrom, `message_id = ?`, id); err != nil || c.Status != ClaimOK {
 			return err
 		}
@@ -130,8 +134,8 @@ func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.T
 	d.WAMessageID = d.DeriveWAMessageID(origin)
 	waID := d.WAMessageID
 	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (message_id, job_id, recipient_index, part_index, recipient,
-		wa_message_id, state, attempts, claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', 1, ?) ON CONFLICT DO NOTHING`,
-		nullString(d.MessageID), nullString(d.JobID), d.RecipientIndex, d.PartIndex, d.Recipient, waID, fmtTime(now))
+		wa_message_id, state, attempts, claimed_at, text) VALUES (?, ?, ?, ?, ?, ?, 'claimed', 1, ?, ?) ON CONFLICT DO NOTHING`,
+		nullString(d.MessageID), nullString(d.JobID), d.RecipientIndex, d.PartIndex, d.Recipient, waID, fmtTime(now), d.Text)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("insert ledger row: %w", describe(err))
 	}
@@ -149,8 +153,8 @@ func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.T
 	d.ID, d.Attempts = prev.ID, prev.Attempts+1
 	d.WAMessageID = d.DeriveWAMessageID(origin)
 	_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'claimed', wa_message_id = ?, recipient = ?,
-		attempts = ?, claimed_at = ?, error = NULL WHERE id = ? AND state = 'not_sent'`,
-		d.WAMessageID, d.Recipient, d.Attempts, fmtTime(now), d.ID)
+		attempts = ?, claimed_at = ?, error = NULL, text = ? WHERE id = ? AND state = 'not_sent'`,
+		d.WAMessageID, d.Recipient, d.Attempts, fmtTime(now), d.Text, d.ID)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("reclaim ledger row: %w", err)
 	}

@@ -25,6 +25,9 @@ func (db *DB) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
+		if err := tx.checkRenders(ctx, "message", m.Message, m.ToPhone+"@"+vpslink.UserServer); err != nil {
+			return err
+		}
 		return tx.CreateMessage(ctx, m)
 	})
 }
@@ -210,6 +213,9 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 			if err := tx.ensureContact(ctx, m.ToPhone, m.ContactName); err != nil {
 				return err
 			}
+		}
+		if err := tx.checkRenders(ctx, "message", m.Message, m.ToPhone+"@"+vpslink.UserServer); err != nil {
+			return err
 		}
 		m.UpdatedAt, m.NextOccurrences = tx.now, nil
 		m.SetNextOccurrences()

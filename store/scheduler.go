@@ -118,6 +118,11 @@ func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Ti
 			return nil
 		}
 		d := &vpslink.Delivery{JobID: id, RecipientIndex: r, PartIndex: p, Recipient: j.Recipients[r]}
+		field := fmt.Sprintf("message_parts[%d].text", p)
+		if d.Text, c.Reason, err = tx.renderFor(ctx, field, j.MessageParts[p].Text, d.Recipient); err != nil || c.Reason != "" {
+			c.Status = ClaimRefused
+			return err
+		}
 		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, "",
 			`job_id = ? AND recipient_index = ? AND part_index = ?`, id, r, p); err != nil || c.Status != ClaimOK {
 			if c.Status == ClaimRefused && c.Delivery != nil {

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/vpslink/vpslink"
+)
+
+// Recipient returns the placeholder values for a recipient JID: its
+// contact's name, aliases and tags, or none for a JID no contact has (a
+// group, or a number not saved as a contact).
+func (db *DB) Recipient(ctx context.Context, jid string) (vpslink.Recipient, error) {
+	return recipientOf(ctx, db.read, jid)
+}
+
+func recipientOf(ctx context.Context, q queryer, jid string) (vpslink.Recipient, error) {
+	phone := vpslink.PhoneFromJID(jid)
+	if phone == "" {
+		return vpslink.Recipient{}, nil
+	}
+	c, err := scanContact(q.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE phone = ?`, phone))
+	if errors.Is(err, sql.ErrNoRows) {
+		return vpslink.Recipient{}, nil
+	} else if err != nil {
+		return vpslink.Recipient{}, fmt.Errorf("read recipient's contact: %w", describe(err))
+	}
+	return vpslink.RecipientOf(c), nil
+}
+
+// renderFor fills text's placeholders for the recipient jid inside a claim,
+// so that the ledger row records the text actually sent. A text whose
+// placeholders cannot be parsed is sent as it is: the checks at creation
+// refuse such texts, so it was written by the importer or another tool that
+// knows no placeholders. A text that cannot be filled (its contact lost the
+// alias it needs since the source was created) returns the reason the
+// source is refused: never a blank.
+func (tx *Tx) renderFor(ctx context.Context, field, text, jid string) (rendered, refused string, err error) {
+	if !vpslink.HasPlaceholders(text) || vpslink.CheckPlaceholders(field, text) != nil {
+		return text, "", nil
+	}
+	r, err := recipientOf(ctx, tx, jid)
+	if err != nil {
+		return "", "", err
+	}
+	rendered, err = vpslink.Render(field, text, r)
+	if err != nil {
+		return "", vpslink.ErrorMessage(err), nil
+	}
+	return rendered, "", nil
+}
+
+// checkRenders refuses a text that cannot be filled for every one of its
+// recipients, so that a missing value is a validation error when the
+// message or job is created or edited, not a failure at send time.
+func (tx *Tx) checkRenders(ctx context.Context, field, text string, jids ...string) error {
+	if !vpslink.HasPlaceholders(text) {
+		return nil
+	}
+	if err := vpslink.CheckPlaceholders(field, text); err != nil {
+		return err
+	}
+	for _, jid := range jids {
+		r, err := recipientOf(ctx, tx, jid)
+		if err != nil {
+			return err
+		}
+		if _, err := vpslink.Render(field, text, r); err != nil {
+			return vpslink.FieldError(field, "%s (recipient %s)", vpslink.ErrorMessage(err), jid)
+		}
+	}
+	return nil
+}
+
+// checkJobRenders is checkRenders for every part of j to every recipient.
+func (tx *Tx) checkJobRenders(ctx context.Context, j *vpslink.Job) error {
+	for i, p := range j.MessageParts {
+		if err := tx.checkRenders(ctx, fmt.Sprintf("message_parts[%d].text", i), p.Text, j.Recipients...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const templateColumns = `id, name, text, created_at, updated_at`
+
+func scanTemplate(row scanner) (*vpslink.Template, error) {
+	var t vpslink.Template
+	var created, updated string
+	if err := row.Scan(&t.ID, &t.Name, &t.Text, &created, &updated); err != nil {
+		return nil, err
+	}
+	t.CreatedAt, t.UpdatedAt = parseTime(created), parseTime(updated)
+	return &t, nil
+}
+
+// CreateTemplate validates and saves a new template; names are unique.
+func (db *DB) CreateTemplate(ctx context.Context, t *vpslink.Template) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		t.CreatedAt, t.UpdatedAt = tx.now, tx.now
+		res, err := tx.ExecContext(ctx, `INSERT INTO templates (name, text, created_at, updated_at) VALUES (?, ?, ?, ?)`,
+			t.Name, t.Text, fmtTime(tx.now), fmtTime(tx.now))
+		if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
+			return vpslink.Errorf(vpslink.ECONFLICT, "template %q already exists", t.Name)
+		} else if err != nil {
+			return fmt.Errorf("insert template: %w", err)
+		}
+		t.ID, _ = res.LastInsertId()
+		return nil
+	})
+}
+
+// GetTemplate returns the template with the given id.
+func (db *DB) GetTemplate(ctx context.Context, id int64) (*vpslink.Template, error) {
+	t, err := scanTemplate(db.read.QueryRowContext(ctx, `SELECT `+templateColumns+` FROM templates WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vpslink.Errorf(vpslink.ENOTFOUND, "template %d not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("get template: %w", err)
+	}
+	return t, nil
+}
+
+// ListTemplates returns every template ordered by name (a handful, so no
+// paging).
+func (db *DB) ListTemplates(ctx context.Context) ([]*vpslink.Template, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+templateColumns+` FROM templates ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	defer rows.Close()
+	list := []*vpslink.Template{}
+	for rows.Next() {
+		t, err := scanTemplate(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list templates: %w", err)
+		}
+		list = append(list, t)
+	}
+	return list, rows.Err()
+}
+
+// UpdateTemplate replaces a template's name and text. Messages made from it
+// keep their text: a template is copied at creation, not linked.
+func (db *DB) UpdateTemplate(ctx context.Context, t *vpslink.Template) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE templates SET name = ?, text = ?, updated_at = ? WHERE id = ?`,
+			t.Name, t.Text, fmtTime(tx.now), t.ID)
+		if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
+			return vpslink.Errorf(vpslink.ECONFLICT, "template %q already exists", t.Name)
+		} else if err != nil {
+			return fmt.Errorf("update template: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return vpslink.Errorf(vpslink.ENOTFOUND, "template %d not found", t.ID)
+		}
+		t.UpdatedAt = tx.now
+		return nil
+	})
+}
+
+// DeleteTemplate removes a template.
+func (db *DB) DeleteTemplate(ctx context.Context, id int64) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM templates WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("delete template: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return vpslink.Errorf(vpslink.ENOTFOUND, "template %d not found", id)
+		}
+		return nil
+	})
+}
