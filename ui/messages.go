@@ -79,6 +79,9 @@ type scheduleForm struct {
 	Date     string
 	Time     string
 	Timezone string
+	// Repeat is "" or one of vpslink.Repeats: a new message may start a
+	// recurring series.
+	Repeat string
 	// SendNow is the form's "Send now" button: the time fields are ignored.
 	SendNow bool
 	Errors  formErrors
@@ -119,7 +122,8 @@ func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
 func readScheduleForm(r *http.Request) scheduleForm {
 	return scheduleForm{ResendOf: r.PostFormValue("resend_of"), To: strings.TrimSpace(r.PostFormValue("to_phone")),
 		Message: r.PostFormValue("message"), Date: r.PostFormValue("date"), Time: r.PostFormValue("time"),
-		Timezone: strings.TrimSpace(r.PostFormValue("timezone")), SendNow: r.PostFormValue("when") == vpslink.SendNow}
+		Timezone: strings.TrimSpace(r.PostFormValue("timezone")), Repeat: r.PostFormValue("repeat"),
+		SendNow: r.PostFormValue("when") == vpslink.SendNow}
 }
 
 // scheduledAt reads the form's date and time as a wall clock in its zone,
@@ -194,8 +198,12 @@ func (h *Handler) scheduleFromForm(ctx context.Context, f *scheduleForm) (*vpsli
 	if zone == "UTC" && c.Timezone == "" {
 		zone = ""
 	}
+	rule, err := vpslink.RepeatRule("repeat", f.Repeat, "")
+	if err != nil {
+		return nil, err
+	}
 	m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: f.Message,
-		ScheduledAt: at, RecipientTimezone: zone, CreatedFrom: createdFrom}
+		ScheduledAt: at, RecipientTimezone: zone, CreatedFrom: createdFrom, Recurrence: rule}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}

@@ -296,3 +296,22 @@ func TestSendNowAndPastTimes(t *testing.T) {
 		t.Fatalf("sent now: %+v", m)
 	}
 }
+
+func TestScheduleRecurring(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana", "Europe/Lisbon")
+	e.get("/messages/new").mustContain(t, `name="repeat"`, `value="yearly"`)
+	e.post("/messages", url.Values{"to_phone": {"Ana"}, "message": {"Parabéns!"}, "repeat": {"hourly"},
+		"date": {"2026-12-24"}, "time": {"09:00"}, "timezone": {"Europe/Lisbon"}}).mustStatus(t, http.StatusUnprocessableEntity)
+	if n := len(e.messages("")); n != 0 {
+		t.Fatalf("a refused form stored %d messages", n)
+	}
+	e.post("/messages", url.Values{"to_phone": {"Ana"}, "message": {"Parabéns!"}, "repeat": {"yearly"},
+		"date": {"2026-12-24"}, "time": {"09:00"}, "timezone": {"Europe/Lisbon"}}).mustStatus(t, http.StatusSeeOther)
+	list := e.messages(vpslink.MessagePending)
+	if len(list) != 1 || list[0].Recurrence != "FREQ=YEARLY" || len(list[0].NextOccurrences) != 3 {
+		t.Fatalf("stored %+v", list)
+	}
+	e.get("/messages").mustContain(t, "repeats FREQ=YEARLY", "then")
+}

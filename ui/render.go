@@ -40,6 +40,7 @@ func loadPages(static *staticFiles) (*pages, error) {
 		"deref":    func(t *time.Time) time.Time { return derefTime(t) },
 		"preview":  preview,
 		"statuses": func() []string { return messageTabs },
+		"repeats":  func() []string { return vpslink.Repeats },
 		"navItem":  newNavItem,
 		"jobTabs":  func() []string { return jobTabs },
 		"jobAct": func(id, action, label, csrf string) map[string]string {
