@@ -56,6 +56,11 @@ func (db *DB) adoptPhones(ctx context.Context) ([]string, error) {
 			if _, err := tx.ExecContext(ctx, `UPDATE contacts SET phone = ? WHERE phone = ?`, p, old); err != nil {
 				return fmt.Errorf("normalise %q: %w", old, err)
 			}
+			// The foreign key's cascade has done this already; a database
+			// whose key is missing still gets it done.
+			if _, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET to_phone = ? WHERE to_phone = ?`, p, old); err != nil {
+				return fmt.Errorf("normalise messages to %q: %w", old, err)
+			}
 			report = append(report, fmt.Sprintf("contacts: phone %q normalised to %s (%d scheduled messages follow)", old, p, msgs))
 		}
 		return nil
