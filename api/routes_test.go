@@ -550,3 +550,24 @@ func TestContacts_NewPhoneMovesMessages(t *testing.T) {
 		t.Fatalf("message stayed at %s", m.ToPhone)
 	}
 }
+
+func TestMessages_Recurring(t *testing.T) {
+	e := newEnv(t)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"12125550100","name":"Sam","timezone":"America/New_York"}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"12125550100","message":"hi","scheduled_at":"2027-10-29 09:00","recurrence":"FREQ=HOURLY"}`}).
+		fails(t, 400, "VALIDATION_ERROR", "recurrence")
+	var m vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"12125550100","message":"hi","scheduled_at":"2027-10-29 09:00","recurrence":"freq=weekly"}`}).ok(t, 201, &m)
+	// 09:00 in New York before and after the clocks go back.
+	want := "[2027-10-29 13:00:00 +0000 UTC 2027-11-05 13:00:00 +0000 UTC 2027-11-12 14:00:00 +0000 UTC]"
+	if m.Recurrence != "FREQ=WEEKLY" || m.SeriesID != m.ID || m.RecipientTimezone != "America/New_York" || fmt.Sprint(m.NextOccurrences) != want {
+		t.Fatalf("created %q %q %q %v", m.Recurrence, m.SeriesID, m.RecipientTimezone, m.NextOccurrences)
+	}
+	e.do(req{method: "DELETE", path: "/api/messages/" + m.ID + "?scope=all"}).fails(t, 400, "VALIDATION_ERROR", "scope")
+	e.do(req{method: "DELETE", path: "/api/messages/" + m.ID + "?scope=series"}).ok(t, 200, &m)
+	var list []vpslink.ScheduledMessage
+	e.do(req{path: "/api/messages?status=pending"}).ok(t, 200, &list)
+	if m.Status != vpslink.MessageCancelled || len(list) != 0 {
+		t.Fatalf("after cancelling the series: %s, %d pending", m.Status, len(list))
+	}
+}
