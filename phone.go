@@ -1,6 +1,12 @@
 package vpslink
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/nyaruka/phonenumbers"
+)
 
 // WhatsApp JID servers a recipient may carry.
 const (
@@ -8,14 +14,51 @@ const (
 	GroupServer = "g.us"
 )
 
-// NormalizePhone reduces a phone number to digits: it drops "+", spaces,
-// dashes, dots, brackets, a leading international "00" and a
-// "@s.whatsapp.net" suffix. E.164 allows at most 15 digits; fewer than 6
-// cannot be a reachable number.
+// phoneRegion is the region (ISO 3166 code, "GB") national numbers are
+// read in; "" refuses them. SetPhoneRegion sets it once at start-up.
+var phoneRegion atomic.Value // string
+
+// SetPhoneRegion sets the region national numbers ("07700 900127") are
+// read in; "" makes them an error that asks for the international form.
+func SetPhoneRegion(region string) error {
+	region = strings.ToUpper(strings.TrimSpace(region))
+	if region != "" && phonenumbers.GetCountryCodeForRegion(region) == 0 {
+		return fmt.Errorf("phone region %q is not a known ISO 3166 region code", region)
+	}
+	phoneRegion.Store(region)
+	return nil
+}
+
+// PhoneRegion returns the region set by SetPhoneRegion.
+func PhoneRegion() string {
+	r, _ := phoneRegion.Load().(string)
+	return r
+}
+
+// NormalizePhone reduces a phone number to its international digits. It
+// accepts "+" or "00" international forms, bare international digits, a
+// "@s.whatsapp.net" JID and, with a phone region set, national forms
+// starting with a trunk 0 ("07700 900127"); spaces, dashes, dots, brackets
+// and a "(0)" trunk prefix ("+44 (0) 7700 900128") are dropped. A number
+// written with "+", "00" or nationally must have a length its country's
+// numbers can have (github.com/nyaruka/phonenumbers). Full validity is not
+// asked: the library's number ranges refuse the fictional ranges people
+// test with (07700 900xxx) and ranges allocated after its release, which
+// would refuse real recipients. Bare digits and JIDs, which machines write,
+// are only bounded: E.164 allows at most 15 digits and fewer than 6 cannot
+// be a reachable number.
 func NormalizePhone(field, s string) (string, error) {
 	p := strings.TrimSpace(s)
+	if p == "" {
+		return "", FieldError(field, "is required")
+	}
+	jid := false
 	if user, ok := strings.CutSuffix(p, "@"+UserServer); ok {
 		p, _, _ = strings.Cut(user, ":") // a device JID: "4915...:12@s.whatsapp.net"
+		jid = true
+	}
+	if strings.HasPrefix(p, "+") || strings.HasPrefix(p, "00") {
+		p = strings.Replace(p, "(0)", "", 1) // "+44 (0) 7700 900128": the trunk 0 is not dialled from abroad
 	}
 	var b strings.Builder
 	for i, r := range p {
@@ -27,14 +70,48 @@ func NormalizePhone(field, s string) (string, error) {
 			return "", FieldError(field, "%q is not a phone number", s)
 		}
 	}
-	digits := strings.TrimPrefix(b.String(), "00")
+	raw := b.String()
+	international := strings.HasPrefix(p, "+") || strings.HasPrefix(raw, "00")
+	digits := strings.TrimPrefix(raw, "00")
 	if strings.HasPrefix(digits, "00") {
 		return "", FieldError(field, "%q is not a phone number", s)
+	}
+	if !international && !jid && strings.HasPrefix(digits, "0") {
+		return nationalPhone(field, s, digits)
 	}
 	if len(digits) < 6 || len(digits) > 15 {
 		return "", FieldError(field, "%q must have 6 to 15 digits", s)
 	}
+	if international {
+		if num, err := phonenumbers.Parse("+"+digits, ""); err != nil || !phonenumbers.IsPossibleNumber(num) {
+			return "", FieldError(field, "%q is not a possible number for its country code", s)
+		}
+	}
 	return digits, nil
+}
+
+// IsNationalPhone reports whether s is written as a national number (a
+// trunk 0 first, no "+", "00" or JID), which NormalizePhone reads in the
+// phone region: the importer reports those conversions.
+func IsNationalPhone(s string) bool {
+	s = strings.TrimLeft(strings.TrimSpace(s), "( ")
+	return strings.HasPrefix(s, "0") && !strings.HasPrefix(s, "00") && !strings.Contains(s, "@")
+}
+
+// nationalPhone converts a national number to international digits with
+// the phone region.
+func nationalPhone(field, s, digits string) (string, error) {
+	region := PhoneRegion()
+	if region == "" {
+		return "", FieldError(field, "%q is a national number; give it with its country code (+44 7700 900127), or set phone_region", s)
+	}
+	num, err := phonenumbers.Parse(digits, region)
+	// A number too short to lose its trunk 0 keeps it as "Italian leading
+	// zero"; no such number is a mobile WhatsApp reaches.
+	if err != nil || !phonenumbers.IsPossibleNumber(num) || num.GetItalianLeadingZero() {
+		return "", FieldError(field, "%q is not a possible %s number", s, region)
+	}
+	return strings.TrimPrefix(phonenumbers.Format(num, phonenumbers.E164), "+"), nil
 }
 
 // NormalizeRecipient accepts a phone number, a user JID or a group JID and

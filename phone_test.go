@@ -12,10 +12,13 @@ func TestNormalizePhone(t *testing.T) {
 		{"4915112345678", "4915112345678"},
 		{"+49 151 1234 5678", "4915112345678"},
 		{"0049-151-12345678", "4915112345678"},
-		{"(030) 1234567", "0301234567"},
+		{"(030) 1234567", ""}, // a national form without a phone region
 		{"4915112345678@s.whatsapp.net", "4915112345678"},
 		{"4915112345678:12@s.whatsapp.net", "4915112345678"},
 		{"  +1.555.123.4567 ", "15551234567"},
+		{"+44 (0) 7700 900128", "447700900128"},
+		{"+44 7700 9001281234", ""}, // too long for the UK
+		{"0044 7700 900128", "447700900128"},
 		{"", ""},
 		{"abc", ""},
 		{"12345", ""},
@@ -30,6 +33,36 @@ func TestNormalizePhone(t *testing.T) {
 		if err != nil && vpslink.ErrorField(err) != "phone" {
 			t.Errorf("error %v does not name the field", err)
 		}
+	}
+}
+
+func TestNormalizePhone_NationalForms(t *testing.T) {
+	if err := vpslink.SetPhoneRegion("gb"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vpslink.SetPhoneRegion("") })
+	for _, tc := range []struct{ in, want, err string }{
+		{"07700 900127", "447700900127", ""},
+		{"020 7946 0018", "442079460018", ""},
+		{"+49 151 12345678", "4915112345678", ""}, // international forms ignore the region
+		{"447700900127", "447700900127", ""},      // so do bare international digits
+		{"07700 9001", "", "not a possible GB number"},
+		{"", "", "is required"},
+	} {
+		got, err := vpslink.NormalizePhone("to_phone", tc.in)
+		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q %q", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	if err := vpslink.SetPhoneRegion("XX"); err == nil {
+		t.Error("an unknown region was accepted")
+	}
+}
+
+func TestNormalizePhone_NationalWithoutRegion(t *testing.T) {
+	_, err := vpslink.NormalizePhone("to_phone", "07700 900127")
+	if err == nil || vpslink.ErrorField(err) != "to_phone" || !strings.Contains(err.Error(), "country code") {
+		t.Fatalf("got %v", err)
 	}
 }
 

@@ -59,6 +59,8 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 		{"job whitespace part", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"  "}]}`, nil, "message_parts[0].text"},
 		{"message too long", "/api/messages", `{"to_phone":"491511234567","message":"` + long + `","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "message"},
 		{"no time", "/api/messages", `{"to_phone":"491511234567","message":"hi"}`, nil, "scheduled_at"},
+		{"national phone without a region", "/api/messages", `{"to_phone":"07700 900127","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "to_phone"},
+		{"missing phone names its field", "/api/messages", `{"message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`, nil, "to_phone"},
 		{"time in the past", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"2025-12-24T09:00:00Z"}`, nil, "scheduled_at"},
 		{"job start in the past", "/api/jobs", `{"scheduled_start_at":"2026-11-27T11:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a"}]}`, nil, "scheduled_start_at"},
 		{"bad time", "/api/messages", `{"to_phone":"491511234567","message":"hi","scheduled_at":"tomorrow"}`, nil, "scheduled_at"},

@@ -53,6 +53,8 @@ func parseContact(key string, r *record) item[vpslink.Contact] {
 		}
 		it.warnings = append(it.warnings, vpslink.ErrorMessage(err)+"; imported as it is and flagged")
 		validate = c.ValidateDetails
+	} else if vpslink.IsNationalPhone(primary) {
+		it.warnings = append(it.warnings, fmt.Sprintf("phone %q read as a %s number: %s", primary, vpslink.PhoneRegion(), c.Phone))
 	}
 	it.key = c.Phone
 	if c.SecondaryPhone != "" {

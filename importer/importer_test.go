@@ -454,3 +454,24 @@ func TestRun_NoFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A national number is read in the phone region and the report says so;
+// without a region it is kept as typed and flagged.
+func TestRun_NationalPhones(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "contacts.json"), []byte(`{"07700 900127": {"name": "Ann"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := vpslink.SetPhoneRegion("GB"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vpslink.SetPhoneRegion("") })
+	db := storetest.Open(t)
+	rep := mustRun(t, db, Dir(dir), Options{})
+	if _, err := db.GetContact(context.Background(), "447700900127"); err != nil {
+		t.Fatalf("converted contact: %v", err)
+	}
+	if w := rep.Files[0].Warnings; len(w) != 1 || !strings.Contains(w[0].Reason, `"07700 900127" read as a GB number: 447700900127`) {
+		t.Fatalf("warnings %+v", w)
+	}
+}

@@ -94,7 +94,15 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, maxLat
 			c.Status, c.Late = ClaimMissed, late
 			return tx.continueSeries(ctx, m)
 		}
-		d := &vpslink.Delivery{MessageID: id, Recipient: m.ToPhone + "@" + vpslink.UserServer}
+		// The phone rules run again here: a row another tool wrote may hold
+		// a national number ("07700900127") the triggers could only reduce
+		// to digits; it goes to the number the rules read, or nowhere.
+		jid, err := vpslink.NormalizeRecipient("to_phone", m.ToPhone)
+		if err != nil {
+			c.Status, c.Reason = ClaimRefused, vpslink.ErrorMessage(err)
+			return nil
+		}
+		d := &vpslink.Delivery{MessageID: id, Recipient: jid}
 		if d.Text, c.Reason, err = tx.renderFor(ctx, "message", m.Message, d.Recipient); err != nil || c.Reason != "" {
 			c.Status = ClaimRefused
 			return err

@@ -103,6 +103,11 @@ type Config struct {
 	DefaultTimezone string `yaml:"default_timezone" env:"VPSLINK_DEFAULT_TIMEZONE"`
 	// Single scheduled messages wait during quiet hours too.
 	QuietHoursMessages bool `yaml:"quiet_hours_messages" env:"VPSLINK_QUIET_HOURS_MESSAGES"`
+	// Region (ISO 3166 code) national phone numbers are read in: with
+	// GB, "07700 900127" is +44 7700 900127. Empty: a national number is
+	// refused and must be given with its country code. Used by the API,
+	// the CLI, the web UI and the importer alike.
+	PhoneRegion string `yaml:"phone_region" env:"VPSLINK_PHONE_REGION"`
 	// debug, info, warn or error.
 	LogLevel string `yaml:"log_level" env:"VPSLINK_LOG_LEVEL"`
 
@@ -153,6 +158,7 @@ func DefaultConfig() *Config {
 		HumanizeMaxDelay:       seconds(def.MaxDelaySeconds),
 		TypingCPS:              def.TypingCPS,
 		DefaultTimezone:        def.DefaultTimezone,
+		PhoneRegion:            "GB",
 		LogLevel:               "info",
 		SnapshotInterval:       Duration{time.Hour},
 		SnapshotLocalRetention: Duration{24 * time.Hour},
@@ -284,6 +290,11 @@ func (c *Config) validate() error {
 	}
 	if c.MaxSendsPerMinute < 0 {
 		return fmt.Errorf("max_sends_per_minute: must not be negative (0 = no cap)")
+	}
+	// The phone rules live on the domain types, which every command calls;
+	// the region is theirs to hold.
+	if err := vpslink.SetPhoneRegion(c.PhoneRegion); err != nil {
+		return fmt.Errorf("phone_region: %w", err)
 	}
 	if _, err := c.Settings(); err != nil {
 		return err
