@@ -192,9 +192,7 @@ export async function saveSettings(api: VpslinkClient, saved: Partial<LegacySett
   const current = await unwrap(api.GET("/api/settings"));
   const changed = planSettings(current.settings, saved);
   if (Object.keys(changed).length === 0) return toLegacySettings(current.settings);
-  // The contract types this body as any object, which the generator turns into no fields at all.
-  const body = changed as Record<string, never>;
-  return toLegacySettings((await unwrap(api.PUT("/api/settings", { body }))).settings);
+  return toLegacySettings((await unwrap(api.PUT("/api/settings", { body: changed }))).settings);
 }
 
 /** call makes one planned call; it throws ApiError when the API refuses it. */

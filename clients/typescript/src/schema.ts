@@ -1183,7 +1183,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Settings"];
                 };
             };
             responses: {
