@@ -169,15 +169,16 @@ func (s *Server) routeOf(r *http.Request) string {
 	return unmatched
 }
 
-// limitBody caps every request body at maxBody; reading past it fails, and
-// decode answers 413.
+// limitBody caps every request body at bodyLimit; reading past it fails,
+// and decode answers 413.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBody {
-			writeError(w, r, vpslink.Errorf(vpslink.ETOOLARGE, "request body is larger than %d bytes", maxBody))
+		limit := bodyLimit(r)
+		if r.ContentLength > limit {
+			writeError(w, r, vpslink.Errorf(vpslink.ETOOLARGE, "request body is larger than %d bytes", limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -35,6 +35,10 @@ func (s *Server) routes() *mux.Router {
 
 	get("/api/contacts", s.listContacts)
 	post("/api/contacts", s.createContact)
+	// Before {phone}, which would match them too. An upload is not replayed
+	// by Idempotency-Key: a repeated import changes nothing anyway.
+	r.Handle("/api/contacts/import", handlerFunc(s.importContacts)).Methods(http.MethodPost)
+	get("/api/contacts/export", s.exportContacts)
 	get("/api/contacts/{phone}", s.getContact)
 	patch("/api/contacts/{phone}", s.updateContact)
 	del("/api/contacts/{phone}", s.deleteContact)

@@ -166,4 +166,3 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		})
 	}
 }
-

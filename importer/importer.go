@@ -13,6 +13,7 @@ import (
 	"io/fs"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/internal/progress"
 	"github.com/vpslink/vpslink/store"
 )
 
@@ -115,7 +116,7 @@ func Run(ctx context.Context, db *store.DB, src Source, opt Options) (*Report, e
 		rep.Files = append(rep.Files, chatReport, msgReport)
 		if chats == nil {
 			chatReport.Missing, msgReport.Missing = true, true
-		} else if err := importChats(ctx, tx, src, progress(chats, chatsFile, size, opt.Progress), chatReport, msgReport); err != nil {
+		} else if err := importChats(ctx, tx, src, progress.Reader(chats, chatsFile, size, opt.Progress), chatReport, msgReport); err != nil {
 			return err
 		}
 		if rep.Database, err = tx.TableCounts(ctx); err != nil {
@@ -164,7 +165,7 @@ func load[T any](ctx context.Context, src Source, name string, opt Options, pars
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(progress(rc, name, size, opt.Progress), maxSmallFile+1))
+	data, err := io.ReadAll(io.LimitReader(progress.Reader(rc, name, size, opt.Progress), maxSmallFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

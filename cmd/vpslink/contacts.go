@@ -12,7 +12,7 @@ import (
 func newContactsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "contacts", Short: "List, show and change contacts"}
 	cmd.AddCommand(newContactsListCmd(a), newContactsShowCmd(a), newContactsAddCmd(a),
-		newContactsEditCmd(a), newContactsRmCmd(a))
+		newContactsEditCmd(a), newContactsRmCmd(a), newContactsImportCmd(a), newContactsExportCmd(a))
 	return cmd
 }
 

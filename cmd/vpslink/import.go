@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 	"github.com/vpslink/vpslink/importer"
 	"github.com/vpslink/vpslink/internal/s3client"
@@ -64,7 +63,7 @@ func (a *app) runImport(cmd *cobra.Command, f *importFlags) error {
 		return err
 	}
 	opt := importer.Options{DryRun: f.dryRun}
-	if file, ok := a.stderr.(*os.File); ok && isatty.IsTerminal(file.Fd()) {
+	if a.stderrIsTerminal() {
 		opt.Progress = a.stderr
 	}
 	var rep *importer.Report

@@ -1,4 +1,5 @@
-package importer
+// Package progress draws a progress bar on a terminal while a file is read.
+package progress
 
 import (
 	"fmt"
@@ -7,9 +8,9 @@ import (
 	"time"
 )
 
-// progress wraps r so that reading it draws a bar on w; with a nil w it
-// returns r.
-func progress(r io.Reader, name string, size int64, w io.Writer) io.Reader {
+// Reader wraps r so that reading it draws a bar named name on w, size being
+// r's length (0 when unknown); with a nil w it returns r.
+func Reader(r io.Reader, name string, size int64, w io.Writer) io.Reader {
 	if w == nil {
 		return r
 	}
