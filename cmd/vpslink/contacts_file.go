@@ -112,7 +112,7 @@ func (a *app) printContactReport(rep *contactfile.Report) error {
 		return err
 	}
 	for _, b := range rep.Birthdays {
-		fmt.Fprintf(a.stdout, "birthday %s: %s (+%s); a yearly message can be scheduled with `vpslink messages schedule --to %s`\n",
+		fmt.Fprintf(a.stdout, "birthday %s: %s (+%s); schedule a yearly message with `vpslink messages schedule --to %s --repeat yearly`\n",
 			b.Date, b.Name, b.Phone, b.Phone)
 	}
 	return nil

@@ -315,6 +315,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contacts from a vCard (3.0, 4.0) or CSV file
+         * @description One transaction: a card whose phone is new adds a contact, one whose phone exists is
+         *     merged into it, one the rules refuse is skipped with the reason; the report accounts for
+         *     every card. A malformed file writes nothing: the 400 names the line. Every number is
+         *     normalised with the phone rules; a card's first mobile number becomes the contact's
+         *     phone, the next its secondary phone, further ones go to the notes. Birthdays are listed,
+         *     never scheduled. At most 8 MiB. Not replayed by Idempotency-Key (importing again changes
+         *     nothing).
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Report without writing */
+                    dry_run?: boolean;
+                    /** @description Detected when absent */
+                    format?: "vcf" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description What became of every card. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactImportResult"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export every contact as vCard 4.0 or CSV */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "vcf" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, as a download. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/vcard": string;
+                        "text/csv": string;
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{phone}": {
         parameters: {
             query?: never;
@@ -1428,6 +1526,43 @@ export interface components {
         };
         ContactResult: components["schemas"]["Success"] & {
             data?: components["schemas"]["Contact"];
+        };
+        ContactImportResult: components["schemas"]["Success"] & {
+            data?: components["schemas"]["ContactImportReport"];
+        };
+        ContactImportReport: {
+            /** @enum {string} */
+            format: "vcf" | "csv";
+            dry_run: boolean;
+            cards: number;
+            added: number;
+            merged: number;
+            unchanged: number;
+            skipped: number;
+            entries: {
+                /** @description The line the card starts on */
+                line: number;
+                name: string;
+                phone?: string;
+                /** @enum {string} */
+                result: "added" | "merged" | "unchanged" | "skipped";
+                /** @description Why a card was skipped */
+                reason?: string;
+                /** @description What was changed on the way */
+                notes?: string[];
+            }[];
+            /** @description Birthdays found, offered for a yearly message; nothing is scheduled. */
+            birthdays: {
+                phone: string;
+                name: string;
+                /** @description 1980-03-14, or --03-14 without a year */
+                date: string;
+                birthday: {
+                    year?: number;
+                    month: number;
+                    day: number;
+                };
+            }[];
         };
         ContactPage: components["schemas"]["Page"] & {
             data?: components["schemas"]["Contact"][];
