@@ -22,6 +22,10 @@ func (e *Engine) dispatchMessage(ctx context.Context, due *store.Due, now time.T
 		_, err := e.db.FailMessage(ctx, due.MessageID, now, reason)
 		return err
 	}
+	if quiet, err := e.quietMessage(ctx, log, due.MessageID, now); quiet || err != nil {
+		e.burst = nil // the plan changed
+		return err
+	}
 	c, err := e.db.ClaimMessage(ctx, due.MessageID, now, e.cfg.MaxLateness)
 	if err != nil {
 		return e.writeRefused(log, vpslink.SendKindMessage, due.MessageID, err, fail)

@@ -101,6 +101,9 @@ type Engine struct {
 	retryAt time.Time     // no send before this (not-sent backoff)
 	recent  []time.Time   // send times within the last minute, for the rate cap
 	rateCap int           // the settings' max_sends_per_minute; 0 = no cap
+	// quiet is the settings as last loaded when quiet hours apply to
+	// single messages, else nil: only then does a message cost a look-up.
+	quiet *vpslink.Settings
 	// skip holds the messages and jobs the database refuses to let the
 	// engine write at all, passed over until a restart; problem says why
 	// the engine last had a write refused, for /health.

@@ -74,7 +74,10 @@ func (e *Engine) loadSettings(ctx context.Context) error {
 		return err
 	}
 	e.mu.Lock()
-	e.rateCap = s.MaxSendsPerMinute
+	e.rateCap, e.quiet = s.MaxSendsPerMinute, nil
+	if s.QuietHours && s.QuietForMessages {
+		e.quiet = &s
+	}
 	e.mu.Unlock()
 	return nil
 }
@@ -174,4 +177,29 @@ func (e *Engine) wait(ctx context.Context, now time.Time, d time.Duration) bool 
 	case <-t.C():
 		return true
 	}
+}
+
+// quietMessage moves a due message inside its recipient's quiet hours to
+// the window's end, when the settings ask for quiet hours on single
+// messages, and reports whether it did; nothing is claimed.
+func (e *Engine) quietMessage(ctx context.Context, log *slog.Logger, id string, now time.Time) (bool, error) {
+	e.mu.Lock()
+	s := e.quiet
+	e.mu.Unlock()
+	if s == nil {
+		return false, nil
+	}
+	m, err := e.db.GetMessage(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	until, err := e.quietUntil(ctx, *s, m.ToPhone+"@"+vpslink.UserServer, now)
+	if err != nil || until.IsZero() {
+		return false, err
+	}
+	moved, err := e.db.DeferMessage(ctx, id, until)
+	if moved {
+		log.Info("quiet hours: message waits", "until", until.UTC())
+	}
+	return true, err
 }

@@ -152,3 +152,26 @@ func TestEngine_QuietHours(t *testing.T) {
 		})
 	}
 }
+
+// TestEngine_QuietHoursForMessages: single messages keep their time unless
+// the settings ask for quiet hours on them too.
+func TestEngine_QuietHoursForMessages(t *testing.T) {
+	for _, forMessages := range []bool{false, true} {
+		h := newHarness(t, nil)
+		s := &h.db.SettingsBase
+		s.QuietHours, s.QuietStart, s.QuietEnd, s.QuietForMessages = true, "22:00", "08:00", forMessages
+		id := h.schedule(t0.Add(13*time.Hour), "late") // 23:00 UTC
+		h.start()
+		h.advance(13 * time.Hour)
+		if !forMessages {
+			h.wantStatus(id, vpslink.MessageSent, "")
+			continue
+		}
+		h.settle() // the re-plan after the move's own write
+		if m := h.message(id); m.Status != vpslink.MessagePending || !m.ScheduledAt.Equal(t0.Add(22*time.Hour)) {
+			t.Fatalf("inside quiet hours: %+v", m)
+		}
+		h.advance(9 * time.Hour)
+		h.wantStatus(id, vpslink.MessageSent, "")
+	}
+}

@@ -300,3 +300,20 @@ func (db *DB) DeferJobStep(ctx context.Context, id string, r, p int, until time.
 	})
 	return moved, err
 }
+
+// DeferMessage moves a pending message to until (the end of its
+// recipient's quiet hours) and reports whether it moved.
+func (db *DB) DeferMessage(ctx context.Context, id string, until time.Time) (bool, error) {
+	var moved bool
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET scheduled_at = ?, updated_at = ?
+			WHERE id = ? AND status = 'pending'`, fmtTime(until), fmtTime(tx.now), id)
+		if err != nil {
+			return fmt.Errorf("defer message %s: %w", id, describe(err))
+		}
+		n, err := res.RowsAffected()
+		moved = n == 1
+		return err
+	})
+	return moved, err
+}
