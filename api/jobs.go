@@ -108,6 +108,9 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) error {
 	}
 	j.ScheduledStartAt = at
 	return s.commit(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+		if err := tx.CheckJobRenders(ctx, j); err != nil {
+			return nil, err
+		}
 		return j, tx.CreateJob(ctx, j)
 	})
 }

@@ -128,6 +128,9 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.commit(w, r, http.StatusCreated, func(ctx context.Context, tx *store.Tx) (any, error) {
+		if err := tx.CheckMessageRenders(ctx, m); err != nil {
+			return nil, err
+		}
 		return m, tx.CreateMessage(ctx, m)
 	})
 }

@@ -64,6 +64,13 @@ func (s *Server) routes() *mux.Router {
 	get("/api/chats/{id}", s.getChat)
 	post("/api/chats/{id}/read", s.markChatRead)
 
+	get("/api/templates", s.listTemplates)
+	post("/api/templates", s.createTemplate)
+	post("/api/templates/preview", s.previewTemplate)
+	get("/api/templates/{id}", s.getTemplate)
+	patch("/api/templates/{id}", s.updateTemplate)
+	del("/api/templates/{id}", s.deleteTemplate)
+
 	get("/api/settings", s.getSettings)
 	put("/api/settings", s.putSettings)
 

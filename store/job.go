@@ -24,7 +24,7 @@ func (db *DB) CreateJob(ctx context.Context, j *vpslink.Job) error {
 		return vpslink.FieldError("scheduled_start_at", "is required")
 	}
 	return db.Update(ctx, func(tx *Tx) error {
-		if err := tx.checkJobRenders(ctx, j); err != nil {
+		if err := tx.CheckJobRenders(ctx, j); err != nil {
 			return err
 		}
 		return tx.CreateJob(ctx, j)
@@ -166,7 +166,7 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 		if err := j.Validate(); err != nil {
 			return err
 		}
-		if err := tx.checkJobRenders(ctx, j); err != nil {
+		if err := tx.CheckJobRenders(ctx, j); err != nil {
 			return err
 		}
 		j.UpdatedAt = tx.now

@@ -25,7 +25,7 @@ func (db *DB) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
-		if err := tx.checkRenders(ctx, "message", m.Message, m.ToPhone+"@"+vpslink.UserServer); err != nil {
+		if err := tx.CheckMessageRenders(ctx, m); err != nil {
 			return err
 		}
 		return tx.CreateMessage(ctx, m)
@@ -214,7 +214,7 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 				return err
 			}
 		}
-		if err := tx.checkRenders(ctx, "message", m.Message, m.ToPhone+"@"+vpslink.UserServer); err != nil {
+		if err := tx.CheckMessageRenders(ctx, m); err != nil {
 			return err
 		}
 		m.UpdatedAt, m.NextOccurrences = tx.now, nil

@@ -74,8 +74,15 @@ func (tx *Tx) checkRenders(ctx context.Context, field, text string, jids ...stri
 	return nil
 }
 
-// checkJobRenders is checkRenders for every part of j to every recipient.
-func (tx *Tx) checkJobRenders(ctx context.Context, j *vpslink.Job) error {
+// CheckMessageRenders is checkRenders for a message to its recipient.
+// Creating or editing a message calls it; the importer does not, since
+// texts from other tools know no placeholders and are sent as they are.
+func (tx *Tx) CheckMessageRenders(ctx context.Context, m *vpslink.ScheduledMessage) error {
+	return tx.checkRenders(ctx, "message", m.Message, m.ToPhone+"@"+vpslink.UserServer)
+}
+
+// CheckJobRenders is checkRenders for every part of j to every recipient.
+func (tx *Tx) CheckJobRenders(ctx context.Context, j *vpslink.Job) error {
 	for i, p := range j.MessageParts {
 		if err := tx.checkRenders(ctx, fmt.Sprintf("message_parts[%d].text", i), p.Text, j.Recipients...); err != nil {
 			return err

@@ -1,0 +1,41 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store/storetest"
+)
+
+// TestTemplates_SavePreviewAndRefuse: a saved template renders for a
+// contact; a placeholder the recipient cannot fill is a 400 naming the
+// field, in the preview and when a message is created.
+func TestTemplates_SavePreviewAndRefuse(t *testing.T) {
+	e := newEnv(t)
+	storetest.CreateContact(t, e.db, &vpslink.Contact{Phone: "491511234567", Name: "Ana Souza", Aliases: []string{"Aninha"}})
+	storetest.CreateContact(t, e.db, &vpslink.Contact{Phone: "491517654321", Name: "Bob"})
+
+	var tpl vpslink.Template
+	e.do(req{method: http.MethodPost, path: "/api/templates", body: `{"name": "hi", "text": "Oi {alias}, {{ok}}"}`}).ok(t, 201, &tpl)
+	e.do(req{method: http.MethodPost, path: "/api/templates", body: `{"name": "bad", "text": "Oi {nick}"}`}).fails(t, 400, "VALIDATION_ERROR", "text")
+
+	var out struct{ Recipient, Text string }
+	e.do(req{method: http.MethodPost, path: "/api/templates/preview", body: `{"template_id": 1, "recipient": "+49 151 1234567"}`}).ok(t, 200, &out)
+	if out.Text != "Oi Aninha, {ok}" {
+		t.Fatalf("preview %+v", out)
+	}
+	e.do(req{method: http.MethodPost, path: "/api/templates/preview", body: `{"template_id": 1, "recipient": "491517654321"}`}).fails(t, 400, "VALIDATION_ERROR", "text")
+	e.do(req{method: http.MethodPost, path: "/api/messages",
+		body: `{"to_phone": "491517654321", "message": "Oi {alias}", "scheduled_at": "2026-11-28T10:00:00Z"}`}).fails(t, 400, "VALIDATION_ERROR", "message")
+
+	e.do(req{method: http.MethodPatch, path: "/api/templates/1", body: `{"text": "Oi {first_name}"}`}).ok(t, 200, &tpl)
+	var list []vpslink.Template
+	e.do(req{path: "/api/templates"}).ok(t, 200, &list)
+	if len(list) != 1 || !strings.Contains(list[0].Text, "first_name") {
+		t.Fatalf("list %+v", list)
+	}
+	e.do(req{method: http.MethodDelete, path: "/api/templates/1"}).ok(t, 200, nil)
+	e.do(req{path: "/api/templates/1"}).fails(t, 404, "NOT_FOUND", "")
+}
