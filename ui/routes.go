@@ -29,6 +29,10 @@ func (h *Handler) routes() *http.ServeMux {
 
 	page("GET /contacts", h.contacts)
 	page("GET /contacts/new", h.newContact)
+	page("GET /contacts/import", h.contactsImportForm)
+	// The limit comes first: the session check reads the form for its CSRF token.
+	m.HandleFunc("POST /contacts/import", limitUpload(h.requireSession(h.importContacts)))
+	page("GET /contacts/export/{format}", h.exportContacts)
 	page("POST /contacts", h.createContact)
 	page("GET /contacts/{phone}", h.contact)
 	page("POST /contacts/{phone}", h.updateContact)
