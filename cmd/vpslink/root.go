@@ -50,6 +50,7 @@ func (a *app) root() *cobra.Command {
 		newChatsCmd(a),
 		newGroupsCmd(a),
 		newSettingsCmd(a),
+		newTemplatesCmd(a),
 		newServeCmd(a),
 		newStatusCmd(a),
 		newBackupCmd(a),
