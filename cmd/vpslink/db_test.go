@@ -77,3 +77,19 @@ func TestCLI_CheckRefusedStates(t *testing.T) {
 		t.Errorf("migrate: %v", err)
 	}
 }
+
+// A column vpslink writes that another tool dropped fails `db check` by
+// name; `db migrate` rebuilds the table with it.
+func TestCLI_CheckMissingColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "whatsapp.db")
+	mustRunCLI(t, "db", "migrate", "--db", path)
+	rawExec(t, path, `ALTER TABLE chats DROP COLUMN unread_count`)
+	out, err := runCLI(t, "db", "check", "--db", path)
+	if err == nil || !strings.Contains(out, "unread_count") {
+		t.Errorf("check: %v\n%s", err, out)
+	}
+	mustRunCLI(t, "db", "migrate", "--db", path)
+	if out, err := runCLI(t, "db", "check", "--db", path); err != nil || !strings.Contains(out, ": ok") {
+		t.Errorf("check after migrate: %v\n%s", err, out)
+	}
+}
