@@ -24,6 +24,9 @@ import (
 // from `VPSLINK_SCREENSHOTS=$PWD/docs/ui go test ./ui -run Browser`.
 const screenshotDirEnv = "VPSLINK_SCREENSHOTS"
 
+// screenshotsWanted says whether screenshots are kept for review.
+func screenshotsWanted() bool { return os.Getenv(screenshotDirEnv) != "" }
+
 // newBrowser starts Debian's chromium headless with a fresh profile and
 // nothing that talks to the outside. Without chromium the test skips,
 // except in CI, where .ci/install-browser has installed it.

@@ -41,7 +41,8 @@ func loadPages(static *staticFiles) (*pages, error) {
 		"preview":  preview,
 		"statuses": func() []string { return messageTabs },
 		"repeats":  func() []string { return vpslink.Repeats },
-		"navItem":  newNavItem,
+		"nav":      newNavigation,
+		"icon":     icon,
 		"jobTabs":  func() []string { return jobTabs },
 		"jobAct": func(id, action, label, csrf string) map[string]string {
 			return map[string]string{"ID": id, "Action": action, "Label": label, "CSRF": csrf}
@@ -140,16 +141,6 @@ func preview(s string) string {
 		return string(r[:80]) + "…"
 	}
 	return s
-}
-
-type navItem struct {
-	Href, Label string
-	Active      bool
-}
-
-func newNavItem(path, href, label string) navItem {
-	active := path == href || href != "/" && strings.HasPrefix(path, href+"/")
-	return navItem{Href: href, Label: label, Active: active}
 }
 
 // view is what every page template gets.

@@ -65,7 +65,17 @@
     input.focus();
   }
 
+  // The phone's "More" menu is a <details>: it opens and closes without
+  // script; this only closes it on a click elsewhere or on Escape, as a
+  // menu does.
+  function closeMore(except) {
+    document.querySelectorAll("details.nav-more[open]").forEach(function (d) {
+      if (d !== except) { d.open = false; }
+    });
+  }
+
   document.addEventListener("click", function (e) {
+    closeMore(e.target.closest("details.nav-more"));
     var btn = e.target.closest(".pick");
     if (btn) { choose(btn); return; }
     if (!e.target.closest(".picker")) {
@@ -83,6 +93,12 @@
   // Arrow keys move between the field and its matches, Escape closes
   // them, Enter takes the only match.
   document.addEventListener("keydown", function (e) {
+    var more = e.key === "Escape" && e.target.closest && e.target.closest("details.nav-more[open]");
+    if (more) {
+      more.open = false;
+      more.querySelector("summary").focus();
+      return;
+    }
     var picker = e.target.closest && e.target.closest(".picker");
     if (!picker) { return; }
     var input = picker.querySelector("input[role=combobox]");
