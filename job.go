@@ -2,6 +2,9 @@ package vpslink
 
 import (
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -23,6 +26,9 @@ var JobStatuses = []string{JobPending, JobRunning, JobPaused, JobCompleted, JobF
 const (
 	maxRecipients = 10000
 	maxParts      = 100
+	// MaxPartDelaySeconds bounds a part's delay: a day, as the settings'
+	// default part delay.
+	MaxPartDelaySeconds = 86400
 )
 
 // Job is a broadcast: every part of a multi-part message to every recipient,
@@ -55,10 +61,43 @@ type Job struct {
 }
 
 // MessagePart is one part of a job's message; DelayAfterSeconds is the pause
-// after it before the next part to the same recipient (nil: none).
+// after it before the next part to the same recipient (nil: none). It may
+// have a fraction ("2.5"), as the legacy app's JSON numbers could: Validate
+// rounds it to the millisecond, the precision of every stored time.
 type MessagePart struct {
-	Text              string `json:"text"`
-	DelayAfterSeconds *int   `json:"delayAfterSeconds"`
+	Text              string   `json:"text"`
+	DelayAfterSeconds *float64 `json:"delayAfterSeconds"`
+}
+
+// Delay returns the part's delay and whether it has one.
+func (p MessagePart) Delay() (time.Duration, bool) {
+	if p.DelayAfterSeconds == nil {
+		return 0, false
+	}
+	return time.Duration(math.Round(*p.DelayAfterSeconds*1000)) * time.Millisecond, true
+}
+
+// ParseDelaySeconds reads a typed part delay ("3", "2.5") for the entry
+// points that take text (CLI flags, forms), with Validate's range.
+func ParseDelaySeconds(field, s string) (float64, error) {
+	d, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(d) || math.IsInf(d, 0) {
+		return 0, FieldError(field, "%q is not a number of seconds", s)
+	}
+	return d, ValidateDelaySeconds(field, d)
+}
+
+// ValidateDelaySeconds checks a part delay's range.
+func ValidateDelaySeconds(field string, d float64) error {
+	switch {
+	case math.IsNaN(d) || math.IsInf(d, 0):
+		return FieldError(field, "is not a number of seconds")
+	case d < 0:
+		return FieldError(field, "must not be negative")
+	case d > MaxPartDelaySeconds:
+		return FieldError(field, "must be at most %d seconds", MaxPartDelaySeconds)
+	}
+	return nil
 }
 
 // JobConfig is a job's sending configuration. RecipientGapSeconds is the
@@ -150,9 +189,16 @@ func (j *Job) Validate() error {
 		if err := ValidateText(fmt.Sprintf("message_parts[%d].text", i), p.Text); err != nil {
 			return err
 		}
-		if p.DelayAfterSeconds != nil && *p.DelayAfterSeconds < 0 {
-			return FieldError(fmt.Sprintf("message_parts[%d].delayAfterSeconds", i), "must not be negative")
+		if p.DelayAfterSeconds == nil {
+			continue
 		}
+		if err := ValidateDelaySeconds(fmt.Sprintf("message_parts[%d].delayAfterSeconds", i), *p.DelayAfterSeconds); err != nil {
+			return err
+		}
+		// A new value rather than a write through the pointer, which the
+		// caller may share between parts.
+		d := math.Round(*p.DelayAfterSeconds*1000) / 1000
+		j.MessageParts[i].DelayAfterSeconds = &d
 	}
 	if j.Config.RecipientGapSeconds < 0 {
 		return FieldError("config.recipientGapSeconds", "must not be negative")

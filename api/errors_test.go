@@ -73,6 +73,7 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 		{"job without parts", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[]}`, nil, "message_parts"},
 		{"job empty part", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":""}]}`, nil, "message_parts[0].text"},
 		{"job negative delay", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":-1}]}`, nil, "message_parts[0].delayAfterSeconds"},
+		{"job delay over a day", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":86400.5}]}`, nil, "message_parts[0].delayAfterSeconds"},
 		{"job negative gap", "/api/jobs", job(`,"config":{"recipientGapSeconds":-5,"maxRetries":0}`), nil, "config.recipientGapSeconds"},
 		{"job unknown config key", "/api/jobs", job(`,"config":{"recipientGapSeconds":5,"mode":"x"}`), nil, "mode"},
 		{"job bad interval mode", "/api/jobs", job(`,"config":{"intervalMode":"x"}`), nil, "config.intervalMode"},

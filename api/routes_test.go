@@ -193,12 +193,12 @@ func TestJobs(t *testing.T) {
 	e := newEnv(t)
 	body := `{"title":"Xmas","scheduled_start_at":"2026-12-24T09:00:00Z",
 		"recipients":["+49 151 1234567","4930111222@s.whatsapp.net","123-456@g.us"],
-		"message_parts":[{"text":"Merry","delayAfterSeconds":5},{"text":"Christmas","delayAfterSeconds":null}],
+		"message_parts":[{"text":"Merry","delayAfterSeconds":2.5},{"text":"Christmas","delayAfterSeconds":null}],
 		"config":{"recipientGapSeconds":30,"maxRetries":1}}`
 	var j vpslink.Job
 	e.do(req{method: "POST", path: "/api/jobs", body: body}).ok(t, 201, &j)
 	if j.ID == "" || j.Status != "pending" || j.Recipients[0] != "491511234567@s.whatsapp.net" ||
-		j.Config.RecipientGapSeconds != 30 || *j.MessageParts[0].DelayAfterSeconds != 5 {
+		j.Config.RecipientGapSeconds != 30 || *j.MessageParts[0].DelayAfterSeconds != 2.5 {
 		t.Fatalf("created %+v", j)
 	}
 	var untitled vpslink.Job

@@ -190,7 +190,7 @@ func checkGen1(t *testing.T, db *store.DB, rep *Report) {
 		Status: vpslink.JobPending, ScheduledStartAt: at("2026-12-24T17:00:00Z"),
 		Recipients: []string{"491511111111@s.whatsapp.net", "4915122222222@s.whatsapp.net", "120363000000000000@g.us"},
 		MessageParts: []vpslink.MessagePart{
-			{Text: "Frohe Weihnachten an euch alle, liebe Familie und Freunde, von Herzen!", DelayAfterSeconds: ptr(5)},
+			{Text: "Frohe Weihnachten an euch alle, liebe Familie und Freunde, von Herzen!", DelayAfterSeconds: ptr(5.0)},
 			{Text: "🎄"}},
 		Config:    vpslink.JobConfig{RecipientGapSeconds: 30, MaxRetries: 2},
 		CreatedAt: at("2026-11-01T12:00:00Z"), UpdatedAt: storetest.Now}
@@ -250,7 +250,7 @@ func checkGen2(t *testing.T, db *store.DB, rep *Report) {
 	// A running job is paused: its owner decides whether to resume it.
 	j, _ := db.GetJob(ctx, "j2")
 	if j == nil || j.Status != vpslink.JobPaused || j.Title != "Newsletter" || j.MessageParts[0].Text != "Part one" ||
-		*j.MessageParts[0].DelayAfterSeconds != 10 || j.CurrentRecipientIndex != 1 || j.RecipientsSent != 1 ||
+		*j.MessageParts[0].DelayAfterSeconds != 2.5 || j.CurrentRecipientIndex != 1 || j.RecipientsSent != 1 ||
 		j.LastSentAt == nil || !j.LastSentAt.Equal(at("2026-11-20T10:01:00Z")) || !j.CreatedAt.Equal(time.UnixMilli(1793000000000)) ||
 		j.Config != (vpslink.JobConfig{RecipientGapSeconds: 60, MaxRetries: 3}) {
 		t.Errorf("j2: %+v", j)
@@ -287,7 +287,7 @@ func checkGen3(t *testing.T, db *store.DB, rep *Report) {
 	jobs, _, _ := db.ListJobs(ctx, vpslink.JobFilter{})
 	if len(jobs) != 1 || !strings.HasPrefix(jobs[0].ID, "legacy-") || jobs[0].Title != "Short title" ||
 		jobs[0].Status != vpslink.JobCancelled || jobs[0].ErrorMessage != "stopped by user" ||
-		*jobs[0].MessageParts[0].DelayAfterSeconds != 15 || jobs[0].Config.RecipientGapSeconds != 5 ||
+		*jobs[0].MessageParts[0].DelayAfterSeconds != 1.5 || jobs[0].Config.RecipientGapSeconds != 5 ||
 		jobs[0].CancelledAt == nil || !jobs[0].ScheduledStartAt.Equal(time.Unix(1790000000, 0)) {
 		t.Errorf("jobs: %+v", jobs)
 	}

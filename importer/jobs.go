@@ -195,13 +195,13 @@ func messageParts(r *record) ([]vpslink.MessagePart, error) {
 		if p.Text, err = pr.str("text"); err != nil {
 			return nil, fmt.Errorf("%s.%w", field, err)
 		}
-		delay, ok, err := pr.integer("delayAfterSeconds")
-		if err != nil || delay < 0 || delay > 1<<31 {
+		// The range is the job's Validate's.
+		delay, ok, err := pr.number("delayAfterSeconds")
+		if err != nil {
 			return nil, fmt.Errorf("%s.delayAfterSeconds: must be a number of seconds", field)
 		}
 		if ok {
-			d := int(delay)
-			p.DelayAfterSeconds = &d
+			p.DelayAfterSeconds = &delay
 		}
 		order, ok, err := pr.integer("orderIndex")
 		if err != nil {

@@ -259,6 +259,27 @@ func asInt(raw json.RawMessage) (int64, bool, error) {
 	return 0, false, fmt.Errorf("must be a number, found %s", kindOf(raw))
 }
 
+// number reads a number that may have a fraction: a JSON number or a
+// numeric string.
+func (r *record) number(names ...string) (float64, bool, error) {
+	name, raw := r.get(names...)
+	switch kindOf(raw) {
+	case "nothing", "null":
+		return 0, false, nil
+	case "a number", "a string":
+		s, _ := asString(raw)
+		if s == "" {
+			return 0, false, nil
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, false, fmt.Errorf("%s: %q is not a number", name, s)
+		}
+		return f, true, nil
+	}
+	return 0, false, fmt.Errorf("%s: must be a number, found %s", name, kindOf(raw))
+}
+
 // wholeNumber converts f when it is an integer that fits in int64 exactly
 // enough for a count or a timestamp.
 func wholeNumber(f float64) (int64, bool) {

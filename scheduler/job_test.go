@@ -11,11 +11,11 @@ import (
 	"github.com/vpslink/vpslink/store"
 )
 
-func seconds(n int) *int { return &n }
+func seconds(n float64) *float64 { return &n }
 
 // createJob makes a job to n recipients with parts of the given delays and
 // a recipient gap, starting at start.
-func (h *harness) createJob(start time.Time, n int, gap int, delays ...*int) *vpslink.Job {
+func (h *harness) createJob(start time.Time, n int, gap int, delays ...*float64) *vpslink.Job {
 	h.t.Helper()
 	j := &vpslink.Job{ScheduledStartAt: start, Config: vpslink.JobConfig{RecipientGapSeconds: gap, MaxRetries: 2}}
 	for i := range n {

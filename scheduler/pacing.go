@@ -50,9 +50,10 @@ func (p pace) typing(text string) time.Duration {
 }
 
 func (p pace) partDelay(part vpslink.MessagePart) time.Duration {
+	if d, ok := part.Delay(); ok {
+		return d
+	}
 	switch {
-	case part.DelayAfterSeconds != nil:
-		return time.Duration(*part.DelayAfterSeconds) * time.Second
 	case p.automatic:
 		return p.settings.PauseTime(p.rand())
 	}

@@ -175,3 +175,25 @@ func TestEngine_QuietHoursForMessages(t *testing.T) {
 		h.wantStatus(id, vpslink.MessageSent, "")
 	}
 }
+
+// TestEngine_FractionalPartDelay: a delay of 2.5 s is waited to the
+// millisecond, not rounded to whole seconds.
+func TestEngine_FractionalPartDelay(t *testing.T) {
+	h := newHarness(t, nil)
+	j := &vpslink.Job{ScheduledStartAt: t0.Add(time.Second), Recipients: []string{"491510000000"},
+		MessageParts: []vpslink.MessagePart{{Text: "a", DelayAfterSeconds: seconds(2.5)}, {Text: "b"}},
+		Config:       vpslink.JobConfig{IntervalMode: vpslink.IntervalManual}}
+	if err := h.db.CreateJob(context.Background(), j); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	h.advance(time.Second)
+	h.wantAttempts(1)
+	if next := h.job(j.ID).NextStepAt; next == nil || !next.Equal(t0.Add(3500*time.Millisecond)) {
+		t.Fatalf("next step at %v, want 2.5 s after the first part", next)
+	}
+	h.advance(2500*time.Millisecond - time.Millisecond)
+	h.wantAttempts(1)
+	h.advance(time.Millisecond)
+	h.wantSteps(2, []step{{time.Second, 0, 0}, {3500 * time.Millisecond, 0, 1}})
+}

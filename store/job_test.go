@@ -11,7 +11,7 @@ import (
 )
 
 func newJob() *vpslink.Job {
-	delay := 5
+	delay := 5.0
 	return &vpslink.Job{
 		ScheduledStartAt: time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC),
 		Recipients:       []string{"+49 151 0000001", "120363000000000000@g.us"},
@@ -57,7 +57,7 @@ func TestJobs_CreateGetList(t *testing.T) {
 
 func TestJobs_Invalid(t *testing.T) {
 	db := storetest.Open(t)
-	neg := -1
+	neg := -1.0
 	for _, tc := range []struct {
 		name   string
 		modify func(j *vpslink.Job)

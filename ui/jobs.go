@@ -94,7 +94,7 @@ func (h *Handler) jobFromForm(ctx context.Context, f jobForm) (*vpslink.Job, err
 		}
 		return n, nil
 	}
-	delay, err := nonNegative("part_delay", f.PartDelay)
+	delay, err := vpslink.ParseDelaySeconds("part_delay", f.PartDelay)
 	if err != nil {
 		return nil, err
 	}

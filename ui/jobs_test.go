@@ -18,13 +18,14 @@ func TestJobs(t *testing.T) {
 	e.addContact("351911111111", "Ana", "")
 	e.addContact("48601234567", "Żaneta", "", "Żan")
 	good := url.Values{"title": {"News"}, "recipients": {"Ana\nżan\n"}, "parts": {"one\n---\ntwo"},
-		"part_delay": {"3"}, "gap": {"10"}, "retries": {"1"}, "date": {"2026-12-24"}, "time": {"09:00"}, "timezone": {"Europe/Lisbon"}}
+		"part_delay": {"2.5"}, "gap": {"10"}, "retries": {"1"}, "date": {"2026-12-24"}, "time": {"09:00"}, "timezone": {"Europe/Lisbon"}}
 	for _, tc := range []struct{ field, value, wantField string }{
 		{"recipients", "Nobody", "recipients"},
 		{"recipients", "", "recipients"},
 		{"parts", "\n---\n", "parts"},
 		{"gap", "-1", "gap"},
 		{"part_delay", "soon", "part_delay"},
+		{"part_delay", "-0.5", "part_delay"},
 		{"time", "", "scheduled_at"},
 	} {
 		t.Run(tc.field+"="+tc.value, func(t *testing.T) {
@@ -48,12 +49,12 @@ func TestJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j.Title != "News" || len(j.Recipients) != 2 || len(j.MessageParts) != 2 || *j.MessageParts[0].DelayAfterSeconds != 3 ||
+	if j.Title != "News" || len(j.Recipients) != 2 || len(j.MessageParts) != 2 || *j.MessageParts[0].DelayAfterSeconds != 2.5 ||
 		j.MessageParts[1].DelayAfterSeconds != nil || j.Config.RecipientGapSeconds != 10 || j.ScheduledStartAt.UTC().Hour() != 9 {
 		t.Fatalf("stored %+v", j)
 	}
 	e.get("/jobs").mustContain(t, "News", "<progress")
-	e.get("/jobs/"+id).mustContain(t, "not started", `id="job-pause"`, `id="job-cancel"`)
+	e.get("/jobs/"+id).mustContain(t, "then wait 2.5 s", "not started", `id="job-pause"`, `id="job-cancel"`)
 	e.post("/jobs/"+id+"/pause", nil).mustStatus(t, http.StatusSeeOther)
 	e.get("/jobs/"+id).mustContain(t, `id="job-resume"`)
 	e.post("/jobs/"+id+"/resume", nil).mustStatus(t, http.StatusSeeOther)

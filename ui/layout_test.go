@@ -163,7 +163,7 @@ func fillForLayout(t *testing.T, e *env) []layoutPage {
 		}
 		ids = append(ids, m.ID)
 	}
-	delay := 5
+	delay := 5.0
 	j := &vpslink.Job{Title: "Christmas greetings to the whole family and friends", Recipients: []string{"48601234567", "351911111111"},
 		MessageParts:     []vpslink.MessagePart{{Text: "Merry Christmas", DelayAfterSeconds: &delay}, {Text: long}},
 		ScheduledStartAt: now.Add(24 * time.Hour)}

@@ -108,7 +108,7 @@ func TestCLI_Commands(t *testing.T) {
 	}
 	var job struct{ ID string }
 	out = mustRunCLI(t, "jobs", "create", "--db", db, "--json", "--at", "2026-12-31T10:00:00Z", "--to", "Bob",
-		"--to", "120363000000000000@g.us", "--part", "hello", "--part", "world", "--part-delay", "5", "--gap", "10")
+		"--to", "120363000000000000@g.us", "--part", "hello", "--part", "world", "--part-delay", "2.5", "--gap", "10")
 	json.Unmarshal([]byte(out), &job)
 
 	for _, tc := range []struct {
@@ -132,7 +132,7 @@ func TestCLI_Commands(t *testing.T) {
 		{[]string{"review"}, "no post-restore review pending"},
 		{[]string{"review", "done"}, "no post-restore review was pending"},
 		{[]string{"jobs", "list"}, "hello"},
-		{[]string{"jobs", "show", job.ID, "--json"}, `"delayAfterSeconds":5`},
+		{[]string{"jobs", "show", job.ID, "--json"}, `"delayAfterSeconds":2.5`},
 		{[]string{"jobs", "pause", job.ID}, "paused"},
 		{[]string{"jobs", "resume", job.ID}, "pending"},
 		{[]string{"jobs", "cancel", job.ID}, "cancelled"},
@@ -185,6 +185,7 @@ func TestCLI_BadInputWritesNothing(t *testing.T) {
 		{[]string{"jobs", "create", "--at", "2027-01-01T10:00:00Z", "--part", "x"}, "recipients"},
 		{[]string{"jobs", "create", "--at", "2027-01-01T10:00:00Z", "--to", "Bob"}, "message_parts"},
 		{[]string{"jobs", "create", "--at", "2027-01-01T10:00:00Z", "--to", "Bob", "--part", "x", "--gap", "-1"}, "recipientGapSeconds"},
+		{[]string{"jobs", "create", "--at", "2027-01-01T10:00:00Z", "--to", "Bob", "--part", "x", "--part-delay", "-0.5"}, "--part-delay"},
 		{[]string{"jobs", "pause", "nope"}, "not found"},
 		{[]string{"chats", "show", "nobody@s.whatsapp.net"}, "not found"},
 	} {

@@ -237,7 +237,7 @@ func checkJobsSettled(t *testing.T, db *store.DB, lines map[string]scheduler.Dry
 // faultJob is a job of three parts to three recipients, a second between
 // parts and between recipients.
 func faultJob(n int, start time.Time) map[string]any {
-	one := 1
+	one := 1.0
 	var recipients []string
 	for r := range 3 {
 		recipients = append(recipients, fmt.Sprintf("49154%02d%05d@s.whatsapp.net", n, r))

@@ -86,7 +86,8 @@ func (a *app) printJob(j *jobDetail) {
 func newJobsCreateCmd(a *app) *cobra.Command {
 	var title, at, zone string
 	var to, parts []string
-	var partDelay, gap int
+	var partDelay float64
+	var gap int
 	cmd := &cobra.Command{
 		Use:   "create [--title T] --at TIME --to R... --part TEXT... [--part-delay S] [--gap S]",
 		Short: "Create a broadcast job",
@@ -94,8 +95,8 @@ func newJobsCreateCmd(a *app) *cobra.Command {
 			"--part-delay is the pause after each part but the last; --gap the pause between recipients.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if partDelay < 0 {
-				return vpslink.FieldError("--part-delay", "must not be negative")
+			if err := vpslink.ValidateDelaySeconds("--part-delay", partDelay); err != nil {
+				return err
 			}
 			when, err := parseCLITime("--at", at, zone, "")
 			if err != nil {
@@ -126,7 +127,7 @@ func newJobsCreateCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	cmd.Flags().StringArrayVar(&to, "to", nil, "recipient (repeatable)")
 	cmd.Flags().StringArrayVar(&parts, "part", nil, "message part, in order (repeatable)")
-	cmd.Flags().IntVar(&partDelay, "part-delay", 0, "seconds between parts")
+	cmd.Flags().Float64Var(&partDelay, "part-delay", 0, "seconds between parts (a fraction allowed: 2.5)")
 	cmd.Flags().IntVar(&gap, "gap", 0, "seconds between recipients")
 	return cmd
 }

@@ -112,7 +112,7 @@ func TestServe_CrashSafety(t *testing.T) {
 		}
 		msgIDs = append(msgIDs, m.ID)
 	}
-	one := 1
+	one := 1.0
 	job := &vpslink.Job{ScheduledStartAt: start.Add(time.Second), Recipients: []string{"491510000100", "491510000101", "491510000102"},
 		MessageParts: []vpslink.MessagePart{{Text: "first", DelayAfterSeconds: &one}, {Text: "second"}, {Text: "third"}},
 		Config:       vpslink.JobConfig{RecipientGapSeconds: 1}}

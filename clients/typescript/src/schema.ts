@@ -1891,6 +1891,7 @@ export interface components {
         JobStatus: "pending" | "running" | "paused" | "completed" | "failed" | "cancelled";
         MessagePart: {
             text: string;
+            /** @description Pause after this part before the next part to the same recipient, in seconds; a fraction is allowed (2.5) and kept to the millisecond. null: the settings' part delay (manual mode) or a worked-out pause (automatic mode). */
             delayAfterSeconds?: number | null;
         };
         /**
