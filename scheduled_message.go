@@ -57,6 +57,9 @@ type ScheduledMessage struct {
 type MessageFilter struct {
 	Status string
 	To     string
+	// Search matches, case-insensitively beyond ASCII, a part of the text,
+	// of the recipient's name or aliases, or of the phone's digits.
+	Search string
 	From   *time.Time
 	Until  *time.Time
 	Limit  int

@@ -364,6 +364,23 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// phoneDigits returns the digits of a search written as a phone number
+// ("+48 601-234"), which are stored without the punctuation; "" when s is
+// not one.
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case strings.ContainsRune("+ -.()", r):
+		default:
+			return ""
+		}
+	}
+	return b.String()
+}
+
 func whereClause(conds []string) string {
 	if len(conds) == 0 {
 		return ""

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vpslink/vpslink"
@@ -142,6 +143,19 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 		where = append(where, `to_phone = ?`)
 		args = append(args, phone)
 	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		like := "%" + escapeLike(strings.ToLower(s)) + "%"
+		phone := like
+		if d := phoneDigits(s); d != "" {
+			phone = "%" + d + "%"
+		}
+		// contact_name is the name when the message was scheduled; the
+		// contact's current name and aliases find it too.
+		where = append(where, `(fold(message) LIKE ? ESCAPE '\' OR fold(coalesce(contact_name, '')) LIKE ? ESCAPE '\' OR to_phone LIKE ? ESCAPE '\'
+			OR to_phone IN (SELECT phone FROM contacts WHERE fold(name) LIKE ? ESCAPE '\'
+				OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE fold(json_each.value) LIKE ? ESCAPE '\')))`)
+		args = append(args, like, like, phone, like, like)
+	}
 	if f.From != nil {
 		where = append(where, `scheduled_at >= ?`)
 		args = append(args, fmtTime(*f.From))
@@ -152,7 +166,7 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 	}
 	cond := whereClause(where)
 	countQuery := `SELECT count(*) FROM scheduled_messages` + cond
-	if f.To == "" && f.From == nil && f.Until == nil {
+	if f.To == "" && f.Search == "" && f.From == nil && f.Until == nil {
 		// Kept by triggers (migration 0004): no scan of the matching rows.
 		countQuery = `SELECT coalesce(sum(n), 0) FROM scheduled_message_counts` + cond
 	}

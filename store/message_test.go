@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"testing"
 	"time"
 
@@ -285,5 +286,50 @@ func TestMessages_Resend(t *testing.T) {
 	}
 	if _, err := db.ResendMessage(ctx, second.ID, time.Time{}, "cli"); vpslink.ErrorCode(err) != vpslink.ECONFLICT {
 		t.Fatalf("resend of a sent message: %v", err)
+	}
+}
+
+func TestMessages_ListSearch(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	storetest.CreateContact(t, db, &vpslink.Contact{Phone: "48601234567", Name: "Żaneta Wójcik", Aliases: []string{"Żanka"}})
+	storetest.CreateMessage(t, db, "48601234567", "Wesołych ŚWIĄT", at)
+	storetest.CreateMessage(t, db, "351911111111", "Reunião às 10h_00 (100% sure)", at)
+	storetest.CreateMessage(t, db, "351911111111", "See you", at)
+	// The contact's name now, not the one stored with the message, finds it too.
+	name := "Ana Łukasz"
+	if _, err := db.UpdateContact(ctx, "351911111111", vpslink.ContactUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		search string
+		want   []string
+	}{
+		{"świąt", []string{"Wesołych ŚWIĄT"}},
+		{"REUNIÃO", []string{"Reunião às 10h_00 (100% sure)"}},
+		{"żaneta", []string{"Wesołych ŚWIĄT"}},
+		{"ŻANKA", []string{"Wesołych ŚWIĄT"}},
+		{"łukasz", []string{"Reunião às 10h_00 (100% sure)", "See you"}},
+		{"+351 911", []string{"Reunião às 10h_00 (100% sure)", "See you"}},
+		{"h_0", []string{"Reunião às 10h_00 (100% sure)"}},
+		{"0%", []string{"Reunião às 10h_00 (100% sure)"}},
+		{"1_h", nil},
+		{"nobody", nil},
+	} {
+		t.Run(tc.search, func(t *testing.T) {
+			got, total, err := db.ListMessages(ctx, vpslink.MessageFilter{Search: tc.search})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var texts []string
+			for _, m := range got {
+				texts = append(texts, m.Message)
+			}
+			slices.Sort(texts)
+			if total != len(tc.want) || !slices.Equal(texts, tc.want) {
+				t.Fatalf("found %q (total %d), want %q", texts, total, tc.want)
+			}
+		})
 	}
 }

@@ -18,7 +18,6 @@ const messagePageSize = 50
 type messagesPage struct {
 	Status   string
 	Query    string
-	Contact  *vpslink.Contact
 	Messages []*vpslink.ScheduledMessage
 	Pager    pager
 	Error    string
@@ -27,43 +26,28 @@ type messagesPage struct {
 	Self string
 }
 
-// messages lists one status tab. The search box takes what the schedule
-// form takes for a recipient (a phone, a name or an alias) and resolves it
-// with the same rule.
+// messages lists one status tab. The search box finds a part of the text,
+// of the recipient's name or aliases, or of the phone number.
 func (h *Handler) messages(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := messagesPage{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), Now: h.now(), Self: r.URL.RequestURI()}
 	if p.Status == "" {
 		p.Status = vpslink.MessagePending
 	}
-	f := vpslink.MessageFilter{Status: p.Status, Limit: messagePageSize}
+	f := vpslink.MessageFilter{Status: p.Status, Search: p.Query, Limit: messagePageSize}
 	var page int
 	page, f.Offset = pageOf(r, messagePageSize)
-	if p.Query != "" {
-		c, err := h.db.ResolveRecipient(r.Context(), "q", p.Query)
-		if err != nil {
-			if _, ok := fieldErrors(err); !ok {
-				h.serverError(w, r, err)
-				return
-			}
-			p.Error = vpslink.ErrorMessage(err)
-		} else {
-			p.Contact, f.To = c, c.Phone
+	var total int
+	var err error
+	p.Messages, total, err = h.db.ListMessages(r.Context(), f)
+	if err != nil {
+		if _, ok := fieldErrors(err); !ok {
+			h.serverError(w, r, err)
+			return
 		}
+		p.Error = vpslink.ErrorMessage(err)
 	}
-	if p.Error == "" {
-		var total int
-		var err error
-		p.Messages, total, err = h.db.ListMessages(r.Context(), f)
-		if err != nil {
-			if _, ok := fieldErrors(err); !ok {
-				h.serverError(w, r, err)
-				return
-			}
-			p.Error = vpslink.ErrorMessage(err)
-		}
-		p.Pager = newPager(page, messagePageSize, total, url.Values{"status": {p.Status}, "q": {p.Query}}.Encode())
-	}
+	p.Pager = newPager(page, messagePageSize, total, url.Values{"status": {p.Status}, "q": {p.Query}}.Encode())
 	h.render(w, r, http.StatusOK, "messages", "Messages", p)
 }
 

@@ -315,3 +315,26 @@ func TestScheduleRecurring(t *testing.T) {
 	}
 	e.get("/messages").mustContain(t, "repeats FREQ=YEARLY", "then")
 }
+
+func TestMessageSearchFindsTextAndRecipients(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana", "Europe/Lisbon", "Aninhas")
+	at := storetest.Now.Add(time.Hour)
+	storetest.CreateMessage(t, e.db, "351911111111", "Wesołych Świąt", at)
+	storetest.CreateMessage(t, e.db, "48601234567", "Reunião amanhã", at)
+	for _, tc := range []struct{ q, want, not string }{
+		{"ŚWIĄT", "Wesołych Świąt", "Reunião amanhã"},
+		{"reunião", "Reunião amanhã", "Wesołych Świąt"},
+		{"aninhas", "Wesołych Świąt", "Reunião amanhã"},
+		{"+48 601", "Reunião amanhã", "Wesołych Świąt"},
+		{"<b>nobody</b>", "match “&lt;b&gt;nobody&lt;/b&gt;”", "Wesołych Świąt"},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			res := e.get("/messages?q=" + url.QueryEscape(tc.q)).mustStatus(t, http.StatusOK).mustContain(t, tc.want)
+			if strings.Contains(res.body, tc.not) {
+				t.Fatalf("%q also found %q", tc.q, tc.not)
+			}
+		})
+	}
+}
