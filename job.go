@@ -152,8 +152,9 @@ type JobUpdate struct {
 }
 
 // Validate checks a job's title, recipients, parts and config, normalises
-// the recipients to JIDs and drops the repeats of a recipient, noting them
-// in DuplicateRecipients.
+// the recipients to JIDs (a group given by name stays "group:<name>" for
+// the store to resolve, after which it is validated again) and drops the
+// repeats of a recipient, noting them in DuplicateRecipients.
 func (j *Job) Validate() error {
 	if err := checkLength("title", j.Title, maxNameLength); err != nil {
 		return err
@@ -167,9 +168,12 @@ func (j *Job) Validate() error {
 	seen := make(map[string]bool, len(j.Recipients))
 	unique := j.Recipients[:0:0]
 	for i, r := range j.Recipients {
-		jid, err := NormalizeRecipient(fmt.Sprintf("recipients[%d]", i), r)
+		jid, err := normalizeTo(fmt.Sprintf("recipients[%d]", i), r)
 		if err != nil {
 			return err
+		}
+		if !IsGroupJID(jid) && !strings.HasPrefix(jid, GroupPrefix) {
+			jid += "@" + UserServer
 		}
 		if seen[jid] {
 			j.DuplicateRecipients = append(j.DuplicateRecipients, r)

@@ -1,6 +1,7 @@
 package vpslink_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,8 @@ func TestJobValidate(t *testing.T) {
 		{"no recipients", func(j *vpslink.Job) { j.Recipients = nil }, "recipients"},
 		{"too many recipients", func(j *vpslink.Job) { j.Recipients = repeat("4915112345678", 10001) }, "recipients"},
 		{"bad recipient", func(j *vpslink.Job) { j.Recipients[1] = "x@g.us" }, "recipients[1]"},
+		{"group by name", func(j *vpslink.Job) { j.Recipients = append(j.Recipients, "group:Family") }, ""},
+		{"group without a name", func(j *vpslink.Job) { j.Recipients[1] = "group: " }, "recipients[1]"},
 		{"no parts", func(j *vpslink.Job) { j.MessageParts = nil }, "message_parts"},
 		{"too many parts", func(j *vpslink.Job) { j.MessageParts = parts(101) }, "message_parts"},
 		{"empty part", func(j *vpslink.Job) { j.MessageParts[1].Text = "" }, "message_parts[1].text"},
@@ -97,5 +100,17 @@ func TestParseDelaySeconds(t *testing.T) {
 		if tc.ok && (err != nil || got != tc.want) || !tc.ok && vpslink.ErrorField(err) != "part_delay" {
 			t.Errorf("%q: %v, %v", tc.in, got, err)
 		}
+	}
+}
+
+func TestJobValidate_DropsRepeatedRecipients(t *testing.T) {
+	j := vpslink.Job{Recipients: []string{"+49 151 1234 5678", "120363012345678901@g.us", "4915112345678@s.whatsapp.net",
+		" 120363012345678901@g.us", "group:Family", "group: Family"}, MessageParts: []vpslink.MessagePart{{Text: "Hello"}}}
+	if err := j.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"4915112345678@s.whatsapp.net", "120363012345678901@g.us", "group:Family"}
+	if !slices.Equal(j.Recipients, want) || len(j.DuplicateRecipients) != 3 {
+		t.Errorf("recipients %q, duplicates %q; want %q and 3 duplicates", j.Recipients, j.DuplicateRecipients, want)
 	}
 }

@@ -118,17 +118,82 @@ func nationalPhone(field, s, digits string) (string, error) {
 // returns the JID string a message is sent to.
 func NormalizeRecipient(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if user, ok := strings.CutSuffix(s, "@"+GroupServer); ok {
-		if user == "" || strings.Trim(user, "0123456789-") != "" {
-			return "", FieldError(field, "%q is not a group JID", s)
-		}
-		return s, nil
+	if IsGroupJID(s) {
+		return normalizeGroupJID(field, s)
 	}
 	phone, err := NormalizePhone(field, s)
 	if err != nil {
 		return "", err
 	}
 	return phone + "@" + UserServer, nil
+}
+
+// NormalizeToPhone checks the recipient of a scheduled message: a group JID
+// is kept as it is, anything else follows the phone rules and becomes
+// digits. The column keeps its seed name, to_phone, for the tools that
+// share the file.
+func NormalizeToPhone(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if IsGroupJID(s) {
+		return normalizeGroupJID(field, s)
+	}
+	return NormalizePhone(field, s)
+}
+
+// IsGroupJID reports whether s is addressed to a group ("…@g.us").
+func IsGroupJID(s string) bool {
+	return strings.HasSuffix(strings.TrimSpace(s), "@"+GroupServer)
+}
+
+// normalizeGroupJID checks a group JID: WhatsApp's group ids are digits,
+// older ones "<creator's phone>-<creation time>".
+func normalizeGroupJID(field, s string) (string, error) {
+	user, _ := strings.CutSuffix(s, "@"+GroupServer)
+	if user == "" || strings.Trim(user, "0123456789-") != "" || strings.Trim(user, "-") != user {
+		return "", FieldError(field, "%q is not a group JID", s)
+	}
+	return s, nil
+}
+
+// GroupPrefix marks a recipient chosen by a group's name ("group:Family").
+// It is resolved to the group's JID when the message or job is saved (see
+// ResolveGroupName), so a later rename changes nothing that was scheduled.
+const GroupPrefix = "group:"
+
+// GroupNameOf returns the name a recipient "group:<name>" gives.
+func GroupNameOf(s string) (string, bool) {
+	name, ok := strings.CutPrefix(strings.TrimSpace(s), GroupPrefix)
+	return strings.TrimSpace(name), ok
+}
+
+// ResolveGroupName returns the JID of the one group named name (compared
+// without regard to case) among groups, the chats this account knows.
+// Unknown names, names several groups share and groups the account has
+// left are validation errors of field, which say what to do instead.
+func ResolveGroupName(field, name string, groups []*Chat) (string, error) {
+	if name == "" {
+		return "", FieldError(field, "names no group: give %s<group name> or a group JID", GroupPrefix)
+	}
+	var member, left []string
+	for _, g := range groups {
+		if !g.IsGroup || !strings.EqualFold(strings.TrimSpace(g.Name), name) {
+			continue
+		}
+		if g.LeftAt != nil {
+			left = append(left, g.ID)
+		} else {
+			member = append(member, g.ID)
+		}
+	}
+	switch {
+	case len(member) == 1:
+		return member[0], nil
+	case len(member) > 1:
+		return "", FieldError(field, "%d groups are named %q (%s): give the group's JID instead", len(member), name, strings.Join(member, ", "))
+	case len(left) > 0:
+		return "", FieldError(field, "this account is not a member of group %q any more", name)
+	}
+	return "", FieldError(field, "no group named %q is known (the groups list shows the account's groups)", name)
 }
 
 // PhoneFromJID returns the phone of a user JID, or "" for other JIDs.

@@ -74,6 +74,7 @@ func TestNormalizeRecipient(t *testing.T) {
 		{"4915112345678-1600000000@g.us", "4915112345678-1600000000@g.us"},
 		{"@g.us", ""},
 		{"abc@g.us", ""},
+		{"12-@g.us", ""},
 		{"someone@lid", ""},
 	} {
 		got, err := vpslink.NormalizeRecipient("to", tc.in)

@@ -19,7 +19,10 @@ const (
 // for reports that show each one even at zero.
 var MessageStatuses = []string{MessagePending, MessageSending, MessageSent, MessageFailed, MessageCancelled}
 
-// ScheduledMessage is one message to one phone at one time.
+// ScheduledMessage is one message to one phone or group at one time.
+// ToPhone holds the phone's international digits or the group's JID
+// (…@g.us); written "group:<name>" it names a group, which the store
+// resolves to its JID when it saves the message.
 type ScheduledMessage struct {
 	ID                string     `json:"id"`
 	ToPhone           string     `json:"to_phone"`
@@ -141,15 +144,17 @@ func (m *ScheduledMessage) ApplyUpdate(u MessageUpdate) (detach bool, err error)
 	return detach, nil
 }
 
-// Validate checks a scheduled message and normalises its recipient to
-// digits. Every way in (API, CLI, web UI, importer) and the store call it,
-// so a message is refused with the same words wherever it comes from.
+// Validate checks a scheduled message and normalises its recipient: a
+// phone to digits, a group JID as it is, a group's name to
+// "group:<name>" (resolved by the store). Every way in (API, CLI, web UI,
+// importer) and the store call it, so a message is refused with the same
+// words wherever it comes from.
 func (m *ScheduledMessage) Validate() error {
-	phone, err := NormalizePhone("to_phone", m.ToPhone)
+	to, err := normalizeTo("to_phone", m.ToPhone)
 	if err != nil {
 		return err
 	}
-	m.ToPhone = phone
+	m.ToPhone = to
 	if err := ValidateText("message", m.Message); err != nil {
 		return err
 	}
@@ -163,6 +168,26 @@ func (m *ScheduledMessage) Validate() error {
 		return err
 	}
 	return m.validateRecurrence()
+}
+
+// RecipientJID returns the JID the message is sent to; "" when its
+// recipient is not valid (a row another tool wrote).
+func (m *ScheduledMessage) RecipientJID() string {
+	jid, _ := NormalizeRecipient("to_phone", m.ToPhone)
+	return jid
+}
+
+// normalizeTo reads a message's or job's recipient: a phone to digits, a
+// group JID as it is, and a group given by name as "group:<name>" for the
+// store to resolve.
+func normalizeTo(field, s string) (string, error) {
+	if name, ok := GroupNameOf(s); ok {
+		if name == "" {
+			return "", FieldError(field, "names no group: give %s<group name> or a group JID", GroupPrefix)
+		}
+		return GroupPrefix + name, nil
+	}
+	return NormalizeToPhone(field, s)
 }
 
 // Resend returns a new pending message with m's recipient and text, due at

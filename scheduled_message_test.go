@@ -1,6 +1,7 @@
 package vpslink_test
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,11 @@ func TestScheduledMessageValidate(t *testing.T) {
 		{"longest text", func(m *vpslink.ScheduledMessage) { m.Message = strings.Repeat("ä", vpslink.MaxTextLength) }, ""},
 		{"name of 200 characters", func(m *vpslink.ScheduledMessage) { m.ContactName = strings.Repeat("ß", 200) }, ""},
 		{"no phone", func(m *vpslink.ScheduledMessage) { m.ToPhone = "" }, "to_phone"},
-		{"group", func(m *vpslink.ScheduledMessage) { m.ToPhone = "120363012345678901@g.us" }, "to_phone"},
+		{"group JID", func(m *vpslink.ScheduledMessage) { m.ToPhone = " 120363012345678901@g.us" }, ""},
+		{"group by name", func(m *vpslink.ScheduledMessage) { m.ToPhone = "group: Family " }, ""},
+		{"group without a name", func(m *vpslink.ScheduledMessage) { m.ToPhone = "group:" }, "to_phone"},
+		{"bad group JID", func(m *vpslink.ScheduledMessage) { m.ToPhone = "family@g.us" }, "to_phone"},
+		{"group JID with a dash first", func(m *vpslink.ScheduledMessage) { m.ToPhone = "-1@g.us" }, "to_phone"},
 		{"short phone", func(m *vpslink.ScheduledMessage) { m.ToPhone = "12345" }, "to_phone"},
 		{"empty text", func(m *vpslink.ScheduledMessage) { m.Message = "" }, "message"},
 		{"text too long", func(m *vpslink.ScheduledMessage) { m.Message = strings.Repeat("a", vpslink.MaxTextLength+1) }, "message"},
@@ -37,10 +42,9 @@ func TestScheduledMessageValidate(t *testing.T) {
 			m := valid()
 			tc.edit(&m)
 			checkValidation(t, m.Validate(), tc.field)
-			if tc.field == "" {
-				if m.ToPhone != "4915112345678" {
-					t.Errorf("phone %q not normalised", m.ToPhone)
-				}
+			want := map[string]string{"group JID": "120363012345678901@g.us", "group by name": "group:Family"}[tc.name]
+			if tc.field == "" && m.ToPhone != cmp.Or(want, "4915112345678") {
+				t.Errorf("recipient %q not normalised", m.ToPhone)
 			}
 		})
 	}
@@ -58,5 +62,33 @@ func checkValidation(t *testing.T, err error, field string) {
 	}
 	if code, got := vpslink.ErrorCode(err), vpslink.ErrorField(err); code != vpslink.EINVALID || got != field {
 		t.Fatalf("Validate() = %v (code %q, field %q), want a validation error about %s", err, code, got, field)
+	}
+}
+
+func TestResolveGroupName(t *testing.T) {
+	left := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	groups := []*vpslink.Chat{
+		{ID: "111@g.us", Name: "Family", IsGroup: true, ParticipantCount: 5},
+		{ID: "222@g.us", Name: "Choir", IsGroup: true},
+		{ID: "333@g.us", Name: "choir ", IsGroup: true},
+		{ID: "444@g.us", Name: "Old club", IsGroup: true, LeftAt: &left},
+		{ID: "4915112345678@s.whatsapp.net", Name: "Anna"},
+	}
+	for _, tc := range []struct{ name, want, err string }{
+		{"Family", "111@g.us", ""},
+		{"FAMILY", "111@g.us", ""},
+		{"Choir", "", "2 groups are named"},
+		{"Old club", "", "not a member"},
+		{"Anna", "", "no group named"},
+		{"Nobody", "", "no group named"},
+		{"", "", "names no group"},
+	} {
+		got, err := vpslink.ResolveGroupName("to_phone", tc.name, groups)
+		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("ResolveGroupName(%q) = %q, %v; want %q, %q", tc.name, got, err, tc.want, tc.err)
+		}
+		if err != nil && (vpslink.ErrorCode(err) != vpslink.EINVALID || vpslink.ErrorField(err) != "to_phone") {
+			t.Errorf("ResolveGroupName(%q): %v is not a validation error of to_phone", tc.name, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package vpslink
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -50,6 +51,13 @@ var ErrNotSent = errors.New("not sent")
 // WhatsApp) are wrapped with ErrInvalidRecipient too: retrying cannot help,
 // so the message fails at once instead of waiting for the lateness limit.
 var ErrInvalidRecipient = errors.New("invalid recipient")
+
+// NotMember is the error of a send to a group this account is not a member
+// of (any more): nothing was sent, and retrying cannot help. group names
+// it for a person (Chat.Label).
+func NotMember(group string) error {
+	return NotSent(fmt.Errorf("%w: not a member of group %s", ErrInvalidRecipient, group))
+}
 
 type notSentError struct{ err error }
 

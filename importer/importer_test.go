@@ -94,7 +94,7 @@ func TestRun_Generations(t *testing.T) {
 		}, checkGen1},
 		{"gen2", map[string]counts{
 			"contacts.json contacts":                     {2, 2, 0, 0, 0},
-			"scheduled-messages.json scheduled messages": {4, 3, 0, 0, 1},
+			"scheduled-messages.json scheduled messages": {4, 4, 0, 0, 0},
 			"jobs.json jobs":                             {2, 1, 0, 0, 1},
 			"chats.json chats":                           {1, 1, 0, 0, 0},
 			"chats.json chat messages":                   {4, 2, 1, 0, 1},
@@ -243,6 +243,13 @@ func checkGen2(t *testing.T, db *store.DB, rep *Report) {
 	}
 	if m2, _ := db.GetMessage(ctx, "m2"); m2 == nil || m2.Status != vpslink.MessageCancelled || m2.ErrorMessage != "user cancelled" {
 		t.Errorf("m2: %+v", m2)
+	}
+	// A message to a group is imported with the group's JID and no contact.
+	if m3, _ := db.GetMessage(ctx, "m3"); m3 == nil || m3.ToPhone != "120363000000000000@g.us" || m3.Status != vpslink.MessagePending {
+		t.Errorf("m3: %+v", m3)
+	}
+	if c, err := db.GetContact(ctx, "120363000000000000@g.us"); c != nil || vpslink.ErrorCode(err) == vpslink.EINTERNAL {
+		t.Errorf("a group became a contact: %+v %v", c, err)
 	}
 	if m4, _ := db.GetMessage(ctx, "m4"); m4 == nil || m4.Status != vpslink.MessageFailed || !strings.Contains(m4.ErrorMessage, `"exploded"`) {
 		t.Errorf("m4: %+v", m4)

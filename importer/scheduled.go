@@ -65,10 +65,6 @@ func parseMessage(mem member, r *record) item[vpslink.ScheduledMessage] {
 		it.skip = "missing time"
 		return it
 	}
-	if strings.HasSuffix(m.ToPhone, "@"+vpslink.GroupServer) {
-		it.skip = "recipient " + m.ToPhone + " is a group; scheduled messages go to phones"
-		return it
-	}
 	if _, err := vpslink.LoadLocation("recipientTimezone", m.RecipientTimezone); err != nil {
 		// Only the zone is lost: the time itself carries its offset.
 		it.warnings = append(it.warnings, vpslink.ErrorMessage(err)+"; not imported")

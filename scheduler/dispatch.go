@@ -240,7 +240,10 @@ func (e *Engine) send(ctx context.Context, log *slog.Logger, s vpslink.Send, due
 	}
 	e.metrics.lateness.Observe(max(now.Sub(dueAt), 0).Seconds())
 
-	err := e.sendBounded(ctx, s)
+	err := e.leftGroup(ctx, s.To)
+	if err == nil {
+		err = e.sendBounded(ctx, s)
+	}
 	o := store.Outcome{At: e.clock.Now()}
 	switch {
 	case err == nil:
@@ -264,6 +267,24 @@ func (e *Engine) send(ctx context.Context, log *slog.Logger, s vpslink.Send, due
 	}
 	e.metrics.sends.WithLabelValues(s.Kind, o.State).Inc()
 	return o
+}
+
+// leftGroup returns vpslink.NotMember for a group the account has left, as
+// chats records it, so that the send fails at once with that reason rather
+// than reaching WhatsApp, whatever the sender (the dry run too). A read
+// that fails is a not-sent error, retried.
+func (e *Engine) leftGroup(ctx context.Context, to string) error {
+	if !vpslink.IsGroupJID(to) {
+		return nil
+	}
+	label, left, err := e.db.LeftGroup(ctx, to)
+	switch {
+	case err != nil:
+		return vpslink.NotSent(fmt.Errorf("check group membership: %w", err))
+	case left:
+		return vpslink.NotMember(label)
+	}
+	return nil
 }
 
 // sendBounded calls the sender with a context that outlives ctx by

@@ -194,7 +194,7 @@ func (e *Engine) quietMessage(ctx context.Context, log *slog.Logger, id string, 
 	if err != nil {
 		return false, err
 	}
-	until, err := e.quietUntil(ctx, *s, m.ToPhone+"@"+vpslink.UserServer, now)
+	until, err := e.quietUntil(ctx, *s, m.RecipientJID(), now)
 	if err != nil || until.IsZero() {
 		return false, err
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 const chatColumns = `id, coalesce(name, ''), is_group, unread_count, coalesce(last_message_time, 0),
-	created_at, updated_at`
+	participant_count, left_at, created_at, updated_at`
 
 // ListChats returns one page of chats, most recent activity first.
 func (db *DB) ListChats(ctx context.Context, f vpslink.ChatFilter) ([]*vpslink.Chat, int, error) {
@@ -20,7 +20,7 @@ func (db *DB) ListChats(ctx context.Context, f vpslink.ChatFilter) ([]*vpslink.C
 		where = append(where, `unread_count > 0`)
 	}
 	if f.Groups {
-		where = append(where, `(is_group = 1 OR id LIKE '%@g.us')`)
+		where = append(where, groupCond)
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -106,9 +106,11 @@ func (db *DB) MarkChatRead(ctx context.Context, id string) (*vpslink.Chat, error
 func scanChat(row scanner) (*vpslink.Chat, error) {
 	var c vpslink.Chat
 	var created, updated string
-	if err := row.Scan(&c.ID, &c.Name, &c.IsGroup, &c.UnreadCount, &c.LastMessageTime, &created, &updated); err != nil {
+	var left sql.NullString
+	if err := row.Scan(&c.ID, &c.Name, &c.IsGroup, &c.UnreadCount, &c.LastMessageTime, &c.ParticipantCount, &left,
+		&created, &updated); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	c.CreatedAt, c.UpdatedAt, c.LeftAt = parseTime(created), parseTime(updated), parseNullTime(left)
 	return &c, nil
 }

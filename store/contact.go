@@ -41,7 +41,8 @@ func (db *DB) CreateContact(ctx context.Context, c *vpslink.Contact) error {
 
 // contactPhone returns the stored phone that phone names: the very text
 // when a contact has it (a number kept as it was typed and flagged, which
-// must stay reachable to be corrected), else the phone rules' form.
+// must stay reachable to be corrected), else the phone rules' form, or a
+// group's JID as it is.
 func contactPhone(ctx context.Context, q queryer, field, phone string) (string, error) {
 	var stored string
 	err := q.QueryRowContext(ctx, `SELECT phone FROM contacts WHERE phone = ?`, strings.TrimSpace(phone)).Scan(&stored)
@@ -50,7 +51,7 @@ func contactPhone(ctx context.Context, q queryer, field, phone string) (string, 
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("find contact: %w", describe(err))
 	}
-	return vpslink.NormalizePhone(field, phone)
+	return vpslink.NormalizeToPhone(field, phone)
 }
 
 // GetContact returns the contact with the given phone (any accepted form,
@@ -232,9 +233,13 @@ func (db *DB) DeleteContact(ctx context.Context, phone string) error {
 // ResolveRecipient turns what a user typed for a recipient (a phone, a
 // contact's name or one of its aliases) into a contact. An unknown phone
 // returns a contact with only the phone set; an unknown or ambiguous name is
-// an error naming field.
+// an error naming field. A group (its JID, or "group:<name>") is answered
+// in the same shape: its JID as the phone and its name.
 func (db *DB) ResolveRecipient(ctx context.Context, field, s string) (*vpslink.Contact, error) {
 	s = strings.TrimSpace(s)
+	if _, named := vpslink.GroupNameOf(s); named || vpslink.IsGroupJID(s) {
+		return db.resolveGroupRecipient(ctx, field, s)
+	}
 	if phone, err := vpslink.NormalizePhone(field, s); err == nil {
 		c, err := db.GetContact(ctx, phone)
 		if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {

@@ -85,7 +85,12 @@ func (tx *Tx) ImportContact(ctx context.Context, c *vpslink.Contact) (ImportResu
 // without a contact name takes the contact's.
 func (tx *Tx) ImportMessage(ctx context.Context, m *vpslink.ScheduledMessage) (res ImportResult, contactCreated bool, err error) {
 	var name string
-	err = tx.QueryRowContext(ctx, `SELECT name FROM contacts WHERE phone = ?`, m.ToPhone).Scan(&name)
+	if vpslink.IsGroupJID(m.ToPhone) {
+		// A group is not a contact: its name is the chat's, if known.
+		name, err = tx.contactName(ctx, m.ToPhone)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT name FROM contacts WHERE phone = ?`, m.ToPhone).Scan(&name)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		name, contactCreated = cmp.Or(m.ContactName, m.ToPhone), true
 		if err := tx.ensureContact(ctx, m.ToPhone, name); err != nil {

@@ -31,8 +31,12 @@ func (db *DB) CreateJob(ctx context.Context, j *vpslink.Job) error {
 	})
 }
 
-// CreateJob inserts an already validated job in tx.
+// CreateJob inserts an already validated job in tx, its recipients given
+// as a group's name resolved.
 func (tx *Tx) CreateJob(ctx context.Context, j *vpslink.Job) error {
+	if err := tx.resolveJobGroups(ctx, j); err != nil {
+		return err
+	}
 	if j.ID == "" {
 		j.ID = newID()
 	}
@@ -164,6 +168,9 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 			u.Config.Apply(&j.Config)
 		}
 		if err := j.Validate(); err != nil {
+			return err
+		}
+		if err := tx.resolveJobGroups(ctx, j); err != nil {
 			return err
 		}
 		if err := tx.CheckJobRenders(ctx, j); err != nil {

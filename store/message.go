@@ -49,6 +49,9 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 	if m.Recurrence != "" && m.SeriesID == "" {
 		m.SeriesID = m.ID
 	}
+	if err := tx.resolveMessageGroup(ctx, m); err != nil {
+		return err
+	}
 	if m.ContactName == "" {
 		var err error
 		if m.ContactName, err = tx.contactName(ctx, m.ToPhone); err != nil {
@@ -208,6 +211,9 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		if err != nil {
 			return err
 		}
+		if err := tx.resolveMessageGroup(ctx, m); err != nil {
+			return err
+		}
 		if detach {
 			if err := tx.continueSeries(ctx, &orig); err != nil {
 				return err
@@ -280,16 +286,27 @@ func nullInt(n int) any {
 
 // contactName returns the name of the contact with phone, "" when there is
 // none.
+// contactName returns the name a message to phone shows: its contact's,
+// or for a group JID the group's.
 func (tx *Tx) contactName(ctx context.Context, phone string) (string, error) {
+	query := `SELECT name FROM contacts WHERE phone = ?`
+	if vpslink.IsGroupJID(phone) {
+		query = `SELECT coalesce(name, '') FROM chats WHERE id = ?`
+	}
 	var name string
-	err := tx.QueryRowContext(ctx, `SELECT name FROM contacts WHERE phone = ?`, phone).Scan(&name)
+	err := tx.QueryRowContext(ctx, query, phone).Scan(&name)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("look up contact: %w", err)
 	}
 	return name, nil
 }
 
+// ensureContact creates a minimal contact for a phone that has none; a
+// group is not a contact.
 func (tx *Tx) ensureContact(ctx context.Context, phone, name string) error {
+	if vpslink.IsGroupJID(phone) {
+		return nil
+	}
 	if name == "" {
 		name = phone
 	}

@@ -78,7 +78,7 @@ func (tx *Tx) checkRenders(ctx context.Context, field, text string, jids ...stri
 // Creating or editing a message calls it; the importer does not, since
 // texts from other tools know no placeholders and are sent as they are.
 func (tx *Tx) CheckMessageRenders(ctx context.Context, m *vpslink.ScheduledMessage) error {
-	return tx.checkRenders(ctx, "message", m.Message, m.ToPhone+"@"+vpslink.UserServer)
+	return tx.checkRenders(ctx, "message", m.Message, m.RecipientJID())
 }
 
 // CheckJobRenders is checkRenders for every part of j to every recipient.

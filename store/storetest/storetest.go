@@ -84,3 +84,12 @@ func CreateMessage(tb testing.TB, db *store.DB, to, text string, at time.Time) *
 	}
 	return m
 }
+
+// CreateGroup records a group the account is a member of, as WhatsApp
+// reports it, failing the test on error.
+func CreateGroup(tb testing.TB, db *store.DB, jid, name string, participants int) {
+	tb.Helper()
+	if err := db.SyncGroups(context.Background(), []store.WAGroup{{ID: jid, Name: name, Participants: participants}}, false); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -1,0 +1,200 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
+)
+
+const (
+	family = "120363000000000001@g.us"
+	choir  = "120363000000000002@g.us"
+	club   = "4915100000000-1600000000@g.us"
+)
+
+// groupState is what the chats table says about one group.
+type groupState struct {
+	name         string
+	participants int
+	left         bool
+}
+
+func groupStates(t *testing.T, db *store.DB) map[string]groupState {
+	t.Helper()
+	gs, err := db.Groups(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]groupState{}
+	for _, g := range gs {
+		if !g.IsGroup {
+			t.Errorf("group %s not flagged as a group", g.ID)
+		}
+		out[g.ID] = groupState{g.Name, g.ParticipantCount, g.LeftAt != nil}
+	}
+	return out
+}
+
+// The joined groups at connect replace what chats says; change events
+// adjust names, counts and membership.
+func TestSyncGroups(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	for _, step := range []struct {
+		name     string
+		groups   []store.WAGroup
+		complete bool
+		want     map[string]groupState
+	}{
+		{"joined groups at connect", []store.WAGroup{
+			{ID: family, Name: "Family", Participants: 5}, {ID: choir, Name: "Choir", Participants: 30}}, true,
+			map[string]groupState{family: {"Family", 5, false}, choir: {"Choir", 30, false}}},
+		{"renamed, two joined, one went", []store.WAGroup{
+			{ID: family, Name: "Family ❤", Participants: -1, Joined: 2, Departed: 1}}, false,
+			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 30, false}}},
+		{"added to a new group", []store.WAGroup{{ID: club, Name: "Club", Participants: 12}}, false,
+			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 30, false}, club: {"Club", 12, false}}},
+		{"left a group", []store.WAGroup{{ID: choir, Participants: -1, Departed: 1, Left: true}}, false,
+			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 29, true}, club: {"Club", 12, false}}},
+		{"reconnect: a group missing from the list was left", []store.WAGroup{
+			{ID: family, Name: "Family ❤", Participants: 6}}, true,
+			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 29, true}, club: {"Club", 12, true}}},
+		{"added back", []store.WAGroup{{ID: club, Participants: 13}}, false,
+			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 29, true}, club: {"Club", 13, false}}},
+		{"counts never go negative", []store.WAGroup{{ID: family, Participants: -1, Departed: 10}}, false,
+			map[string]groupState{family: {"Family ❤", 0, false}, choir: {"Choir", 29, true}, club: {"Club", 13, false}}},
+	} {
+		if err := db.SyncGroups(ctx, step.groups, step.complete); err != nil {
+			t.Fatal(err)
+		}
+		if got := groupStates(t, db); !mapsEqual(got, step.want) {
+			t.Fatalf("%s:\n got %v\nwant %v", step.name, got, step.want)
+		}
+	}
+	if label, left, err := db.LeftGroup(ctx, choir); err != nil || !left || label != "Choir ("+choir+")" {
+		t.Errorf("LeftGroup(choir) = %q, %v, %v", label, left, err)
+	}
+	if _, left, err := db.LeftGroup(ctx, "999@g.us"); err != nil || left {
+		t.Errorf("an unknown group is not known to be left: %v %v", left, err)
+	}
+}
+
+func mapsEqual(a, b map[string]groupState) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// A message or job recipient may be a group's JID or its name; a name is
+// resolved to the JID when saved, and an unknown or shared name is a
+// validation error that saves nothing.
+func TestGroupRecipients(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	storetest.CreateGroup(t, db, family, "Family", 5)
+	storetest.CreateGroup(t, db, choir, "Choir", 30)
+	storetest.CreateGroup(t, db, club, "choir", 12)
+	at := time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ to, want, err string }{
+		{family, family, ""},
+		{"group:family", family, ""},
+		{"group: Family ", family, ""},
+		{"group:Choir", "", "2 groups are named"},
+		{"group:Nobody", "", "no group named"},
+		{"group:", "", "names no group"},
+	} {
+		m := &vpslink.ScheduledMessage{ToPhone: tc.to, Message: "hello", ScheduledAt: at}
+		err := db.CreateMessage(ctx, m)
+		if (err == nil) != (tc.err == "") || (err != nil && (!strings.Contains(err.Error(), tc.err) || vpslink.ErrorField(err) != "to_phone")) {
+			t.Errorf("create to %q: %v, want %q", tc.to, err, tc.err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		got, err := db.GetMessage(ctx, m.ID)
+		if err != nil || got.ToPhone != tc.want || got.ContactName != "Family" {
+			t.Errorf("to %q stored as %+v, %v", tc.to, got, err)
+		}
+	}
+	if _, total, _ := db.ListContacts(ctx, vpslink.ContactFilter{}); total != 0 {
+		t.Errorf("messages to groups created %d contacts", total)
+	}
+	for _, typed := range []string{"group:FAMILY", " " + family} {
+		if c, err := db.ResolveRecipient(ctx, "to", typed); err != nil || c.Phone != family || c.Name != "Family" {
+			t.Errorf("ResolveRecipient(%q) = %+v, %v", typed, c, err)
+		}
+	}
+	if _, err := db.ResolveRecipient(ctx, "to", "group:choir"); vpslink.ErrorField(err) != "to" {
+		t.Errorf("ResolveRecipient of a shared group name: %v", err)
+	}
+
+	j := newJob()
+	j.Recipients = []string{"group:Family", family, "+49 151 0000001", club}
+	if err := db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{family, "491510000001@s.whatsapp.net", club}; !slices.Equal(j.Recipients, want) || len(j.DuplicateRecipients) != 1 {
+		t.Errorf("job recipients %q (duplicates %q), want %q", j.Recipients, j.DuplicateRecipients, want)
+	}
+	bad := newJob()
+	bad.Recipients = []string{"+49 151 0000001", "group:choir"}
+	if err := db.CreateJob(ctx, bad); vpslink.ErrorField(err) != "recipients[1]" {
+		t.Errorf("ambiguous job recipient: %v", err)
+	}
+	if _, err := db.UpdateJob(ctx, j.ID, vpslink.JobUpdate{Recipients: &[]string{"group:Nobody"}}); vpslink.ErrorField(err) != "recipients[0]" {
+		t.Errorf("unknown group in a job edit: %v", err)
+	}
+	m := storetest.CreateMessage(t, db, "+49 151 0000001", "hello", at)
+	to := "group:FAMILY"
+	if got, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{ToPhone: &to}); err != nil || got.ToPhone != family || got.ContactName != "Family" {
+		t.Errorf("edit to a group by name: %+v %v", got, err)
+	}
+}
+
+// Other tools may insert messages to a group too: the schema keeps the
+// group's JID (trimmed), creates no contact, and refuses what is neither
+// a group JID nor a phone.
+func TestMessages_GroupInsertByOtherTools(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite3", "file:"+db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, to := range []string{" " + family, club} {
+		if _, err := raw.Exec(`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES (?, 'x', '2027-01-01 00:00:00')`, to); err != nil {
+			t.Fatalf("insert to %q: %v", to, err)
+		}
+	}
+	for _, bad := range []string{"family@g.us", "@g.us", "-123@g.us", "12 3@g.us", "call me"} {
+		if _, err := raw.Exec(`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES (?, 'x', '2027-01-01 00:00:00')`, bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+	for _, to := range []string{family, club} {
+		if list, _, err := db.ListMessages(ctx, vpslink.MessageFilter{To: to}); err != nil || len(list) != 1 {
+			t.Errorf("messages to %s: %+v %v", to, list, err)
+		}
+	}
+	if _, total, _ := db.ListContacts(ctx, vpslink.ContactFilter{}); total != 0 {
+		t.Errorf("group inserts created %d contacts", total)
+	}
+	if problems, err := db.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+}
