@@ -62,7 +62,7 @@ func TestImport_RerunChangesNothing(t *testing.T) {
 			t.Errorf("%s %s: %+v", f.File, f.Records, f)
 		}
 	}
-	if d := rep.Database; d.Contacts != 8 || d.ScheduledMessages != 8 || d.Jobs != 3 || d.Chats != 6 || d.Messages != 7 {
+	if d := rep.Database; d.Contacts != 8 || d.ScheduledMessages != 9 || d.Jobs != 3 || d.Chats != 6 || d.Messages != 7 {
 		t.Errorf("database counts %+v", d)
 	}
 }
