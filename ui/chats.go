@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/vpslink/vpslink"
@@ -43,10 +44,13 @@ type chatPage struct {
 	Messages []*vpslink.ChatMessage
 	// Older is the ?before= of the next older page, 0 when there is none.
 	Older int64
+	// Paged is set on an older page, which links back to the newest.
+	Paged bool
 }
 
-// chat shows a chat's history, newest first, a page at a time going back
-// with ?before= (Unix seconds).
+// chat shows a chat's history as a chat app does, oldest at the top and
+// the newest at the bottom, a page at a time going back with ?before=
+// (Unix seconds).
 func (h *Handler) chat(w http.ResponseWriter, r *http.Request) {
 	c, err := h.db.GetChat(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -54,7 +58,7 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	p := chatPage{Chat: c}
+	p := chatPage{Chat: c, Paged: before > 0}
 	if p.Messages, err = h.db.ChatMessages(r.Context(), c.ID, historyPageSize, before); err != nil {
 		h.serverError(w, r, err)
 		return
@@ -62,6 +66,7 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request) {
 	if len(p.Messages) == historyPageSize {
 		p.Older = p.Messages[len(p.Messages)-1].Timestamp
 	}
+	slices.Reverse(p.Messages) // the store pages newest first
 	title := c.Name
 	if title == "" {
 		title = c.ID

@@ -48,6 +48,16 @@ const layoutChecks = `(() => {
     const out = [...nav.querySelectorAll("button")].filter(b => b.textContent.includes("Log out"));
     if (!out.length) problems.push("no Log out");
   }
+  document.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(el => {
+    if (!el.labels.length && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")) {
+      problems.push("no label for " + el.tagName.toLowerCase() + "#" + el.id + "[name=" + el.name + "]");
+    }
+  });
+  document.querySelectorAll("a[href], button, summary").forEach(el => {
+    if (!(el.textContent.trim() || el.getAttribute("aria-label") || el.querySelector("img[alt]"))) problems.push("nothing names " + el.outerHTML.slice(0, 80));
+  });
+  const ids = new Set();
+  document.querySelectorAll("[id]").forEach(el => { if (ids.has(el.id)) problems.push("two elements with id " + el.id); ids.add(el.id); });
   const fab = document.querySelector(".fab");
   if (fab && shown(fab)) {
     const f = fab.getBoundingClientRect();

@@ -294,9 +294,20 @@ func (h *Handler) when(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := scheduleForm{Date: q.Get("date"), Time: q.Get("time"), Timezone: q.Get("timezone")}
 	var p whenPreview
+	if f.Date == "" || f.Time == "" {
+		// Nothing to preview yet; a warning before anything is typed would
+		// only be noise.
+		h.renderFragment(w, r, "schedule", "when", p)
+		return
+	}
 	at, err := f.scheduledAt(h.now())
-	if err != nil {
-		p.Error = vpslink.ErrorMessage(err)
+	if errs, ok := fieldErrors(err); ok {
+		for _, msg := range errs { // one field's
+			p.Error = msg
+		}
+	} else if err != nil {
+		h.serverError(w, r, err)
+		return
 	} else {
 		p.Their = inZone(at, zoneOrUTC(f.Timezone))
 		p.Yours = inZone(at, zoneOrUTC(q.Get("yours")))

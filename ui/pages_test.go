@@ -201,6 +201,9 @@ func TestFragments(t *testing.T) {
 	e.get("/ui/when?date=2026-12-24&time=18:00&timezone=Europe/Warsaw&yours=America/New_York").mustStatus(t, http.StatusOK).
 		mustContain(t, "2026-12-24 18:00 CET", "2026-12-24 12:00 EST")
 	e.get("/ui/when?date=2026-12-24&time=18:00&timezone=Nowhere").mustContain(t, "unknown time zone")
+	if res := e.get("/ui/when?date=&time=&timezone=UTC"); strings.TrimSpace(res.body) != "" {
+		t.Fatalf("a preview before a time is picked: %q", res.body)
+	}
 
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/contacts/351911111111/star",
 		strings.NewReader(url.Values{"is_favorite": {"1"}}.Encode()))
