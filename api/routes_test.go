@@ -571,3 +571,54 @@ func TestMessages_Recurring(t *testing.T) {
 		t.Fatalf("after cancelling the series: %s, %d pending", m.Status, len(list))
 	}
 }
+
+// A paused job has no next step: its record shows next_step_at null
+// however long ago the step it stopped before was due. On resume the step
+// goes at its time, or at once when that has passed, and the record says
+// which.
+func TestJobs_PausedNextStep(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, due, wantResumed string
+	}{
+		{"due an hour ago", "2026-11-27T11:00:05.000Z", "2026-11-27T12:00:00Z"},
+		{"due in 30 s", "2026-11-27T12:00:30.000Z", "2026-11-27T12:00:30Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var j vpslink.Job
+			e.do(req{method: "POST", path: "/api/jobs", body: `{"scheduled_start_at":"2026-12-24T09:00:00Z",
+				"recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":5},{"text":"b"}]}`}).ok(t, 201, &j)
+			// The first part went out and the job was paused before the second.
+			if err := e.db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'paused', current_part_index = 1,
+					last_sent_at = '2026-11-27T11:00:00.000Z', next_step_at = ? WHERE id = ?`, tc.due, j.ID)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			e.do(req{path: "/api/jobs/" + j.ID}).ok(t, 200, &got)
+			if got["status"] != "paused" || got["next_step_at"] != nil {
+				t.Fatalf("paused job shows next_step_at %v", got["next_step_at"])
+			}
+			var list []map[string]any
+			e.do(req{path: "/api/jobs?status=paused"}).ok(t, 200, &list)
+			if len(list) == 0 || list[len(list)-1]["next_step_at"] != nil {
+				t.Fatalf("paused job in the list: %v", list)
+			}
+			e.do(req{method: "POST", path: "/api/jobs/" + j.ID + "/resume"}).ok(t, 200, &got)
+			if got["status"] != "running" || got["next_step_at"] != tc.wantResumed {
+				t.Fatalf("resumed: %v next_step_at %v, want %s", got["status"], got["next_step_at"], tc.wantResumed)
+			}
+			e.do(req{path: "/api/jobs/" + j.ID}).ok(t, 200, &got)
+			if got["next_step_at"] != tc.wantResumed {
+				t.Fatalf("after resume the record shows %v", got["next_step_at"])
+			}
+			e.do(req{method: "POST", path: "/api/jobs/" + j.ID + "/cancel"}).ok(t, 200, &got)
+			if got["next_step_at"] != nil {
+				t.Fatalf("cancelled job shows next_step_at %v", got["next_step_at"])
+			}
+		})
+	}
+}

@@ -10,10 +10,14 @@ import (
 	"github.com/vpslink/vpslink"
 )
 
+// jobColumns reads a job. Only a pending or running job has a next step:
+// a paused job keeps the time its step was due in the column, for the
+// resume, but nothing is due while it is paused, and a job that ended has
+// nothing left, so both read as none.
 const jobColumns = `id, coalesce(title, ''), status, scheduled_start_at, recipients, message_parts, config,
 	current_recipient_index, current_part_index, recipients_sent, recipients_failed, last_sent_at,
-	next_step_at, coalesce(error_message, ''), created_at, coalesce(updated_at, created_at),
-	completed_at, cancelled_at`
+	CASE WHEN status IN ('pending', 'running') THEN next_step_at END, coalesce(error_message, ''),
+	created_at, coalesce(updated_at, created_at), completed_at, cancelled_at`
 
 // CreateJob validates and inserts a job.
 func (db *DB) CreateJob(ctx context.Context, j *vpslink.Job) error {
@@ -177,10 +181,13 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 			return err
 		}
 		j.UpdatedAt = tx.now
+		// A new start replaces a step time set before (quiet hours); else
+		// the column keeps it, which a paused job's record does not show.
 		_, err = tx.ExecContext(ctx, `UPDATE jobs SET title = ?, scheduled_start_at = ?, recipients = ?,
-			message_parts = ?, config = ?, next_step_at = ?, updated_at = ? WHERE id = ?`,
+			message_parts = ?, config = ?, next_step_at = CASE WHEN ? THEN NULL ELSE next_step_at END,
+			updated_at = ? WHERE id = ?`,
 			j.Title, fmtTime(j.ScheduledStartAt), mustJSON(j.Recipients), mustJSON(j.MessageParts),
-			mustJSON(j.Config), nullTime(j.NextStepAt), fmtTime(tx.now), id)
+			mustJSON(j.Config), u.ScheduledStartAt != nil, fmtTime(tx.now), id)
 		if err != nil {
 			return fmt.Errorf("update job: %w", describe(err))
 		}
@@ -210,8 +217,9 @@ func (db *DB) PauseJob(ctx context.Context, id string) (*vpslink.Job, error) {
 	return db.setJobStatus(ctx, id, vpslink.JobPaused, vpslink.JobPending, vpslink.JobRunning)
 }
 
-// ResumeJob lets a paused job continue where it stopped. A delay that ran
-// out while it was paused is not waited for again.
+// ResumeJob lets a paused job continue where it stopped: its next step
+// goes when it was due, or at once when that time passed while it was
+// paused (a delay that ran out is not waited for again).
 func (db *DB) ResumeJob(ctx context.Context, id string) (*vpslink.Job, error) {
 	return db.setJobStatus(ctx, id, "", vpslink.JobPaused)
 }
@@ -251,16 +259,21 @@ func (db *DB) setJobStatus(ctx context.Context, id, status string, from ...strin
 		if j.ErrorMessage == HeldReason && (status == vpslink.JobPending || status == vpslink.JobRunning) {
 			j.ErrorMessage = "" // resumed on purpose: no longer held
 		}
-		j.Status, j.UpdatedAt = status, tx.now
 		if status == vpslink.JobCancelled {
 			j.CancelledAt = &tx.now
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE jobs SET status = ?, cancelled_at = ?, error_message = ?, updated_at = ? WHERE id = ?`,
-			status, nullTime(j.CancelledAt), nullString(j.ErrorMessage), fmtTime(tx.now), id)
+		resumed := j.Status == vpslink.JobPaused && (status == vpslink.JobPending || status == vpslink.JobRunning)
+		// On resume, a step time that passed becomes now, so that the
+		// record shows when the step goes, never a time gone by.
+		_, err = tx.ExecContext(ctx, `UPDATE jobs SET status = ?, cancelled_at = ?, error_message = ?, updated_at = ?,
+			next_step_at = CASE WHEN ? AND julianday(next_step_at) < julianday(?) THEN ? ELSE next_step_at END WHERE id = ?`,
+			status, nullTime(j.CancelledAt), nullString(j.ErrorMessage), fmtTime(tx.now),
+			resumed, fmtTime(tx.now), fmtTime(tx.now), id)
 		if err != nil {
 			return fmt.Errorf("update job status: %w", describe(err))
 		}
-		return nil
+		j, err = getJob(ctx, tx, id)
+		return err
 	})
 	return j, err
 }

@@ -144,3 +144,47 @@ func TestJobs_Update(t *testing.T) {
 		t.Fatalf("deliveries: %v %v", ds, err)
 	}
 }
+
+// Editing a paused job that has not started keeps the step time the store
+// holds for its resume (a quiet-hours deferral), though its record shows
+// none; a new start replaces it.
+func TestJobs_EditPausedKeepsStepTime(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	j := newJob()
+	if err := db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	const deferred = "2026-12-31T11:00:00.000Z"
+	if err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE jobs SET next_step_at = ? WHERE id = ?`, deferred, j.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PauseJob(ctx, j.ID); err != nil {
+		t.Fatal(err)
+	}
+	column := func() (s *string) {
+		t.Helper()
+		if err := db.Reader().QueryRow(`SELECT next_step_at FROM jobs WHERE id = ?`, j.ID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	title := "renamed"
+	got, err := db.UpdateJob(ctx, j.ID, vpslink.JobUpdate{Title: &title})
+	if err != nil || got.NextStepAt != nil {
+		t.Fatalf("edit: %+v %v", got, err)
+	}
+	if s := column(); s == nil || *s != deferred {
+		t.Fatalf("the edit dropped the step time: %v", s)
+	}
+	start := time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
+	if _, err := db.UpdateJob(ctx, j.ID, vpslink.JobUpdate{ScheduledStartAt: &start}); err != nil {
+		t.Fatal(err)
+	}
+	if s := column(); s != nil {
+		t.Fatalf("a new start kept the old step time %s", *s)
+	}
+}
