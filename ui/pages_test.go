@@ -334,7 +334,7 @@ func TestMessageSearchFindsTextAndRecipients(t *testing.T) {
 		{"<b>nobody</b>", "match “&lt;b&gt;nobody&lt;/b&gt;”", "Wesołych Świąt"},
 	} {
 		t.Run(tc.q, func(t *testing.T) {
-			res := e.get("/messages?q=" + url.QueryEscape(tc.q)).mustStatus(t, http.StatusOK).mustContain(t, tc.want)
+			res := e.get("/messages?q="+url.QueryEscape(tc.q)).mustStatus(t, http.StatusOK).mustContain(t, tc.want)
 			if strings.Contains(res.body, tc.not) {
 				t.Fatalf("%q also found %q", tc.q, tc.not)
 			}
