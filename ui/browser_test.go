@@ -6,11 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
@@ -52,6 +55,56 @@ func newBrowser(t *testing.T) context.Context {
 		t.Fatal(err)
 	}
 	return ctx
+}
+
+// pageErrors collects what the browser reports as errors from here on:
+// script exceptions and error log entries, which is where a blocked
+// request or a Content-Security-Policy violation shows.
+type pageErrors struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func watchErrors(t *testing.T, ctx context.Context) *pageErrors {
+	t.Helper()
+	pe := &pageErrors{}
+	err := chromedp.Listen(ctx, func(ev any) {
+		var msg string
+		switch ev := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				msg = ev.Entry.Text + " " + ev.Entry.URL
+			}
+		case *runtime.EventExceptionThrown:
+			msg = ev.ExceptionDetails.Text
+			if ex := ev.ExceptionDetails.Exception; ex != nil {
+				msg += " " + ex.Description
+			}
+		}
+		if msg != "" {
+			pe.mu.Lock()
+			pe.seen = append(pe.seen, msg)
+			pe.mu.Unlock()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enable := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
+		return chromedp.Void{}, err
+	}
+	browse(t, ctx, "enable the log", enable)
+	return pe
+}
+
+// take returns the errors seen since the last call.
+func (pe *pageErrors) take() []string {
+	pe.mu.Lock()
+	defer pe.mu.Unlock()
+	seen := pe.seen
+	pe.seen = nil
+	return seen
 }
 
 // browse runs actions, failing the test with step's name on error.

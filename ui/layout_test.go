@@ -86,6 +86,7 @@ func TestBrowserLayout(t *testing.T) {
 			Time: time.Now().Add(-time.Hour), Size: 123456, Tiers: []string{"hourly", "daily", "weekly"}, Keep: true}}}
 	})
 	pages := fillForLayout(t, e)
+	errs := watchErrors(t, ctx)
 	base := e.srv.URL
 	browse(t, ctx, "sign in", chromedp.Navigate(base+"/login"))
 	screenshotPage(t, ctx, "login")
@@ -103,6 +104,10 @@ func TestBrowserLayout(t *testing.T) {
 				}
 				if problems != "" {
 					t.Errorf("at %d px:\n%s", width, problems)
+				}
+				// A 404 page is one the browser reports.
+				if seen := errs.take(); len(seen) > 0 && p.name != "notfound" {
+					t.Errorf("at %d px the browser reports:\n%s", width, strings.Join(seen, "\n"))
 				}
 			}
 			screenshotPage(t, ctx, p.name)
@@ -209,7 +214,7 @@ func fillForLayout(t *testing.T, e *env) []layoutPage {
 		{"whatsapp", "/whatsapp"},
 		{"backups", "/backups"},
 		{"settings", "/settings"},
-		{"notfound", "/nowhere"},
+		{"notfound", "/messages/nope"},
 	}
 }
 

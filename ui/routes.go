@@ -9,6 +9,9 @@ func (h *Handler) routes() *http.ServeMux {
 	page := func(pattern string, fn http.HandlerFunc) { m.HandleFunc(pattern, h.requireSession(fn)) }
 
 	m.HandleFunc("GET /static/", h.static.serve)
+	// Browsers ask for it whatever the page says; unanswered here it would
+	// reach the API and count as a failed sign-in.
+	m.HandleFunc("GET /favicon.ico", h.static.serve)
 	m.HandleFunc("GET /login", h.loginForm)
 	m.HandleFunc("POST /login", h.login)
 	page("POST /logout", h.logout)

@@ -144,7 +144,7 @@ func TestThrottledLoginStillLetsTheSecretIn(t *testing.T) {
 func TestStaticFilesCompressedAndVersioned(t *testing.T) {
 	e := newEnv(t)
 	res := e.get("/login")
-	for _, name := range []string{"app.css", "app.js", "vendor/htmx.min.js"} {
+	for _, name := range []string{"app.css", "app.js", "icon.svg", "vendor/htmx.min.js"} {
 		if !strings.Contains(res.body, "/static/"+name+"?v=") {
 			t.Fatalf("login page does not link %s with a version", name)
 		}
@@ -160,5 +160,10 @@ func TestStaticFilesCompressedAndVersioned(t *testing.T) {
 	req.Header.Set("Accept-Encoding", "gzip")
 	if res := e.do(req); res.header.Get("Content-Encoding") != "gzip" {
 		t.Fatal("the dashboard is not served gzipped")
+	}
+	// A browser asks for /favicon.ico on its own: answered by the UI, it
+	// is no failed sign-in for the API to count.
+	if res := e.get("/favicon.ico").mustStatus(t, http.StatusOK); res.header.Get("Content-Type") != "image/svg+xml" {
+		t.Fatalf("favicon served as %q", res.header.Get("Content-Type"))
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-//go:embed static/app.css static/app.js static/vendor/htmx.min.js
+//go:embed static/app.css static/app.js static/icon.svg static/vendor/htmx.min.js
 var staticFS embed.FS
 
 // staticFiles are served from memory, gzipped once at start-up, under
@@ -62,7 +62,11 @@ func (s *staticFiles) url(name string) string {
 }
 
 func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request) {
-	f := s.byName[strings.TrimPrefix(r.URL.Path, "/static/")]
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if r.URL.Path == "/favicon.ico" {
+		name = "icon.svg"
+	}
+	f := s.byName[name]
 	if f == nil {
 		http.NotFound(w, r)
 		return
