@@ -67,6 +67,27 @@ type Job struct {
 type MessagePart struct {
 	Text              string   `json:"text"`
 	DelayAfterSeconds *float64 `json:"delayAfterSeconds"`
+	// TemplateID is the saved template the text was filled from, if any
+	// (see ScheduledMessage.UseTemplate).
+	TemplateID *int64 `json:"templateId,omitempty"`
+}
+
+// UseTemplates fills the text of every part that names a template from
+// that template, looked up by lookup (field names the part's templateId in
+// its error), as ScheduledMessage.UseTemplate does for a message.
+func UseTemplates(parts []MessagePart, lookup func(field string, id int64) (*Template, error)) error {
+	for i := range parts {
+		p := &parts[i]
+		if p.TemplateID == nil {
+			continue
+		}
+		t, err := lookup(fmt.Sprintf("message_parts[%d].templateId", i), *p.TemplateID)
+		if err != nil {
+			return err
+		}
+		p.Text, p.TemplateID = fromTemplate(p.Text, t)
+	}
+	return nil
 }
 
 // Delay returns the part's delay and whether it has one.

@@ -40,6 +40,8 @@ type ScheduledMessage struct {
 	// ResentFrom is the message this one sends again on purpose: the first
 	// of the chain when a resend is itself resent.
 	ResentFrom string `json:"resent_from,omitempty"`
+	// TemplateID is the saved template the text was filled from, if any.
+	TemplateID *int64 `json:"template_id,omitempty"`
 
 	// Recurrence is the RRULE of the series this occurrence carries on
 	// (see Recurrence); empty for a one-off message, and for an occurrence
@@ -75,6 +77,9 @@ type MessageUpdate struct {
 	ScheduledAt *time.Time
 	ContactName *string
 	ToPhone     *string
+	// TemplateID fills the text from a saved template (see UseTemplate);
+	// the store sets Message from it.
+	TemplateID *int64
 	// Recurrence sets, changes or (empty) ends the series' rule.
 	Recurrence *string
 	// Scope says what an edit or cancel of a series' occurrence applies to:
@@ -129,6 +134,9 @@ func (m *ScheduledMessage) ApplyUpdate(u MessageUpdate) (detach bool, err error)
 	}
 	if u.Recurrence != nil {
 		m.Recurrence = *u.Recurrence
+	}
+	if u.TemplateID != nil {
+		m.TemplateID = u.TemplateID
 	}
 	detach = inSeries && scope == ScopeOccurrence && u.Recurrence == nil
 	if detach {
@@ -206,7 +214,15 @@ func (m *ScheduledMessage) Resend(at time.Time) (*ScheduledMessage, error) {
 		return nil, FieldError("scheduled_at", "is required")
 	}
 	return &ScheduledMessage{ToPhone: m.ToPhone, ContactName: m.ContactName, Message: m.Message, ScheduledAt: at,
-		RecipientTimezone: m.RecipientTimezone, ResentFrom: cmp.Or(m.ResentFrom, m.ID)}, nil
+		RecipientTimezone: m.RecipientTimezone, ResentFrom: cmp.Or(m.ResentFrom, m.ID), TemplateID: m.TemplateID}, nil
+}
+
+// UseTemplate makes t the template m is made from: m's text is t's, unless
+// m has a text of its own already (a template's text edited before
+// scheduling), which is kept. The text is copied, not linked: editing or
+// deleting t later changes nothing already scheduled.
+func (m *ScheduledMessage) UseTemplate(t *Template) {
+	m.Message, m.TemplateID = fromTemplate(m.Message, t)
 }
 
 // validateRecurrence checks the recurrence of a message that has one, stores
@@ -258,7 +274,7 @@ func (m *ScheduledMessage) NextOccurrence() *ScheduledMessage {
 		return nil
 	}
 	return &ScheduledMessage{ToPhone: m.ToPhone, ContactName: m.ContactName, Message: m.Message, ScheduledAt: at,
-		RecipientTimezone: m.RecipientTimezone, CreatedFrom: m.CreatedFrom, Recurrence: m.Recurrence,
+		RecipientTimezone: m.RecipientTimezone, CreatedFrom: m.CreatedFrom, Recurrence: m.Recurrence, TemplateID: m.TemplateID,
 		SeriesID: cmp.Or(m.SeriesID, m.ID), SeriesStart: m.SeriesStart, Occurrence: m.Occurrence + 1}
 }
 

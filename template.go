@@ -49,6 +49,16 @@ func (t *Template) Validate() error {
 	return CheckPlaceholders("text", t.Text)
 }
 
+// fromTemplate returns the text and template id of a text made from t: its
+// own text when it has one, else t's.
+func fromTemplate(text string, t *Template) (string, *int64) {
+	if text == "" {
+		text = t.Text
+	}
+	id := t.ID
+	return text, &id
+}
+
 // Recipient holds what placeholders are filled from.
 type Recipient struct {
 	Name    string

@@ -99,6 +99,9 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) error {
 	if in.Config != nil {
 		in.Config.Apply(&j.Config)
 	}
+	if err := s.db.UseTemplates(r.Context(), j.MessageParts); err != nil {
+		return err
+	}
 	if err := j.Validate(); err != nil {
 		return err
 	}

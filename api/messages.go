@@ -18,6 +18,7 @@ type messageInput struct {
 	ContactName string `json:"contact_name"`
 	Timezone    string `json:"timezone"`
 	Recurrence  string `json:"recurrence"`
+	TemplateID  *int64 `json:"template_id"`
 }
 
 // messagePatch is the body of PATCH /api/messages/{id}; absent or null
@@ -29,6 +30,7 @@ type messagePatch struct {
 	ContactName *string `json:"contact_name"`
 	Timezone    *string `json:"timezone"`
 	Recurrence  *string `json:"recurrence"`
+	TemplateID  *int64  `json:"template_id"`
 }
 
 // resendInput is the optional body of POST /api/messages/{id}/resend.
@@ -120,7 +122,11 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) error {
 		zone = s.contactZone(in.ToPhone)(r.Context())
 	}
 	m := &vpslink.ScheduledMessage{ToPhone: in.ToPhone, Message: in.Message, ScheduledAt: at,
-		ContactName: in.ContactName, RecipientTimezone: zone, CreatedFrom: createdFrom, Recurrence: in.Recurrence}
+		ContactName: in.ContactName, RecipientTimezone: zone, CreatedFrom: createdFrom, Recurrence: in.Recurrence,
+		TemplateID: in.TemplateID}
+	if err := s.db.UseTemplate(r.Context(), m); err != nil {
+		return err
+	}
 	if err := m.Validate(); err != nil {
 		if timeErr != nil && vpslink.ErrorField(err) == "scheduled_at" {
 			return timeErr
@@ -158,7 +164,7 @@ func (s *Server) updateMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := vpslink.MessageUpdate{Message: in.Message, ContactName: in.ContactName, ToPhone: in.ToPhone,
-		Recurrence: in.Recurrence, Scope: r.URL.Query().Get("scope")}
+		Recurrence: in.Recurrence, TemplateID: in.TemplateID, Scope: r.URL.Query().Get("scope")}
 	if in.ScheduledAt != nil {
 		at, _, err := s.userTime(r.Context(), "scheduled_at", *in.ScheduledAt, deref(in.Timezone), s.messageZone(cur))
 		if err != nil {

@@ -78,8 +78,12 @@ func (e *Engine) dispatchJob(ctx context.Context, due *store.Due, now time.Time)
 	var o store.Outcome
 	if c.Status == store.ClaimRecorded {
 		o = recordedOutcome(c.Delivery, now)
-		log.Warn("job step already attempted; its ledger row stands as its outcome", "state", c.Delivery.State,
-			"wa_message_id", c.Delivery.WAMessageID)
+		if c.Reason != "" {
+			log.Warn("not sent; its recipient fails and the job goes on", "reason", c.Delivery.Error)
+		} else {
+			log.Warn("job step already attempted; its ledger row stands as its outcome", "state", c.Delivery.State,
+				"wa_message_id", c.Delivery.WAMessageID)
+		}
 	} else if done, err := e.unclaimed(c, log, fail); done {
 		return e.writeRefused(log, vpslink.SendKindJob, j.ID, err, fail)
 	} else {

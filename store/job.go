@@ -21,6 +21,9 @@ const jobColumns = `id, coalesce(title, ''), status, scheduled_start_at, recipie
 
 // CreateJob validates and inserts a job.
 func (db *DB) CreateJob(ctx context.Context, j *vpslink.Job) error {
+	if err := db.UseTemplates(ctx, j.MessageParts); err != nil {
+		return err
+	}
 	if err := j.Validate(); err != nil {
 		return err
 	}
@@ -167,6 +170,9 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 		}
 		if u.MessageParts != nil {
 			j.MessageParts = *u.MessageParts
+			if err := useTemplates(ctx, tx, j.MessageParts); err != nil {
+				return err
+			}
 		}
 		if u.Config != nil {
 			u.Config.Apply(&j.Config)

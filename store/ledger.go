@@ -32,8 +32,10 @@ const (
 	ClaimRefused
 	// ClaimRecorded: the job step has a ledger row from an earlier attempt
 	// whose outcome the job's progress does not show yet (a receipt came
-	// before the outcome, or the outcome's write failed); Delivery is that
-	// row, and its state stands as the step's outcome. Nothing was written.
+	// before the outcome, or the outcome's write failed), or the claim just
+	// recorded it failed because its text cannot be filled for its
+	// recipient (Reason says why); Delivery is that row, and its state
+	// stands as the step's outcome.
 	ClaimRecorded
 )
 
@@ -103,9 +105,18 @@ func (db *DB) ClaimMessage(ctx context.Context, id string, now time.Time, maxLat
 			return nil
 		}
 		d := &vpslink.Delivery{MessageID: id, Recipient: jid}
-		if d.Text, c.Reason, err = tx.renderFor(ctx, "message", m.Message, d.Recipient); err != nil || c.Reason != "" {
-			c.Status = ClaimRefused
+		if d.Text, c.Reason, err = tx.renderFor(ctx, "message", m.Message, d.Recipient); err != nil {
 			return err
+		} else if c.Reason != "" {
+			// The text cannot be filled for the recipient (its contact lost
+			// a value since the message was created): this occurrence fails
+			// with the reason, and its series goes on, in one commit.
+			c.Status = ClaimRefused
+			if _, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET status = 'failed', error_message = ?, updated_at = ?
+				WHERE id = ?`, c.Reason, fmtTime(now), id); err != nil {
+				return fmt.Errorf("fail message: %w", err)
+			}
+			return tx.continueSeries(ctx, m)
 		}
 		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, m.ResentFrom, `message_id = ?`, id); err != nil || c.Status != ClaimOK {
 			return err
@@ -167,6 +178,37 @@ func (tx *Tx) claimDelivery(ctx context.Context, d *vpslink.Delivery, now time.T
 		return nil, 0, "", fmt.Errorf("reclaim ledger row: %w", err)
 	}
 	return d, ClaimOK, "", nil
+}
+
+// recordUnsendable writes d as a failed ledger row with reason, for a send
+// that cannot be made and was not: nothing goes out, so no WhatsApp id and
+// no attempt. A row the step has already stands as it is, unless it proved
+// that nothing was sent (not_sent), which is failed in its place. It
+// returns the row as recorded, and whether it records reason; prevWhere
+// and prevArgs select it.
+func (tx *Tx) recordUnsendable(ctx context.Context, d *vpslink.Delivery, now time.Time, reason, prevWhere string, prevArgs ...any) (*vpslink.Delivery, bool, error) {
+	d.State, d.Error, d.ClaimedAt, d.Attempts, d.Text = vpslink.DeliveryFailed, reason, now, 0, ""
+	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (message_id, job_id, recipient_index, part_index, recipient,
+		wa_message_id, state, error, attempts, claimed_at) VALUES (?, ?, ?, ?, ?, '', 'failed', ?, 0, ?) ON CONFLICT DO NOTHING`,
+		nullString(d.MessageID), nullString(d.JobID), d.RecipientIndex, d.PartIndex, d.Recipient, reason, fmtTime(now))
+	if err != nil {
+		return nil, false, fmt.Errorf("record unsendable step: %w", describe(err))
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		d.ID, _ = res.LastInsertId()
+		return d, true, nil
+	}
+	res, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'failed', error = ? WHERE `+prevWhere+` AND state = 'not_sent'`,
+		append([]any{reason}, prevArgs...)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("record unsendable step: %w", describe(err))
+	}
+	prev, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+prevWhere, prevArgs...))
+	if err != nil {
+		return nil, false, fmt.Errorf("read ledger: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return prev, n == 1, nil
 }
 
 // Outcome is the result of one send as the ledger records it.

@@ -16,12 +16,15 @@ const messageColumns = `id, to_phone, coalesce(contact_name, ''), message, sched
 	coalesce(error_message, ''), coalesce(wa_message_id, ''), coalesce(created_from, ''),
 	coalesce(recipient_timezone, ''), created_at, coalesce(updated_at, created_at), sent_at,
 	coalesce(resent_from, ''), coalesce(recurrence, ''), coalesce(series_id, ''), series_start,
-	coalesce(occurrence, 0)`
+	coalesce(occurrence, 0), template_id`
 
 // CreateMessage schedules a message. A phone that is not a contact yet gets
 // a minimal contact in the same transaction (the schema's trigger does it,
 // for other writers too).
 func (db *DB) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) error {
+	if err := db.UseTemplate(ctx, m); err != nil {
+		return err
+	}
 	if err := m.Validate(); err != nil {
 		return err
 	}
@@ -61,12 +64,12 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 	_, err := tx.ExecContext(ctx, `INSERT INTO scheduled_messages
 		(id, to_phone, contact_name, message, scheduled_at, status, error_message, created_at, sent_at,
 		 wa_message_id, updated_at, created_from, recipient_timezone, resent_from,
-		 recurrence, series_id, series_start, occurrence)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 recurrence, series_id, series_start, occurrence, template_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.ToPhone, nullString(m.ContactName), m.Message, fmtTime(m.ScheduledAt), m.Status,
 		nullString(m.ErrorMessage), fmtTime(m.CreatedAt), nullTime(m.SentAt), nullString(m.WAMessageID),
 		fmtTime(m.UpdatedAt), nullString(m.CreatedFrom), nullString(m.RecipientTimezone), nullString(m.ResentFrom),
-		nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence))
+		nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence), m.TemplateID)
 	if err != nil {
 		if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s already exists", m.ID)
@@ -206,6 +209,15 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		if m.Status != vpslink.MessagePending {
 			return vpslink.Errorf(vpslink.ECONFLICT, "message %s is %s; only pending messages can be edited", id, m.Status)
 		}
+		if u.TemplateID != nil {
+			t, err := templateRef(ctx, tx, "template_id", *u.TemplateID)
+			if err != nil {
+				return err
+			}
+			if u.Message == nil {
+				u.Message = &t.Text
+			}
+		}
 		stored, orig := m.ToPhone, *m
 		detach, err := m.ApplyUpdate(u)
 		if err != nil {
@@ -241,9 +253,9 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		m.SetNextOccurrences()
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET message = ?, scheduled_at = ?,
 			contact_name = ?, to_phone = ?, updated_at = ?, recurrence = ?, series_id = ?, series_start = ?,
-			occurrence = ? WHERE id = ? AND status = 'pending'`,
+			occurrence = ?, template_id = ? WHERE id = ? AND status = 'pending'`,
 			m.Message, fmtTime(m.ScheduledAt), nullString(m.ContactName), m.ToPhone, fmtTime(tx.now),
-			nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence), id)
+			nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence), m.TemplateID, id)
 		if err != nil {
 			return fmt.Errorf("update message: %w", describe(err))
 		}
@@ -389,7 +401,7 @@ func scanMessage(row scanner) (*vpslink.ScheduledMessage, error) {
 	var sent, seriesStart sql.NullString
 	if err := row.Scan(&m.ID, &m.ToPhone, &m.ContactName, &m.Message, &scheduled, &m.Status,
 		&m.ErrorMessage, &m.WAMessageID, &m.CreatedFrom, &m.RecipientTimezone, &created, &updated, &sent, &m.ResentFrom,
-		&m.Recurrence, &m.SeriesID, &seriesStart, &m.Occurrence); err != nil {
+		&m.Recurrence, &m.SeriesID, &seriesStart, &m.Occurrence, &m.TemplateID); err != nil {
 		return nil, err
 	}
 	m.ScheduledAt, m.CreatedAt, m.UpdatedAt = parseTime(scheduled), parseTime(created), parseTime(updated)

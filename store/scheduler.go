@@ -119,12 +119,23 @@ func (db *DB) ClaimJobStep(ctx context.Context, id string, r, p int, now time.Ti
 		}
 		d := &vpslink.Delivery{JobID: id, RecipientIndex: r, PartIndex: p, Recipient: j.Recipients[r]}
 		field := fmt.Sprintf("message_parts[%d].text", p)
-		if d.Text, c.Reason, err = tx.renderFor(ctx, field, j.MessageParts[p].Text, d.Recipient); err != nil || c.Reason != "" {
-			c.Status = ClaimRefused
+		step := `job_id = ? AND recipient_index = ? AND part_index = ?`
+		if d.Text, c.Reason, err = tx.renderFor(ctx, field, j.MessageParts[p].Text, d.Recipient); err != nil {
+			return err
+		} else if c.Reason != "" {
+			// One recipient's text cannot be filled (its contact lost a
+			// value since the job was created): that recipient fails, with
+			// the reason in its ledger row, committed before anything else
+			// is sent; the job goes on with the next recipient.
+			var recorded bool
+			c.Delivery, recorded, err = tx.recordUnsendable(ctx, d, now, "not sent: "+c.Reason, step, id, r, p)
+			if !recorded {
+				c.Reason = "" // an earlier attempt's row stands
+			}
+			c.Status = ClaimRecorded
 			return err
 		}
-		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, "",
-			`job_id = ? AND recipient_index = ? AND part_index = ?`, id, r, p); err != nil || c.Status != ClaimOK {
+		if c.Delivery, c.Status, c.Reason, err = tx.claimDelivery(ctx, d, now, "", step, id, r, p); err != nil || c.Status != ClaimOK {
 			if c.Status == ClaimRefused && c.Delivery != nil {
 				c.Status = ClaimRecorded
 			}

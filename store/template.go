@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -124,13 +125,63 @@ func (db *DB) CreateTemplate(ctx context.Context, t *vpslink.Template) error {
 
 // GetTemplate returns the template with the given id.
 func (db *DB) GetTemplate(ctx context.Context, id int64) (*vpslink.Template, error) {
-	t, err := scanTemplate(db.read.QueryRowContext(ctx, `SELECT `+templateColumns+` FROM templates WHERE id = ?`, id))
+	return getTemplate(ctx, db.read, `id = ?`, id)
+}
+
+// TemplateByName returns the template named name.
+func (db *DB) TemplateByName(ctx context.Context, name string) (*vpslink.Template, error) {
+	return getTemplate(ctx, db.read, `name = ?`, name)
+}
+
+func getTemplate(ctx context.Context, q queryer, where string, key any) (*vpslink.Template, error) {
+	t, err := scanTemplate(q.QueryRowContext(ctx, `SELECT `+templateColumns+` FROM templates WHERE `+where, key))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, vpslink.Errorf(vpslink.ENOTFOUND, "template %d not found", id)
+		return nil, vpslink.Errorf(vpslink.ENOTFOUND, "template %v not found", key)
 	} else if err != nil {
 		return nil, fmt.Errorf("get template: %w", err)
 	}
 	return t, nil
+}
+
+// TemplateRef returns the template a message or job part refers to by id;
+// one that does not exist is an error of field (bad input, not a missing
+// resource).
+func (db *DB) TemplateRef(ctx context.Context, field string, id int64) (*vpslink.Template, error) {
+	return templateRef(ctx, db.read, field, id)
+}
+
+func templateRef(ctx context.Context, q queryer, field string, id int64) (*vpslink.Template, error) {
+	t, err := getTemplate(ctx, q, `id = ?`, id)
+	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
+		return nil, vpslink.FieldError(field, "template %d does not exist", id)
+	}
+	return t, err
+}
+
+// UseTemplate fills m from the template it refers to, if any (see
+// vpslink.ScheduledMessage.UseTemplate).
+func (db *DB) UseTemplate(ctx context.Context, m *vpslink.ScheduledMessage) error {
+	if m.TemplateID == nil {
+		return nil
+	}
+	t, err := db.TemplateRef(ctx, "template_id", *m.TemplateID)
+	if err != nil {
+		return err
+	}
+	m.UseTemplate(t)
+	return nil
+}
+
+// UseTemplates fills job parts from the templates they refer to (see
+// vpslink.UseTemplates).
+func (db *DB) UseTemplates(ctx context.Context, parts []vpslink.MessagePart) error {
+	return useTemplates(ctx, db.read, parts)
+}
+
+func useTemplates(ctx context.Context, q queryer, parts []vpslink.MessagePart) error {
+	return vpslink.UseTemplates(parts, func(field string, id int64) (*vpslink.Template, error) {
+		return templateRef(ctx, q, field, id)
+	})
 }
 
 // ListTemplates returns every template ordered by name (a handful, so no
@@ -152,8 +203,8 @@ func (db *DB) ListTemplates(ctx context.Context) ([]*vpslink.Template, error) {
 	return list, rows.Err()
 }
 
-// UpdateTemplate replaces a template's name and text. Messages made from it
-// keep their text: a template is copied at creation, not linked.
+// UpdateTemplate replaces a template's name and text. Messages and job
+// parts made from it keep their text: a template is copied, not linked.
 func (db *DB) UpdateTemplate(ctx context.Context, t *vpslink.Template) error {
 	if err := t.Validate(); err != nil {
 		return err
@@ -174,7 +225,9 @@ func (db *DB) UpdateTemplate(ctx context.Context, t *vpslink.Template) error {
 	})
 }
 
-// DeleteTemplate removes a template.
+// DeleteTemplate removes a template. Messages and job parts made from it
+// keep their text and forget where it came from, so that no reference
+// points at nothing (or at a later template that reuses the id).
 func (db *DB) DeleteTemplate(ctx context.Context, id int64) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM templates WHERE id = ?`, id)
@@ -184,6 +237,48 @@ func (db *DB) DeleteTemplate(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return vpslink.Errorf(vpslink.ENOTFOUND, "template %d not found", id)
 		}
-		return nil
+		if _, err := tx.ExecContext(ctx, `UPDATE scheduled_messages SET template_id = NULL WHERE template_id = ?`, id); err != nil {
+			return fmt.Errorf("forget template in messages: %w", describe(err))
+		}
+		return tx.forgetTemplateInJobs(ctx, id)
 	})
+}
+
+// forgetTemplateInJobs clears templateId id from every job part. The parts
+// are rewritten in Go, not with SQLite's JSON aggregates, whose order is
+// not guaranteed: a job's parts must keep theirs.
+func (tx *Tx) forgetTemplateInJobs(ctx context.Context, id int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, message_parts FROM jobs WHERE EXISTS
+		(SELECT 1 FROM json_each(jobs.message_parts) WHERE json_extract(value, '$.templateId') = ?)`, id)
+	if err != nil {
+		return fmt.Errorf("find jobs made from template %d: %w", id, describe(err))
+	}
+	changed := map[string][]vpslink.MessagePart{}
+	for rows.Next() {
+		var jobID, raw string
+		var parts []vpslink.MessagePart
+		if err := rows.Scan(&jobID, &raw); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := json.Unmarshal([]byte(raw), &parts); err != nil {
+			continue // unreadable parts cannot name the template
+		}
+		for i := range parts {
+			if parts[i].TemplateID != nil && *parts[i].TemplateID == id {
+				parts[i].TemplateID = nil
+			}
+		}
+		changed[jobID] = parts
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for jobID, parts := range changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET message_parts = ? WHERE id = ?`, mustJSON(parts), jobID); err != nil {
+			return fmt.Errorf("forget template in job %s: %w", jobID, describe(err))
+		}
+	}
+	return nil
 }

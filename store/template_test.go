@@ -121,3 +121,138 @@ func TestTemplates_CRUD(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
+
+// A message or job part that names a saved template gets its text, unless
+// it has one of its own; the reference is kept, and the placeholders are
+// checked for the recipients like an inline text's.
+func TestTemplateRefs(t *testing.T) {
+	ctx := context.Background()
+	db := placeholderDB(t)
+	hello := &vpslink.Template{Name: "hello", Text: "Oi {first_name}"}
+	nick := &vpslink.Template{Name: "nick", Text: "Oi {alias}"}
+	for _, tpl := range []*vpslink.Template{hello, nick} {
+		if err := db.CreateTemplate(ctx, tpl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := func(t *vpslink.Template) *int64 { return &t.ID }
+	missing := int64(999)
+
+	m := &vpslink.ScheduledMessage{ToPhone: anaPhone, TemplateID: ref(hello), ScheduledAt: storetest.Now, Recurrence: "FREQ=DAILY"}
+	if err := db.CreateMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetMessage(ctx, m.ID); got.Message != "Oi {first_name}" || got.TemplateID == nil || *got.TemplateID != hello.ID {
+		t.Fatalf("stored %q from template %v", got.Message, got.TemplateID)
+	}
+	own := &vpslink.ScheduledMessage{ToPhone: anaPhone, Message: "edited", TemplateID: ref(hello), ScheduledAt: storetest.Now}
+	if err := db.CreateMessage(ctx, own); err != nil || own.Message != "edited" {
+		t.Fatalf("own text: %q %v", own.Message, err)
+	}
+	j := &vpslink.Job{ScheduledStartAt: storetest.Now, Recipients: []string{anaPhone, bobPhone},
+		MessageParts: []vpslink.MessagePart{{Text: "first"}, {TemplateID: ref(hello)}}}
+	if err := db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetJob(ctx, j.ID); got.MessageParts[1].Text != "Oi {first_name}" || *got.MessageParts[1].TemplateID != hello.ID {
+		t.Fatalf("job parts %+v", got.MessageParts)
+	}
+
+	for _, tt := range []struct {
+		name, wantErr string
+		create        func() error
+	}{
+		{"message from a missing template", "template_id: template 999 does not exist", func() error {
+			return db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: anaPhone, TemplateID: &missing, ScheduledAt: storetest.Now})
+		}},
+		{"message from a template its recipient cannot fill", "message: placeholder {alias} has no value", func() error {
+			return db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: bobPhone, TemplateID: ref(nick), ScheduledAt: storetest.Now})
+		}},
+		{"job part from a template one recipient cannot fill", "message_parts[0].text: placeholder {alias} has no value", func() error {
+			return db.CreateJob(ctx, &vpslink.Job{ScheduledStartAt: storetest.Now, Recipients: []string{anaPhone, bobPhone},
+				MessageParts: []vpslink.MessagePart{{TemplateID: ref(nick)}}})
+		}},
+		{"job part from a missing template", "message_parts[0].templateId: template 999 does not exist", func() error {
+			return db.CreateJob(ctx, &vpslink.Job{ScheduledStartAt: storetest.Now, Recipients: []string{anaPhone},
+				MessageParts: []vpslink.MessagePart{{TemplateID: &missing}}})
+		}},
+		{"edit to a template its recipient cannot fill", "message: placeholder {alias} has no value", func() error {
+			m := storetest.CreateMessage(t, db, bobPhone, "Oi", storetest.Now)
+			_, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{TemplateID: ref(nick)})
+			return err
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.create()
+			if vpslink.ErrorCode(err) != vpslink.EINVALID || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error %v, want a validation error %q", err, tt.wantErr)
+			}
+		})
+	}
+
+	edited, err := db.UpdateMessage(ctx, own.ID, vpslink.MessageUpdate{TemplateID: ref(nick)})
+	if err != nil || edited.Message != "Oi {alias}" || *edited.TemplateID != nick.ID {
+		t.Fatalf("edit to another template: %+v %v", edited, err)
+	}
+	// The claim of a series' occurrence creates the next one from the
+	// same template.
+	if c, err := db.ClaimMessage(ctx, m.ID, storetest.Now, 0); err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	list, _, err := db.ListMessages(ctx, vpslink.MessageFilter{Status: vpslink.MessagePending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var next *vpslink.ScheduledMessage
+	for _, x := range list {
+		if x.SeriesID == m.ID {
+			next = x
+		}
+	}
+	if next == nil || next.TemplateID == nil || *next.TemplateID != hello.ID {
+		t.Fatalf("next occurrence %+v", next)
+	}
+
+	// Deleting the template keeps the texts and forgets the reference.
+	if err := db.DeleteTemplate(ctx, hello.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetMessage(ctx, next.ID); got.TemplateID != nil || got.Message != "Oi {first_name}" {
+		t.Fatalf("message after delete: %v %q", got.TemplateID, got.Message)
+	}
+	if got, _ := db.GetJob(ctx, j.ID); got.MessageParts[1].TemplateID != nil || got.MessageParts[1].Text != "Oi {first_name}" ||
+		got.MessageParts[0].Text != "first" {
+		t.Fatalf("job parts after delete: %+v", got.MessageParts)
+	}
+}
+
+// A job step whose text cannot be filled for its recipient is recorded
+// failed in the claim, in the place of a not-sent attempt it may have;
+// nothing is claimed for sending.
+func TestClaimJobStep_UnfillableRecorded(t *testing.T) {
+	ctx := context.Background()
+	db := placeholderDB(t)
+	j := &vpslink.Job{ScheduledStartAt: storetest.Now, Recipients: []string{anaPhone}, MessageParts: []vpslink.MessagePart{{Text: "Oi {alias}"}}}
+	if err := db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.ClaimJobStep(ctx, j.ID, 0, 0, storetest.Now, 0)
+	if err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	if err := db.FinishJobStep(ctx, c.Delivery, store.Outcome{State: vpslink.DeliveryNotSent, Error: "offline", At: storetest.Now},
+		progress(store.JobProgress{})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateContact(ctx, anaPhone, vpslink.ContactUpdate{Aliases: &[]string{}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err = db.ClaimJobStep(ctx, j.ID, 0, 0, storetest.Now, 0)
+	if err != nil || c.Status != store.ClaimRecorded || c.Reason == "" {
+		t.Fatalf("claim after the alias went: %+v %v", c, err)
+	}
+	ds, _ := db.JobDeliveries(ctx, j.ID)
+	if len(ds) != 1 || ds[0].State != vpslink.DeliveryFailed || !strings.Contains(ds[0].Error, "not sent: message_parts[0].text: placeholder {alias}") {
+		t.Fatalf("ledger %+v", ds)
+	}
+}

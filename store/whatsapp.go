@@ -147,6 +147,9 @@ func (db *DB) ApplyReceipt(ctx context.Context, kind string, waIDs []string, at 
 	err := db.UpdateQuiet(ctx, func(tx *Tx) error {
 		res = ReceiptResult{}
 		for _, id := range waIDs {
+			if id == "" {
+				continue // ledger rows of sends never made have no id
+			}
 			unknownSteps, err := tx.unknownJobSteps(ctx, id)
 			if err != nil {
 				return err

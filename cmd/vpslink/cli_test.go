@@ -200,3 +200,26 @@ func TestCLI_BadInputWritesNothing(t *testing.T) {
 		t.Fatalf("a failed command changed the database:\n%s\n---\n%s", before, after)
 	}
 }
+
+// --template fills a message or a job's parts from a saved template, in
+// the order given among --part; an unknown name is an error naming the
+// flag.
+func TestCLI_Templates(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whatsapp.db")
+	mustRunCLI(t, "db", "migrate", "--db", db)
+	mustRunCLI(t, "contacts", "add", "--db", db, "--phone", "+49 151 1234567", "--name", "Anna Lee")
+	mustRunCLI(t, "templates", "add", "--db", db, "hi", "Hi {first_name}")
+	out := mustRunCLI(t, "messages", "schedule", "--db", db, "--json", "--to", "anna lee", "--at", "2026-12-31T10:00:00Z", "--template", "hi")
+	if !strings.Contains(out, `"message":"Hi {first_name}"`) || !strings.Contains(out, `"template_id":1`) {
+		t.Fatalf("message from a template: %s", out)
+	}
+	out = mustRunCLI(t, "jobs", "create", "--db", db, "--json", "--at", "2026-12-31T10:00:00Z", "--to", "491511234567",
+		"--part", "one", "--template", "hi", "--part", "three")
+	if !strings.Contains(out, `"message_parts":[{"text":"one","delayAfterSeconds":null},{"text":"Hi {first_name}","delayAfterSeconds":null,"templateId":1},{"text":"three"`) {
+		t.Fatalf("job parts in order: %s", out)
+	}
+	if _, err := runCLI(t, "messages", "schedule", "--db", db, "--to", "anna lee", "--at", "now", "--template", "nope"); err == nil ||
+		!strings.Contains(err.Error(), `--template: no template is named "nope"`) {
+		t.Fatalf("unknown template: %v", err)
+	}
+}

@@ -85,13 +85,16 @@ func (a *app) printJob(j *jobDetail) {
 
 func newJobsCreateCmd(a *app) *cobra.Command {
 	var title, at, zone string
-	var to, parts []string
+	var to []string
+	var parts []vpslink.MessagePart
+	templates := map[int]string{}
 	var partDelay float64
 	var gap int
 	cmd := &cobra.Command{
-		Use:   "create [--title T] --at TIME --to R... --part TEXT... [--part-delay S] [--gap S]",
+		Use:   "create [--title T] --at TIME --to R... (--part TEXT | --template NAME)... [--part-delay S] [--gap S]",
 		Short: "Create a broadcast job",
 		Long: "Each --to is a phone, a contact name or alias, or a group JID (…@g.us).\n" +
+			"Each --part is a part's text, each --template a part with a saved template's text, in the order given.\n" +
 			"--part-delay is the pause after each part but the last; --gap the pause between recipients.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -102,15 +105,18 @@ func newJobsCreateCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			j := &vpslink.Job{Title: title, ScheduledStartAt: when, Config: vpslink.JobConfig{RecipientGapSeconds: gap}}
-			for i, text := range parts {
-				p := vpslink.MessagePart{Text: text}
+			j := &vpslink.Job{Title: title, ScheduledStartAt: when, Config: vpslink.JobConfig{RecipientGapSeconds: gap}, MessageParts: parts}
+			for i := range j.MessageParts {
 				if partDelay > 0 && i < len(parts)-1 {
-					p.DelayAfterSeconds = &partDelay
+					j.MessageParts[i].DelayAfterSeconds = &partDelay
 				}
-				j.MessageParts = append(j.MessageParts, p)
 			}
 			return a.write(cmd, func(w *writer) error {
+				for i, name := range templates {
+					if j.MessageParts[i].TemplateID, err = templateID(cmd.Context(), w.db, "--template", name); err != nil {
+						return err
+					}
+				}
 				if j.Recipients, err = resolveRecipients(cmd.Context(), w.db, to); err != nil {
 					return err
 				}
@@ -126,7 +132,9 @@ func newJobsCreateCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&at, "at", "", "when to start: YYYY-MM-DD HH:MM, RFC 3339 or now")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	cmd.Flags().StringArrayVar(&to, "to", nil, "recipient (repeatable)")
-	cmd.Flags().StringArrayVar(&parts, "part", nil, "message part, in order (repeatable)")
+	cmd.Flags().Var(&partsFlag{parts: &parts}, "part", "message part, in order (repeatable)")
+	cmd.Flags().Var(&partsFlag{parts: &parts, templates: templates, template: true}, "template",
+		"a part with this saved template's text, in order with --part (repeatable)")
 	cmd.Flags().Float64Var(&partDelay, "part-delay", 0, "seconds between parts (a fraction allowed: 2.5)")
 	cmd.Flags().IntVar(&gap, "gap", 0, "seconds between recipients")
 	return cmd

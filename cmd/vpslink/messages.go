@@ -69,9 +69,9 @@ var scheduleFlags = map[string]string{"to_phone": "--to", "message": "--message"
 	"recurrence": "--rrule", "repeat": "--repeat"}
 
 func newMessagesScheduleCmd(a *app) *cobra.Command {
-	var to, at, zone, text, repeat, rrule string
+	var to, at, zone, text, tpl, repeat, rrule string
 	cmd := &cobra.Command{
-		Use:   "schedule --to PHONE|NAME|ALIAS --at TIME [--tz ZONE] --message TEXT",
+		Use:   "schedule --to PHONE|NAME|ALIAS --at TIME [--tz ZONE] (--message TEXT | --template NAME)",
 		Short: "Schedule a message",
 		Long: "TIME is RFC 3339 (2026-12-31T23:59:00+01:00), or YYYY-MM-DD HH:MM in --tz,\n" +
 			"else in the contact's timezone, else in the machine's.\n\n" +
@@ -94,6 +94,14 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 				}
 				m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: text,
 					ScheduledAt: when, RecipientTimezone: cmp.Or(zone, c.Timezone), CreatedFrom: "cli", Recurrence: rule}
+				if tpl != "" {
+					if m.TemplateID, err = templateID(cmd.Context(), w.db, "--template", tpl); err != nil {
+						return err
+					}
+					if err := w.db.UseTemplate(cmd.Context(), m); err != nil {
+						return err
+					}
+				}
 				if err := m.Validate(); err != nil {
 					return flagError(err, scheduleFlags)
 				}
@@ -109,6 +117,8 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&at, "at", "", "when to send: YYYY-MM-DD HH:MM, RFC 3339 or now")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	cmd.Flags().StringVar(&text, "message", "", "the text")
+	cmd.Flags().StringVar(&tpl, "template", "", "send this saved template's text (vpslink templates list)")
+	cmd.MarkFlagsMutuallyExclusive("message", "template")
 	cmd.Flags().StringVar(&repeat, "repeat", "", "repeat the message: daily, weekly, monthly or yearly")
 	cmd.Flags().StringVar(&rrule, "rrule", "", "repeat by an RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,TH")
 	return cmd

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -77,4 +78,41 @@ func newTemplatesRmCmd(a *app) *cobra.Command {
 			})
 		},
 	}
+}
+
+// templateID returns the id of the template named name, for --template.
+func templateID(ctx context.Context, db *store.DB, flag, name string) (*int64, error) {
+	t, err := db.TemplateByName(ctx, name)
+	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
+		return nil, vpslink.FieldError(flag, "no template is named %q (see vpslink templates list)", name)
+	} else if err != nil {
+		return nil, err
+	}
+	return &t.ID, nil
+}
+
+// partsFlag collects a job's parts from --part TEXT and --template NAME in
+// the order they are given on the command line.
+type partsFlag struct {
+	parts     *[]vpslink.MessagePart
+	templates map[int]string // part index -> template name
+	template  bool
+}
+
+func (f *partsFlag) Set(v string) error {
+	if f.template {
+		f.templates[len(*f.parts)] = v
+		v = ""
+	}
+	*f.parts = append(*f.parts, vpslink.MessagePart{Text: v})
+	return nil
+}
+
+func (f *partsFlag) String() string { return "" }
+
+func (f *partsFlag) Type() string {
+	if f.template {
+		return "name"
+	}
+	return "text"
 }

@@ -1814,9 +1814,13 @@ export interface components {
         };
         /** @enum {unknown} */
         MessageStatus: "pending" | "sending" | "sent" | "failed" | "cancelled";
+        /** @description The text is message, or else the saved template's named by template_id (one of them is required). */
         MessageInput: {
             to_phone: string;
-            message: string;
+            /** @description The text; placeholders are filled per recipient when sent. Left out or empty with template_id: the template's text */
+            message?: string;
+            /** @description A saved template (GET /api/templates) the text is filled from; its text is copied, so editing the template later changes nothing scheduled. A placeholder the recipient cannot fill is a 400 */
+            template_id?: number;
             /**
              * @example 2026-12-24T18:00:00+01:00
              * @example 2026-12-24 18:00
@@ -1843,6 +1847,8 @@ export interface components {
             timezone?: string | null;
             /** @description Sets or changes the series' rule (empty ends the series after this occurrence) */
             recurrence?: string | null;
+            /** @description Fills the text from this saved template, unless message is given too (which is then kept) */
+            template_id?: number | null;
         };
         ResendInput: {
             /** @description RFC 3339, or a wall-clock time in timezone, else the message's or its contact's zone; default now */
@@ -1880,6 +1886,8 @@ export interface components {
             occurrence?: number;
             /** @description The series' next three times from this occurrence on, UTC */
             next_occurrences?: string[];
+            /** @description The saved template the text was filled from (gone when the template is deleted) */
+            template_id?: number;
         };
         MessageResult: components["schemas"]["Success"] & {
             data?: components["schemas"]["ScheduledMessage"];
@@ -1889,10 +1897,14 @@ export interface components {
         };
         /** @enum {unknown} */
         JobStatus: "pending" | "running" | "paused" | "completed" | "failed" | "cancelled";
+        /** @description The part's text is text, or else (text empty) the saved template's named by templateId. */
         MessagePart: {
+            /** @description Placeholders are filled per recipient when sent; a placeholder a recipient cannot fill is a 400. Empty with templateId: the template's text */
             text: string;
             /** @description Pause after this part before the next part to the same recipient, in seconds; a fraction is allowed (2.5) and kept to the millisecond. null: the settings' part delay (manual mode) or a worked-out pause (automatic mode). */
             delayAfterSeconds?: number | null;
+            /** @description A saved template the text is filled from (copied; gone when the template is deleted) */
+            templateId?: number;
         };
         /**
          * @description On create, the fields given are merged over the settings' job defaults

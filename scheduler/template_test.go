@@ -1,0 +1,92 @@
+package scheduler_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store/storetest"
+)
+
+// A recipient whose contact loses a value its text needs after the job was
+// created (its alias removed while the job runs) fails alone, with the
+// reason in its ledger row, and nothing is sent to it; the recipients
+// before and after it get their text, filled for each of them.
+func TestEngine_JobRecipientLosesPlaceholderValue(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	for i, alias := range []string{"Ann", "Bo", "Cy"} {
+		storetest.CreateContact(t, h.db, &vpslink.Contact{Phone: "49151000000" + string(rune('0'+i)), Name: alias + " Doe", Aliases: []string{alias}})
+	}
+	j := &vpslink.Job{ScheduledStartAt: t0, Recipients: []string{"491510000000", "491510000001", "491510000002"},
+		MessageParts: []vpslink.MessagePart{{Text: "Hi {alias}", DelayAfterSeconds: seconds(5)}, {Text: "Bye {first_name}"}},
+		Config:       vpslink.JobConfig{RecipientGapSeconds: 10}}
+	if err := h.db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	h.advance(5 * time.Second) // the first recipient has both parts
+	h.wantAttempts(2)
+	h.do(func(ctx context.Context) error {
+		_, err := h.db.UpdateContact(ctx, "491510000001", vpslink.ContactUpdate{Aliases: &[]string{}})
+		return err
+	})
+	h.runFor(time.Minute)
+	var texts []string
+	for _, s := range h.wantAttempts(4) {
+		texts = append(texts, s.To+" "+s.Text)
+	}
+	if got, want := strings.Join(texts, "; "), "491510000000@s.whatsapp.net Hi Ann; 491510000000@s.whatsapp.net Bye Ann; "+
+		"491510000002@s.whatsapp.net Hi Cy; 491510000002@s.whatsapp.net Bye Cy"; got != want {
+		t.Fatalf("sent\n%s\nwant\n%s", got, want)
+	}
+	got := h.job(j.ID)
+	if got.Status != vpslink.JobCompleted || got.RecipientsSent != 2 || got.RecipientsFailed != 1 {
+		t.Fatalf("job %s: %d sent, %d failed (%s)", got.Status, got.RecipientsSent, got.RecipientsFailed, got.ErrorMessage)
+	}
+	ds, err := h.db.JobDeliveries(ctx, j.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []*vpslink.Delivery
+	for _, d := range ds {
+		if d.RecipientIndex == 1 {
+			failed = append(failed, d)
+		} else if d.State != vpslink.DeliverySent || d.Text == "" {
+			t.Errorf("ledger row %+v: want sent with its text", d)
+		}
+	}
+	if len(failed) != 1 || failed[0].State != vpslink.DeliveryFailed || failed[0].Attempts != 0 ||
+		failed[0].WAMessageID != "" || !strings.Contains(failed[0].Error, "{alias} has no value") {
+		t.Fatalf("the second recipient's ledger: %+v", failed)
+	}
+}
+
+// A single message whose contact lost a value its text needs fails with
+// the reason, and its series goes on to the next occurrence.
+func TestEngine_MessageLosesPlaceholderValue(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	storetest.CreateContact(t, h.db, &vpslink.Contact{Phone: "491511234567", Name: "Ann Doe", Aliases: []string{"Annie"}})
+	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "Morning {alias}", ScheduledAt: t0.Add(time.Minute),
+		Recurrence: "FREQ=DAILY"}
+	if err := h.db.CreateMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.UpdateContact(ctx, "491511234567", vpslink.ContactUpdate{Aliases: &[]string{}}); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	h.advance(time.Minute)
+	h.wantAttempts(0)
+	h.wantStatus(m.ID, vpslink.MessageFailed, "{alias} has no value")
+	list, _, err := h.db.ListMessages(ctx, vpslink.MessageFilter{Status: vpslink.MessagePending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].SeriesID != m.ID || !list[0].ScheduledAt.Equal(t0.Add(24*time.Hour+time.Minute)) {
+		t.Fatalf("pending after the failed occurrence: %+v", list)
+	}
+}
