@@ -93,8 +93,8 @@ func (s *Server) messageZone(m *vpslink.ScheduledMessage) func(context.Context) 
 }
 
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
-	q := parseQuery(r, "status", "to", "from", "until", "limit", "offset")
-	f := vpslink.MessageFilter{Status: q.str("status"), To: q.str("to"), From: q.time("from"), Until: q.time("until")}
+	q := parseQuery(r, "status", "to", "search", "from", "until", "limit", "offset")
+	f := vpslink.MessageFilter{Status: q.str("status"), To: q.str("to"), Search: q.str("search"), From: q.time("from"), Until: q.time("until")}
 	f.Limit, f.Offset = q.paging()
 	if q.err != nil {
 		return q.err

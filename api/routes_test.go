@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -620,5 +621,46 @@ func TestJobs_PausedNextStep(t *testing.T) {
 				t.Fatalf("cancelled job shows next_step_at %v", got["next_step_at"])
 			}
 		})
+	}
+}
+
+// ?search is case-insensitive beyond ASCII, on contacts' names and aliases
+// and on messages' text and recipients, whether the client sends "ü"
+// composed or as "u" and a combining diaeresis (as macOS files names).
+func TestSearch_NonASCII(t *testing.T) {
+	e := newEnv(t)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Ümlaut"}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"4930123456","name":"Bob","aliases":["Onkel Jürgen"]}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"4930123457","name":"Zoë","aliases":["ΣΟΦΊΑ"]}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"4930123456","message":"Grüße aus KÖLN","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, nil)
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"hi","scheduled_at":"2026-12-24T10:00:00Z"}`}).ok(t, 201, nil)
+	for _, tc := range []struct {
+		path string
+		want []string // contact names, or message texts
+	}{
+		{"/api/contacts?search=%C3%BC", []string{"Bob", "Ümlaut"}},        // ü: the name and the alias
+		{"/api/contacts?search=%C3%9Cmlaut", []string{"Ümlaut"}},          // Ü
+		{"/api/contacts?search=u%CC%88mlaut", []string{"Ümlaut"}},         // u + U+0308
+		{"/api/contacts?search=J%C3%9CRGEN", []string{"Bob"}},             // JÜRGEN
+		{"/api/contacts?search=%CF%83%CE%BF%CF%86", []string{"Zoë"}},      // σοφ
+		{"/api/contacts?search=zo%C3%8B", []string{"Zoë"}},                // zoË
+		{"/api/messages?search=k%C3%B6ln", []string{"Grüße aus KÖLN"}},    // köln in the text
+		{"/api/messages?search=%C3%9C", []string{"Grüße aus KÖLN", "hi"}}, // Ü: the text, and Ümlaut's name
+		{"/api/messages?search=j%C3%BCrgen", []string{"Grüße aus KÖLN"}},  // the recipient's alias
+		{"/api/messages?search=%C3%BCmlaut", []string{"hi"}},              // the recipient's name
+	} {
+		var list []map[string]any
+		e.do(req{path: tc.path}).ok(t, 200, &list)
+		var got []string
+		for _, v := range list {
+			if s, ok := v["name"].(string); ok {
+				got = append(got, s)
+			} else {
+				got = append(got, v["message"].(string))
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.path, got, tc.want)
+		}
 	}
 }

@@ -76,7 +76,7 @@ func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vps
 	var where []string
 	var args []any
 	if s := strings.TrimSpace(f.Search); s != "" {
-		like := "%" + escapeLike(strings.ToLower(s)) + "%"
+		like := "%" + escapeLike(fold(s)) + "%"
 		where = append(where, `(fold(name) LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\'
 			OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE fold(json_each.value) LIKE ? ESCAPE '\'))`)
 		args = append(args, like, like, like)

@@ -150,7 +150,7 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 		args = append(args, phone)
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
-		like := "%" + escapeLike(strings.ToLower(s)) + "%"
+		like := "%" + escapeLike(fold(s)) + "%"
 		phone := like
 		if d := phoneDigits(s); d != "" {
 			phone = "%" + d + "%"

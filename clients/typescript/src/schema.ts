@@ -254,7 +254,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Substring of the name, an alias or the phone */
+                    /** @description Substring of the name, an alias or the phone; case-insensitive beyond ASCII */
                     search?: string;
                     favorite?: boolean;
                     tag?: string;
@@ -526,6 +526,8 @@ export interface paths {
                     status?: components["schemas"]["MessageStatus"];
                     /** @description Recipient phone */
                     to?: string;
+                    /** @description Substring of the text, of the recipient's name or aliases, or of the phone; case-insensitive beyond ASCII */
+                    search?: string;
                     /** @description scheduled_at >= from (RFC 3339) */
                     from?: string;
                     /** @description scheduled_at < until (RFC 3339) */
