@@ -53,8 +53,8 @@ func parseContact(key string, r *record) item[vpslink.Contact] {
 		}
 		it.warnings = append(it.warnings, vpslink.ErrorMessage(err)+"; imported as it is and flagged")
 		validate = c.ValidateDetails
-	} else if vpslink.IsNationalPhone(primary) {
-		it.warnings = append(it.warnings, fmt.Sprintf("phone %q read as a %s number: %s", primary, vpslink.PhoneRegion(), c.Phone))
+	} else if w := phoneConverted("phone", primary, c.Phone); w != "" {
+		it.warnings = append(it.warnings, w)
 	}
 	it.key = c.Phone
 	if c.SecondaryPhone != "" {
@@ -65,6 +65,10 @@ func parseContact(key string, r *record) item[vpslink.Contact] {
 			p = ""
 		case p == c.Phone:
 			p = ""
+		default:
+			if w := phoneConverted("phones.secondary", c.SecondaryPhone, p); w != "" {
+				it.warnings = append(it.warnings, w)
+			}
 		}
 		c.SecondaryPhone = p
 	}

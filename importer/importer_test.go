@@ -462,12 +462,23 @@ func TestRun_NoFiles(t *testing.T) {
 	}
 }
 
-// A national number is read in the phone region and the report says so;
-// without a region it is kept as typed and flagged.
+// A national number is read in the phone region, a "(0)" trunk prefix is
+// dropped, and the report says so for every phone it converted: contacts'
+// phones, scheduled messages' recipients and jobs' recipients. Formatting
+// alone ("+44 7700 900129") and the "00" international prefix are no
+// conversion.
 func TestRun_NationalPhones(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "contacts.json"), []byte(`{"07700 900127": {"name": "Ann"}}`), 0o644); err != nil {
-		t.Fatal(err)
+	for name, data := range map[string]string{
+		"contacts.json": `{"07700 900127": {"name": "Ann", "phones": {"secondary": "+44 (0) 7700 900126"}}, "+44 7700 900125": {"name": "Bo"}}`,
+		"scheduled.json": `[{"id": "m1", "to": "07700 900128", "message": "hi", "scheduledAt": "2026-12-24T09:00:00Z"},
+			{"id": "m2", "to": "0044 7700 900125", "message": "hi", "scheduledAt": "2026-12-24T09:00:00Z"}]`,
+		"jobs.json": `[{"id": "j1", "scheduledStartAt": "2026-12-24T09:00:00Z", "messageParts": ["hi"],
+			"recipients": ["+44 (0)7700 900129", "447700900125@s.whatsapp.net", "07700 900128"]}]`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := vpslink.SetPhoneRegion("GB"); err != nil {
 		t.Fatal(err)
@@ -478,7 +489,27 @@ func TestRun_NationalPhones(t *testing.T) {
 	if _, err := db.GetContact(context.Background(), "447700900127"); err != nil {
 		t.Fatalf("converted contact: %v", err)
 	}
-	if w := rep.Files[0].Warnings; len(w) != 1 || !strings.Contains(w[0].Reason, `"07700 900127" read as a GB number: 447700900127`) {
-		t.Fatalf("warnings %+v", w)
+	want := map[string][]string{
+		"contacts.json": {`phone "07700 900127" read as a GB number: 447700900127`,
+			`phones.secondary "+44 (0) 7700 900126" converted to 447700900126`},
+		"scheduled.json": {`to "07700 900128" read as a GB number: 447700900128`},
+		"jobs.json": {`recipients[0] "+44 (0)7700 900129" converted to 447700900129`,
+			`recipients[2] "07700 900128" read as a GB number: 447700900128`},
+	}
+	for _, f := range rep.Files {
+		var got []string
+		for _, w := range f.Warnings {
+			got = append(got, w.Reason)
+		}
+		if !slices.Equal(got, want[f.File]) {
+			t.Errorf("%s warnings:\n%q\nwant\n%q", f.File, got, want[f.File])
+		}
+	}
+	var out strings.Builder
+	if err := rep.Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `jobs.json jobs, warning:`) || !strings.Contains(out.String(), `recipients[2] "07700 900128" read as a GB number: 447700900128 (1): j1`) {
+		t.Errorf("printed report:\n%s", out.String())
 	}
 }

@@ -65,9 +65,18 @@ func parseJob(mem member, r *record) item[vpslink.Job] {
 		it.skip = "missing text"
 		return it
 	}
+	given := slices.Clone(j.Recipients)
 	if err := j.Validate(); err != nil {
 		it.skip = vpslink.ErrorMessage(err)
 		return it
+	}
+	for i, r := range given {
+		field := fmt.Sprintf("recipients[%d]", i)
+		if phone, err := vpslink.NormalizeToPhone(field, r); err == nil {
+			if w := phoneConverted(field, r, phone); w != "" {
+				it.warnings = append(it.warnings, w)
+			}
+		}
 	}
 	if j.Title == "" {
 		j.Title = vpslink.DefaultJobTitle(j.MessageParts)

@@ -70,9 +70,13 @@ func parseMessage(mem member, r *record) item[vpslink.ScheduledMessage] {
 		it.warnings = append(it.warnings, vpslink.ErrorMessage(err)+"; not imported")
 		m.RecipientTimezone = ""
 	}
+	given := m.ToPhone
 	if err := m.Validate(); err != nil {
 		it.skip = vpslink.ErrorMessage(err)
 		return it
+	}
+	if w := phoneConverted("to", given, m.ToPhone); w != "" {
+		it.warnings = append(it.warnings, w)
 	}
 	status, reason, known := messageStatus(legacyStatus)
 	m.Status = status
