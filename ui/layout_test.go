@@ -15,6 +15,7 @@ import (
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/api"
 	"github.com/vpslink/vpslink/store"
+	"github.com/vpslink/vpslink/store/storetest"
 	"github.com/vpslink/vpslink/ui"
 )
 
@@ -114,6 +115,38 @@ func TestBrowserLayout(t *testing.T) {
 		})
 	}
 
+	t.Run("a live update keeps the keyboard focus", func(t *testing.T) {
+		browse(t, ctx, "dashboard", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/"))
+		waitFor(t, ctx, "loaded", `document.readyState == "complete" && !!document.querySelector("#live .rows a")`)
+		browse(t, ctx, "focus", chromedp.Focus(chromedp.CSS("#live .rows a")))
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(window.focused = document.activeElement)`)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * time.Second) // the dashboard polls every 2 s
+		waitFor(t, ctx, "focus kept", `document.activeElement === window.focused`)
+		browse(t, ctx, "blur", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+		storetestMessage(t, e, "After the focus left")
+		waitFor(t, ctx, "updates again", `document.querySelector("#live").textContent.includes("After the focus left")`)
+	})
+
+	t.Run("a double click schedules once", func(t *testing.T) {
+		browse(t, ctx, "form", chromedp.Navigate(base+"/messages/new?to=351911111111"))
+		browse(t, ctx, "text", chromedp.SetValue(chromedp.ID("message"), "Only once"))
+		browse(t, ctx, "double click", chromedp.Evaluate[chromedp.Void](
+			`(b => { b.click(); setTimeout(() => b.click(), 30); })(document.querySelector("#schedule-now"))`))
+		waitFor(t, ctx, "list", `location.pathname == "/messages"`)
+		time.Sleep(500 * time.Millisecond) // a second request would have arrived by now
+		n := 0
+		for _, m := range e.messages(vpslink.MessagePending) {
+			if m.Message == "Only once" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d messages scheduled", n)
+		}
+	})
+
 	t.Run("more menu by keyboard", func(t *testing.T) {
 		browse(t, ctx, "phone", chromedp.EmulateViewport(360, 800), chromedp.Navigate(base+"/"))
 		waitFor(t, ctx, "loaded", `document.readyState == "complete"`)
@@ -153,6 +186,12 @@ func screenshotPage(t *testing.T, ctx context.Context, name string) {
 		screenshot(t, ctx, "page-"+name, 390)
 		screenshot(t, ctx, "page-"+name, 1280)
 	}
+}
+
+// storetestMessage schedules text to Ana an hour from now.
+func storetestMessage(t *testing.T, e *env, text string) {
+	t.Helper()
+	storetest.CreateMessage(t, e.db, "351911111111", text, time.Now().Add(time.Hour))
 }
 
 type layoutPage struct{ name, path string }

@@ -34,6 +34,37 @@
   document.addEventListener("DOMContentLoaded", function () { setup(document); });
   document.addEventListener("htmx:load", function (e) { setup(e.target); });
 
+  // A poll that would replace what holds the keyboard focus waits until
+  // the focus moves on: the swap would throw it back to the top of the page.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var el = e.detail.elt;
+    var focus = document.activeElement;
+    var polls = /^every /.test(el.getAttribute("hx-trigger") || "");
+    if (polls && focus && focus !== document.body && el.contains(focus)) { e.preventDefault(); }
+  });
+
+  // A form is sent once: a second click while the first is on its way
+  // would schedule the same message twice. data-confirm asks first.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.method !== "post" || form.hasAttribute("hx-post")) { return; }
+    if (form.dataset.sending || (form.dataset.confirm && !window.confirm(form.dataset.confirm))) {
+      e.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    form.setAttribute("aria-busy", "true");
+  });
+
+  // Back to a page kept in the browser's cache: its forms may go again.
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) { return; }
+    document.querySelectorAll("form[data-sending]").forEach(function (f) {
+      delete f.dataset.sending;
+      f.removeAttribute("aria-busy");
+    });
+  });
+
   // Contact picker: choosing a contact puts its phone in the To field, its
   // name beside it and its time zone in the time zone field.
   function choose(btn) {
