@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -83,12 +81,12 @@ func TestServe_KillAtRandom(t *testing.T) {
 		}
 		for range faultAPIPerLife {
 			at := time.Now().Add(time.Duration(500+rng.IntN(3000)) * time.Millisecond)
-			postAPI(t, addr, "/api/messages", map[string]any{"to_phone": fmt.Sprintf("4915300%05d", apiRows),
+			postAPI(t, addr, faultSecret, "/api/messages", map[string]any{"to_phone": fmt.Sprintf("4915300%05d", apiRows),
 				"message": fmt.Sprintf("api message %d", apiRows), "scheduled_at": vpslink.FormatTime(at)})
 			apiRows++
 		}
 		if jobs < faultAPIJobs && kill%3 != 0 {
-			postAPI(t, addr, "/api/jobs", faultJob(jobs, time.Now().Add(300*time.Millisecond)))
+			postAPI(t, addr, faultSecret, "/api/jobs", faultJob(jobs, time.Now().Add(300*time.Millisecond)))
 			jobs++
 		}
 		time.Sleep(time.Duration(rng.IntN(600)) * time.Millisecond)
@@ -272,32 +270,6 @@ func insertWithCLI(t *testing.T, sqlite3, dbPath string, first, n int, now time.
 	cmd.Stdin = strings.NewReader(b.String())
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("sqlite3: %v\n%s", err, out)
-	}
-}
-
-// postAPI makes an authenticated POST that must succeed: the service is up
-// and is killed only after the call returns.
-func postAPI(t *testing.T, addr, path string, body any) {
-	t.Helper()
-	b, err := json.Marshal(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, "http://"+addr+path, bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+faultSecret)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		var e bytes.Buffer
-		e.ReadFrom(resp.Body)
-		t.Fatalf("POST %s: %s %s", path, resp.Status, e.String())
 	}
 }
 

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -31,20 +31,7 @@ func TestService_AutomaticModeTypingTimes(t *testing.T) {
 	short, long := strings.Repeat("a", 30), strings.Repeat("b", 60)
 	body := fmt.Sprintf(`{"scheduled_start_at":%q,"recipients":["491511234567"],
 		"message_parts":[{"text":%q,"delayAfterSeconds":0},{"text":%q}]}`, vpslink.FormatTime(time.Now()), short, long)
-	req, err := http.NewRequest("POST", "http://"+s.ln.Addr().String()+"/api/jobs", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-API-Secret", cfg.APISecret)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create job: %s", resp.Status)
-	}
+	postAPI(t, s.ln.Addr().String(), cfg.APISecret, "/api/jobs", json.RawMessage(body))
 	waitFor(t, s.db, "the job to complete", func() bool {
 		return count(t, s.db, `SELECT count(*) FROM jobs WHERE status = 'completed'`) == 1
 	})

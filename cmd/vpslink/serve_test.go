@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -285,6 +287,31 @@ func openService(t *testing.T, cfg *Config) *service {
 	return s
 }
 
+// postAPI makes a POST with secret to the service at addr that must
+// succeed; body goes as JSON (a json.RawMessage as it is written).
+func postAPI(t *testing.T, addr, secret, path string, body any) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+path, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+secret)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		e, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST %s: %s %s", path, resp.Status, e)
+	}
+}
+
 // TestService_Run drives the service as the binary does: a message created
 // over HTTP goes out through the dry run, and a cancelled context stops it
 // cleanly.
@@ -296,21 +323,8 @@ func TestService_Run(t *testing.T) {
 	runDone := make(chan error, 1)
 	go func() { runDone <- s.Run(ctx) }()
 
-	body := fmt.Sprintf(`{"to_phone":"491511234567","message":"hello","scheduled_at":%q}`, vpslink.FormatTime(time.Now()))
-	req, err := http.NewRequest("POST", "http://"+s.ln.Addr().String()+"/api/messages", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-API-Secret", cfg.APISecret)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create message: %s", resp.Status)
-	}
+	postAPI(t, s.ln.Addr().String(), cfg.APISecret, "/api/messages",
+		map[string]string{"to_phone": "491511234567", "message": "hello", "scheduled_at": vpslink.FormatTime(time.Now())})
 	waitFor(t, s.db, "the message to be sent", func() bool {
 		return count(t, s.db, `SELECT count(*) FROM scheduled_messages WHERE status = 'sent'`) == 1
 	})
