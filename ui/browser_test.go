@@ -46,15 +46,19 @@ func newBrowser(t *testing.T) context.Context {
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	// Headless chromium prefers light; the UI's default is dark.
-	dark := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
-		return chromedp.Void{}, err
-	}
-	if err := chromedp.Do(ctx, dark); err != nil { // starts the browser
+	if err := chromedp.Do(ctx, colorScheme("dark")); err != nil { // starts the browser
 		t.Fatal(err)
 	}
 	return ctx
+}
+
+// colorScheme makes the page see prefers-color-scheme: scheme.
+func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+		return chromedp.Void{}, err
+	}
 }
 
 // pageErrors collects what the browser reports as errors from here on:

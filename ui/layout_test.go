@@ -115,6 +115,19 @@ func TestBrowserLayout(t *testing.T) {
 		})
 	}
 
+	t.Run("light", func(t *testing.T) {
+		browse(t, ctx, "light", colorScheme("light"))
+		defer browse(t, ctx, "dark", colorScheme("dark"))
+		for _, p := range pages[:6] {
+			browse(t, ctx, "open", chromedp.EmulateViewport(390, 800), chromedp.Navigate(base+p.path))
+			waitFor(t, ctx, "loaded", `document.readyState == "complete"`)
+			if problems, err := chromedp.Run(ctx, chromedp.Evaluate[string](checks)); err != nil || problems != "" {
+				t.Errorf("%s: %v %s", p.name, err, problems)
+			}
+			screenshotPage(t, ctx, p.name+"-light")
+		}
+	})
+
 	t.Run("a live update keeps the keyboard focus", func(t *testing.T) {
 		browse(t, ctx, "dashboard", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/"))
 		waitFor(t, ctx, "loaded", `document.readyState == "complete" && !!document.querySelector("#live .rows a")`)
@@ -127,6 +140,23 @@ func TestBrowserLayout(t *testing.T) {
 		browse(t, ctx, "blur", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
 		storetestMessage(t, e, "After the focus left")
 		waitFor(t, ctx, "updates again", `document.querySelector("#live").textContent.includes("After the focus left")`)
+	})
+
+	t.Run("schedule with the keyboard only", func(t *testing.T) {
+		browse(t, ctx, "form", chromedp.EmulateViewport(390, 800), chromedp.Navigate(base+"/messages/new"))
+		browse(t, ctx, "to", chromedp.Focus(chromedp.ID("to_phone")), chromedp.KeyEvent("wójcik"))
+		waitFor(t, ctx, "matches", `!!document.querySelector("#picks .pick")`)
+		browse(t, ctx, "choose", chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))
+		waitFor(t, ctx, "chosen", `document.querySelector("#to_phone").value == "48601234567" && document.activeElement.id == "to_phone"`)
+		browse(t, ctx, "text", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent("Typed, not clicked"))
+		for range 12 {
+			if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.id == "schedule-now"`)); ok {
+				break
+			}
+			browse(t, ctx, "next", chromedp.KeyEvent(kb.Tab))
+		}
+		browse(t, ctx, "send now", chromedp.KeyEvent(kb.Enter))
+		waitFor(t, ctx, "list", `location.pathname == "/messages" && document.body.textContent.includes("Typed, not clicked")`)
 	})
 
 	t.Run("a double click schedules once", func(t *testing.T) {
