@@ -49,6 +49,9 @@ var MessageTypes = []string{"text", "image", "video", "audio", "document", "stic
 type ChatFilter struct {
 	Unread bool
 	Groups bool // only group chats (JIDs …@g.us)
+	// Left keeps the groups the account has left; without it, Groups
+	// lists the groups the account is in.
+	Left   bool
 	Limit  int
 	Offset int
 }

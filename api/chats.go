@@ -19,15 +19,21 @@ func (s *Server) listChats(w http.ResponseWriter, r *http.Request) error {
 	return s.chatList(w, r, vpslink.ChatFilter{})
 }
 
-// listGroups lists the group chats the account is in: the chats WhatsApp
-// reported as groups, so a job or a message can be addressed to one.
+// listGroups lists the groups the account is in (with left=true, also
+// those it left), with their participant counts, so a job or a message
+// can be addressed to one.
 func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	return s.chatList(w, r, vpslink.ChatFilter{Groups: true})
 }
 
 func (s *Server) chatList(w http.ResponseWriter, r *http.Request, f vpslink.ChatFilter) error {
-	q := parseQuery(r, "unread", "limit", "offset")
+	names := []string{"unread", "limit", "offset"}
+	if f.Groups {
+		names = append(names, "left")
+	}
+	q := parseQuery(r, names...)
 	f.Unread = deref(q.bool("unread"))
+	f.Left = deref(q.bool("left"))
 	f.Limit, f.Offset = q.paging()
 	if q.err != nil {
 		return q.err

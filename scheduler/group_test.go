@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/vpslink/vpslink"
-	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/store/storetest"
 )
 
@@ -31,9 +30,7 @@ func TestEngine_GroupMessages(t *testing.T) {
 			h := newHarness(t, nil)
 			storetest.CreateGroup(t, h.db, group, "Family", 5)
 			if tt.left {
-				if err := h.db.SyncGroups(context.Background(), []store.WAGroup{{ID: group, Participants: -1, Left: true}}, false); err != nil {
-					t.Fatal(err)
-				}
+				storetest.LeaveGroup(t, h.db, group)
 			}
 			to := "group:Family" // by name: refused for a group left, so by JID then
 			if tt.left {

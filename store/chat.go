@@ -21,6 +21,9 @@ func (db *DB) ListChats(ctx context.Context, f vpslink.ChatFilter) ([]*vpslink.C
 	}
 	if f.Groups {
 		where = append(where, groupCond)
+		if !f.Left {
+			where = append(where, `left_at IS NULL`)
+		}
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -19,29 +20,6 @@ const (
 	club   = "4915100000000-1600000000@g.us"
 )
 
-// groupState is what the chats table says about one group.
-type groupState struct {
-	name         string
-	participants int
-	left         bool
-}
-
-func groupStates(t *testing.T, db *store.DB) map[string]groupState {
-	t.Helper()
-	gs, err := db.Groups(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]groupState{}
-	for _, g := range gs {
-		if !g.IsGroup {
-			t.Errorf("group %s not flagged as a group", g.ID)
-		}
-		out[g.ID] = groupState{g.Name, g.ParticipantCount, g.LeftAt != nil}
-	}
-	return out
-}
-
 // The joined groups at connect replace what chats says; change events
 // adjust names, counts and membership.
 func TestSyncGroups(t *testing.T) {
@@ -51,30 +29,30 @@ func TestSyncGroups(t *testing.T) {
 		name     string
 		groups   []store.WAGroup
 		complete bool
-		want     map[string]groupState
+		want     map[string]string
 	}{
 		{"joined groups at connect", []store.WAGroup{
 			{ID: family, Name: "Family", Participants: 5}, {ID: choir, Name: "Choir", Participants: 30}}, true,
-			map[string]groupState{family: {"Family", 5, false}, choir: {"Choir", 30, false}}},
+			map[string]string{family: "Family/5", choir: "Choir/30"}},
 		{"renamed, two joined, one went", []store.WAGroup{
 			{ID: family, Name: "Family ❤", Participants: -1, Joined: 2, Departed: 1}}, false,
-			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 30, false}}},
+			map[string]string{family: "Family ❤/6", choir: "Choir/30"}},
 		{"added to a new group", []store.WAGroup{{ID: club, Name: "Club", Participants: 12}}, false,
-			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 30, false}, club: {"Club", 12, false}}},
+			map[string]string{family: "Family ❤/6", choir: "Choir/30", club: "Club/12"}},
 		{"left a group", []store.WAGroup{{ID: choir, Participants: -1, Departed: 1, Left: true}}, false,
-			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 29, true}, club: {"Club", 12, false}}},
+			map[string]string{family: "Family ❤/6", choir: "Choir/29/left", club: "Club/12"}},
 		{"reconnect: a group missing from the list was left", []store.WAGroup{
 			{ID: family, Name: "Family ❤", Participants: 6}}, true,
-			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 29, true}, club: {"Club", 12, true}}},
+			map[string]string{family: "Family ❤/6", choir: "Choir/29/left", club: "Club/12/left"}},
 		{"added back", []store.WAGroup{{ID: club, Participants: 13}}, false,
-			map[string]groupState{family: {"Family ❤", 6, false}, choir: {"Choir", 29, true}, club: {"Club", 13, false}}},
+			map[string]string{family: "Family ❤/6", choir: "Choir/29/left", club: "Club/13"}},
 		{"counts never go negative", []store.WAGroup{{ID: family, Participants: -1, Departed: 10}}, false,
-			map[string]groupState{family: {"Family ❤", 0, false}, choir: {"Choir", 29, true}, club: {"Club", 13, false}}},
+			map[string]string{family: "Family ❤/0", choir: "Choir/29/left", club: "Club/13"}},
 	} {
 		if err := db.SyncGroups(ctx, step.groups, step.complete); err != nil {
 			t.Fatal(err)
 		}
-		if got := groupStates(t, db); !mapsEqual(got, step.want) {
+		if got := storetest.GroupStates(t, db); !maps.Equal(got, step.want) {
 			t.Fatalf("%s:\n got %v\nwant %v", step.name, got, step.want)
 		}
 	}
@@ -84,18 +62,6 @@ func TestSyncGroups(t *testing.T) {
 	if _, left, err := db.LeftGroup(ctx, "999@g.us"); err != nil || left {
 		t.Errorf("an unknown group is not known to be left: %v %v", left, err)
 	}
-}
-
-func mapsEqual(a, b map[string]groupState) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // A message or job recipient may be a group's JID or its name; a name is

@@ -35,9 +35,11 @@ type WAMessage struct {
 	CountUnread bool
 }
 
-// WABatch is written in one short transaction.
+// WABatch is written in one short transaction: chats, then groups, then
+// messages.
 type WABatch struct {
 	Chats    []WAChat
+	Groups   []WAGroup
 	Messages []WAMessage
 }
 
@@ -49,6 +51,11 @@ func (db *DB) IngestWhatsApp(ctx context.Context, b WABatch) (inserted int, err 
 		now := fmtTime(tx.now)
 		for _, c := range b.Chats {
 			if err := upsertWAChat(ctx, tx, c, now); err != nil {
+				return err
+			}
+		}
+		for _, g := range b.Groups {
+			if err := upsertGroup(ctx, tx, g, now); err != nil {
 				return err
 			}
 		}

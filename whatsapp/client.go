@@ -30,6 +30,7 @@ type waClient interface {
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
 	SendChatPresence(ctx context.Context, jid types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error
 	IsOnWhatsApp(ctx context.Context, phones []string) ([]types.IsOnWhatsAppResponse, error)
+	GetJoinedGroups(ctx context.Context) ([]*types.GroupInfo, error)
 	IsConnected() bool
 	IsLoggedIn() bool
 	Connect() error
@@ -74,6 +75,7 @@ type Client struct {
 	runCtx context.Context // Start's context, for reconnects it schedules
 	stop   context.CancelFunc
 	done   chan struct{}
+	groups sync.WaitGroup // joined-groups refreshes in flight
 }
 
 var _ vpslink.Sender = (*Client)(nil)
@@ -191,6 +193,7 @@ func (c *Client) Close() error {
 	if c.stop != nil {
 		c.stop()
 		<-c.done
+		c.groups.Wait()
 	}
 	if c.session != nil {
 		return c.session.Close()

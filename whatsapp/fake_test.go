@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +28,9 @@ type fakeClient struct {
 	onWA       map[string]types.JID // "+phone" -> canonical JID; missing: not on WhatsApp
 	onWAErr    error
 	onWACalls  int
+	groups     []*types.GroupInfo // what GetJoinedGroups reports
+	groupsErr  error
+	groupCalls int
 	qr         chan whatsmeow.QRChannelItem
 	pairPhones []string
 	onConnect  func() // run in its own goroutine by Connect, like whatsmeow's events
@@ -74,6 +78,29 @@ func (f *fakeClient) IsOnWhatsApp(ctx context.Context, phones []string) ([]types
 	}
 	jid, ok := f.onWA[phones[0]]
 	return []types.IsOnWhatsAppResponse{{Query: phones[0], JID: jid, IsIn: ok}}, nil
+}
+
+func (f *fakeClient) GetJoinedGroups(ctx context.Context) ([]*types.GroupInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.groupCalls++
+	if f.groupsErr != nil {
+		return nil, f.groupsErr
+	}
+	return slices.Clone(f.groups), nil
+}
+
+// joinGroups makes the account a member of groups, as GetJoinedGroups
+// reports them from now on.
+func (f *fakeClient) joinGroups(groups ...*types.GroupInfo) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.groups = append(f.groups, groups...)
+}
+
+// groupInfo is a group as WhatsApp describes it, with n participants.
+func groupInfo(jid types.JID, name string, n int) *types.GroupInfo {
+	return &types.GroupInfo{JID: jid, GroupName: types.GroupName{Name: name}, ParticipantCount: n}
 }
 
 func (f *fakeClient) IsConnected() bool {

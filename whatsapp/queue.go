@@ -127,12 +127,12 @@ func (c *Client) drain(ctx context.Context, backoff time.Duration) {
 func (c *Client) process(ctx context.Context, items []any) (failed []any) {
 	var b store.WABatch
 	flush := func() {
-		if len(b.Chats) == 0 && len(b.Messages) == 0 {
+		if len(b.Chats) == 0 && len(b.Groups) == 0 && len(b.Messages) == 0 {
 			return
 		}
 		n, err := c.db.IngestWhatsApp(ctx, b)
 		if err != nil {
-			c.log.Error("store WhatsApp messages", "messages", len(b.Messages), "chats", len(b.Chats), "err", err)
+			c.log.Error("store WhatsApp messages", "messages", len(b.Messages), "chats", len(b.Chats), "groups", len(b.Groups), "err", err)
 		}
 		c.metrics.stored.Add(float64(n))
 		b = store.WABatch{}
@@ -151,6 +151,12 @@ func (c *Client) process(ctx context.Context, items []any) (failed []any) {
 			}
 		}
 	}
+	addGroup := func(g store.WAGroup) {
+		if len(b.Messages) > 0 {
+			flush() // a batch writes its groups before its messages: keep the events' order
+		}
+		b.Groups = append(b.Groups, g)
+	}
 	own := c.ownJID()
 	for _, item := range items {
 		switch e := item.(type) {
@@ -164,11 +170,9 @@ func (c *Client) process(ctx context.Context, items []any) (failed []any) {
 		case *events.HistorySync:
 			add(historyRecords(e, own))
 		case *events.GroupInfo:
-			if e.Name != nil {
-				add([]store.WAChat{{ID: e.JID.String(), Name: e.Name.Name, IsGroup: true, UnreadCount: -1}}, nil)
-			}
+			addGroup(c.groupChange(e))
 		case *events.JoinedGroup:
-			add([]store.WAChat{{ID: e.JID.String(), Name: e.Name, IsGroup: true, UnreadCount: -1}}, nil)
+			addGroup(joinedGroup(e))
 		case *events.Receipt:
 			flush()
 			if err := c.applyReceipt(ctx, e); err != nil {

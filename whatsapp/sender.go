@@ -75,7 +75,7 @@ func (c *Client) send(ctx context.Context, s vpslink.Send) error {
 	_, err = c.cli.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(s.Text)},
 		whatsmeow.SendRequestExtra{ID: types.MessageID(s.WAMessageID)})
 	if err != nil {
-		return classify(err)
+		return classify(c.notMember(ctx, to, err))
 	}
 	c.queue.push(sentMessage(to, s, c.ownJID(), c.opts.Now()))
 	return nil
@@ -173,6 +173,9 @@ var invalidRecipientErrors = []error{
 
 // classify maps a SendMessage error to the scheduler's at-most-once rule.
 func classify(err error) error {
+	if vpslink.IsNotSent(err) {
+		return err // classified already (notMember)
+	}
 	for _, target := range invalidRecipientErrors {
 		if errors.Is(err, target) {
 			return vpslink.NotSent(fmt.Errorf("%w: %w", vpslink.ErrInvalidRecipient, err))

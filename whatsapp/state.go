@@ -79,6 +79,7 @@ func (c *Client) handleConnection(evt any) bool {
 		for _, fn := range fns {
 			go fn()
 		}
+		c.refreshGroups()
 	case *events.Disconnected:
 		c.setState(status{name: StateDisconnected, reason: "disconnected, reconnecting"})
 	case *events.KeepAliveTimeout:

@@ -16,8 +16,8 @@ func newChatsCmd(a *app) *cobra.Command {
 }
 
 func newGroupsCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "groups", Short: "The group chats a job can be sent to"}
-	cmd.AddCommand(newChatListCmd(a, "List group chats (the ID is the recipient JID), most recent first", true))
+	cmd := &cobra.Command{Use: "groups", Short: "The groups a message or job can be sent to"}
+	cmd.AddCommand(newChatListCmd(a, "List the groups the account is in (the ID is the recipient JID; group:NAME works too), most recent first", true))
 	return cmd
 }
 
@@ -27,7 +27,7 @@ func newChatsListCmd(a *app) *cobra.Command {
 
 func newChatListCmd(a *app, short string, groups bool) *cobra.Command {
 	f := vpslink.ChatFilter{Groups: groups}
-	cmd := newListCmd(a, list[*vpslink.Chat]{
+	l := list[*vpslink.Chat]{
 		short: short,
 		limit: &f.Limit, offset: &f.Offset,
 		read: func(ctx context.Context, db *store.DB) ([]*vpslink.Chat, int, error) {
@@ -37,8 +37,18 @@ func newChatListCmd(a *app, short string, groups bool) *cobra.Command {
 		row: func(c *vpslink.Chat) []any {
 			return []any{c.ID, c.Name, c.IsGroup, c.UnreadCount, unixTime(c.LastMessageTime)}
 		},
-	})
+	}
+	if groups {
+		l.columns = []string{"ID", "NAME", "PARTICIPANTS", "LEFT", "UNREAD", "LAST MESSAGE"}
+		l.row = func(c *vpslink.Chat) []any {
+			return []any{c.ID, c.Name, c.ParticipantCount, c.LeftAt, c.UnreadCount, unixTime(c.LastMessageTime)}
+		}
+	}
+	cmd := newListCmd(a, l)
 	cmd.Flags().BoolVar(&f.Unread, "unread", false, "only chats with unread messages")
+	if groups {
+		cmd.Flags().BoolVar(&f.Left, "left", false, "also the groups the account has left")
+	}
 	return cmd
 }
 

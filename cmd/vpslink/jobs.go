@@ -131,7 +131,7 @@ func newJobsCreateCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&title, "title", "", "title (default: the first part's start)")
 	cmd.Flags().StringVar(&at, "at", "", "when to start: YYYY-MM-DD HH:MM, RFC 3339 or now")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
-	cmd.Flags().StringArrayVar(&to, "to", nil, "recipient (repeatable)")
+	cmd.Flags().StringArrayVar(&to, "to", nil, "recipient: phone, contact name or alias, group JID or group:NAME (repeatable)")
 	cmd.Flags().Var(&partsFlag{parts: &parts}, "part", "message part, in order (repeatable)")
 	cmd.Flags().Var(&partsFlag{parts: &parts, templates: templates, template: true}, "template",
 		"a part with this saved template's text, in order with --part (repeatable)")

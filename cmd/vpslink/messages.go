@@ -31,7 +31,7 @@ func newMessagesListCmd(a *app) *cobra.Command {
 		},
 	})
 	cmd.Flags().StringVar(&f.Status, "status", "", "pending, sending, sent, failed or cancelled")
-	cmd.Flags().StringVar(&f.To, "to", "", "only messages to this phone")
+	cmd.Flags().StringVar(&f.To, "to", "", "only messages to this phone or group JID")
 	return cmd
 }
 
@@ -113,7 +113,7 @@ func newMessagesScheduleCmd(a *app) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "", "phone number, contact name or alias")
+	cmd.Flags().StringVar(&to, "to", "", "phone number, contact name or alias, group JID or group:NAME")
 	cmd.Flags().StringVar(&at, "at", "", "when to send: YYYY-MM-DD HH:MM, RFC 3339 or now")
 	cmd.Flags().StringVar(&zone, "tz", "", "IANA time zone of --at")
 	cmd.Flags().StringVar(&text, "message", "", "the text")

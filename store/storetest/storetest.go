@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -92,4 +93,31 @@ func CreateGroup(tb testing.TB, db *store.DB, jid, name string, participants int
 	if err := db.SyncGroups(context.Background(), []store.WAGroup{{ID: jid, Name: name, Participants: participants}}, false); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// LeaveGroup records that the account left the group jid, failing the
+// test on error.
+func LeaveGroup(tb testing.TB, db *store.DB, jid string) {
+	tb.Helper()
+	if err := db.SyncGroups(context.Background(), []store.WAGroup{{ID: jid, Participants: -1, Left: true}}, false); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// GroupStates returns what the database says about each group it knows,
+// by JID: "name/participants", and "/left" for a group the account left.
+func GroupStates(tb testing.TB, db *store.DB) map[string]string {
+	tb.Helper()
+	gs, err := db.Groups(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, g := range gs {
+		out[g.ID] = fmt.Sprintf("%s/%d", g.Name, g.ParticipantCount)
+		if g.LeftAt != nil {
+			out[g.ID] += "/left"
+		}
+	}
+	return out
 }

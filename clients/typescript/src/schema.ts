@@ -1107,13 +1107,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List the group chats (JIDs ending in @g.us), most recent activity first
-         * @description A group's id is the JID a job recipient or message may be addressed to. Sending to a group the account has left fails the send at once (invalid recipient), never as an unknown outcome.
+         * List the groups the account is in, with names and participant counts, most recent activity first
+         * @description Read from WhatsApp at each connection and kept current by group events (see docs/sending.md, Groups). A group's id is the JID a job recipient or message may be addressed to; "group:<name>" addresses it by name, resolved when the message or job is saved. Sending to a group the account has left fails the send at once (invalid recipient, "not a member of group ..."), never as an unknown outcome.
          */
         get: {
             parameters: {
                 query?: {
                     unread?: boolean;
+                    /** @description Also list the groups the account has left (left_at set) */
+                    left?: boolean;
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                 };
@@ -1818,6 +1820,7 @@ export interface components {
         MessageStatus: "pending" | "sending" | "sent" | "failed" | "cancelled";
         /** @description The text is message, or else the saved template's named by template_id (one of them is required). */
         MessageInput: {
+            /** @description A phone, a user JID, a group JID (…@g.us) or group:<name> (resolved to the group's JID; 400 when no group or several have that name) */
             to_phone: string;
             /** @description The text; placeholders are filled per recipient when sent. Left out or empty with template_id: the template's text */
             message?: string;
@@ -2021,6 +2024,13 @@ export interface components {
             unread_count?: number;
             /** @description Unix seconds */
             last_message_time?: number;
+            /** @description A group's members as WhatsApp last reported them; 0 when unknown */
+            participant_count?: number;
+            /**
+             * Format: date-time
+             * @description When the account was seen to leave the group (or was removed, or the group was deleted); null while a member
+             */
+            left_at?: string | null;
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
