@@ -144,8 +144,15 @@ func screenshot(t *testing.T, ctx context.Context, name string, width int64) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
+	// A window as tall as the page, so that the phone's bottom bar shows at
+	// the bottom of the picture rather than across its middle.
 	browse(t, ctx, "resize", chromedp.EmulateViewport(width, 900))
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	height, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`Math.max(900, document.documentElement.scrollHeight)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	browse(t, ctx, "resize to the page", chromedp.EmulateViewport(width, height))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
