@@ -111,7 +111,8 @@ func TestErrors_StatusCodes(t *testing.T) {
 	e.do(req{path: "/api/nope"}).fails(t, 404, "NOT_FOUND", "")
 	e.do(req{method: "PUT", path: "/api/messages"}).fails(t, 405, "METHOD_NOT_ALLOWED", "")
 
-	big := `{"to_phone":"491511234567","message":"` + strings.Repeat("a", 1<<20) + `","scheduled_at":"2026-12-24T09:00:00Z"}`
+	// A 2 MB body, as a client uploading a file by mistake sends.
+	big := `{"to_phone":"491511234567","message":"` + strings.Repeat("a", 2<<20) + `","scheduled_at":"2026-12-24T09:00:00Z"}`
 	e.do(req{method: "POST", path: "/api/messages", body: big}).fails(t, 413, "PAYLOAD_TOO_LARGE", "")
 	e.do(req{method: "POST", path: "/api/messages", body: big, header: map[string]string{"Idempotency-Key": "big"}}).fails(t, 413, "PAYLOAD_TOO_LARGE", "")
 

@@ -414,6 +414,29 @@ func TestSchedulerRoutes(t *testing.T) {
 	}
 }
 
+// The two calls of the web UI's migration plan, exactly as it makes them:
+// the refresh with a JSON content type and no body, and the health check,
+// each with only X-API-Secret.
+func TestSeedPlanCalls(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{method: "POST", path: "/scheduler/refresh", header: map[string]string{"Content-Type": "application/json"}})
+	var refresh map[string]any
+	if err := json.Unmarshal(r.body, &refresh); err != nil || r.code != 200 ||
+		fmt.Sprint(refresh) != "map[message:Scheduler state refreshed success:true]" {
+		t.Fatalf("refresh: %d %s", r.code, r.body)
+	}
+	r = e.do(req{path: "/health"})
+	var health map[string]any
+	if err := json.Unmarshal(r.body, &health); err != nil || r.code != 200 || health["status"] != "ok" {
+		t.Fatalf("health: %d %s", r.code, r.body)
+	}
+	for _, field := range []string{"connected", "pendingMessages", "pendingJobs"} {
+		if _, ok := health[field]; !ok {
+			t.Errorf("health has no %s: %s", field, r.body)
+		}
+	}
+}
+
 func TestRoutes_MethodsHeadCacheBusterCORS(t *testing.T) {
 	e := newEnv(t, func(c *api.Config) { c.CORSOrigins = []string{"https://app.example.com/"} })
 
@@ -512,11 +535,21 @@ func TestJobs_ConfigDefaultsMergeAndDuplicates(t *testing.T) {
 
 func TestContacts_DeleteKeepsHistory(t *testing.T) {
 	e := newEnv(t)
+	ctx := context.Background()
 	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"Anna"}`}).ok(t, 201, nil)
-	var done, pending vpslink.ScheduledMessage
+	var sent, done, pending vpslink.ScheduledMessage
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"sent","scheduled_at":"2026-12-23T09:00:00Z"}`}).ok(t, 201, &sent)
 	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"old","scheduled_at":"2026-12-24T09:00:00Z"}`}).ok(t, 201, &done)
 	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"491511234567","message":"new","scheduled_at":"2026-12-25T09:00:00Z"}`}).ok(t, 201, &pending)
 	e.do(req{method: "DELETE", path: "/api/messages/" + done.ID}).ok(t, 200, nil)
+	c, err := e.db.ClaimMessage(ctx, sent.ID, sent.ScheduledAt, 0)
+	if err != nil || c.Status != store.ClaimOK {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	e.db.FinishMessage(c.Delivery, store.Outcome{State: vpslink.DeliverySent, At: sent.ScheduledAt})
+	if err := e.db.FlushResults(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	r := e.do(req{method: "DELETE", path: "/api/contacts/491511234567"})
 	r.fails(t, 409, "CONFLICT", "")
@@ -526,10 +559,12 @@ func TestContacts_DeleteKeepsHistory(t *testing.T) {
 	e.do(req{method: "DELETE", path: "/api/messages/" + pending.ID}).ok(t, 200, nil)
 	e.do(req{method: "DELETE", path: "/api/contacts/491511234567"}).ok(t, 200, nil)
 	e.do(req{path: "/api/contacts/491511234567"}).fails(t, 404, "NOT_FOUND", "")
-	var kept vpslink.ScheduledMessage
-	e.do(req{path: "/api/messages/" + done.ID}).ok(t, 200, &kept)
-	if kept.ToPhone != "491511234567" || kept.ContactName != "Anna" {
-		t.Fatalf("history lost its recipient: %+v", kept)
+	for id, status := range map[string]string{sent.ID: vpslink.MessageSent, done.ID: vpslink.MessageCancelled} {
+		var kept vpslink.ScheduledMessage
+		e.do(req{path: "/api/messages/" + id}).ok(t, 200, &kept)
+		if kept.Status != status || kept.ToPhone != "491511234567" || kept.ContactName != "Anna" {
+			t.Fatalf("history lost its recipient: %+v", kept)
+		}
 	}
 
 	// A message to an unknown phone makes a contact that can go again once
@@ -663,4 +698,25 @@ func TestSearch_NonASCII(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.path, got, tc.want)
 		}
 	}
+}
+
+// With a phone region, national numbers are read in it and a "(0)" trunk
+// prefix is dropped; a number its country cannot have is refused naming
+// the field.
+func TestMessages_NationalPhones(t *testing.T) {
+	if err := vpslink.SetPhoneRegion("GB"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vpslink.SetPhoneRegion("") })
+	e := newEnv(t)
+	for given, want := range map[string]string{"07700 900127": "447700900127", "+44 (0) 7700 900128": "447700900128", "0044 7700 900129": "447700900129"} {
+		var m vpslink.ScheduledMessage
+		e.do(req{method: "POST", path: "/api/messages", body: fmt.Sprintf(`{"to_phone":%q,"message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`, given)}).ok(t, 201, &m)
+		if m.ToPhone != want {
+			t.Errorf("%q stored as %s, want %s", given, m.ToPhone, want)
+		}
+	}
+	e.do(req{method: "POST", path: "/api/messages", body: `{"to_phone":"07700 9001","message":"hi","scheduled_at":"2026-12-24T09:00:00Z"}`}).
+		fails(t, 400, "VALIDATION_ERROR", "to_phone")
+	e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"+44 7700 9001281234","name":"Long"}`}).fails(t, 400, "VALIDATION_ERROR", "phone")
 }

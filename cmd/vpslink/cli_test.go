@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
+	"github.com/vpslink/vpslink"
 )
 
 // runCLI runs vpslink in-process with args and returns stdout and the error.
@@ -221,5 +222,28 @@ func TestCLI_Templates(t *testing.T) {
 	if _, err := runCLI(t, "messages", "schedule", "--db", db, "--to", "anna lee", "--at", "now", "--template", "nope"); err == nil ||
 		!strings.Contains(err.Error(), `--template: no template is named "nope"`) {
 		t.Fatalf("unknown template: %v", err)
+	}
+}
+
+// The CLI reads national numbers in the configured phone region (GB by
+// default) and refuses them, naming the flag, without one.
+func TestCLI_NationalPhones(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whatsapp.db")
+	mustRunCLI(t, "db", "migrate", "--db", db)
+	out := mustRunCLI(t, "contacts", "add", "--db", db, "--json", "--phone", "07700 900127", "--name", "Ann")
+	if !strings.Contains(out, `"phone":"447700900127"`) {
+		t.Fatalf("national number stored as: %s", out)
+	}
+	out = mustRunCLI(t, "messages", "schedule", "--db", db, "--json", "--to", "+44 (0) 7700 900128", "--at", "2027-01-01 10:00",
+		"--message", "hi")
+	if !strings.Contains(out, `"to_phone":"447700900128"`) {
+		t.Fatalf("trunk prefix kept: %s", out)
+	}
+	region := vpslink.PhoneRegion()
+	t.Cleanup(func() { vpslink.SetPhoneRegion(region) })
+	t.Setenv("VPSLINK_PHONE_REGION", "")
+	_, err := runCLI(t, "contacts", "add", "--db", db, "--phone", "07700 900129", "--name", "Bo")
+	if err == nil || !strings.Contains(err.Error(), "country code") {
+		t.Fatalf("national number without a region: %v", err)
 	}
 }
