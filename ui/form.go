@@ -27,6 +27,19 @@ func fieldErrors(err error) (formErrors, bool) {
 	return nil, false
 }
 
+// fieldMessage returns the message of a user's error for a live fragment
+// that shows one message; ok is false for an error that is not the user's.
+func fieldMessage(err error) (msg string, ok bool) {
+	if err == nil {
+		return "", true
+	}
+	errs, ok := fieldErrors(err)
+	for _, m := range errs { // one field's
+		msg = m
+	}
+	return msg, ok
+}
+
 // refuse shows a refused form again, as typed, with err next to its
 // field; an error that is not the user's is a server error instead.
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, err error, page, title string, data func(formErrors) any) {

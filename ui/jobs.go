@@ -51,8 +51,14 @@ type jobForm struct {
 	Time       string
 	Timezone   string
 	StartNow   bool // the "Start now" button: the time fields are ignored
-	Errors     formErrors
+	// Templates are the choices of the picker that adds a saved template
+	// as a part.
+	Templates []*vpslink.Template
+	Errors    formErrors
 }
+
+// PartsBox is the form's parts field.
+func (f jobForm) PartsBox() textBox { return textBox{Text: f.Parts, Error: f.Errors["parts"]} }
 
 // partSeparator is the line between two parts of a job's message.
 const partSeparator = "---"
@@ -74,6 +80,7 @@ func (h *Handler) newJob(w http.ResponseWriter, r *http.Request) {
 	if to := r.URL.Query().Get("to"); to != "" {
 		f.Recipients = to
 	}
+	f.Templates = h.templateChoices(r.Context())
 	h.render(w, r, http.StatusOK, "job-new", "New broadcast", f)
 }
 
@@ -115,9 +122,19 @@ func (h *Handler) jobFromForm(ctx context.Context, f jobForm) (*vpslink.Job, err
 		}
 		j.Recipients = append(j.Recipients, c.Phone)
 	}
+	// A part whose text is a saved template's, as the picker adds it,
+	// records that template.
+	fromTemplate := map[string]int64{}
+	for _, t := range h.templateChoices(ctx) {
+		fromTemplate[strings.TrimSpace(t.Text)] = t.ID
+	}
 	for _, text := range splitParts(f.Parts) {
 		d := delay
-		j.MessageParts = append(j.MessageParts, vpslink.MessagePart{Text: text, DelayAfterSeconds: &d})
+		p := vpslink.MessagePart{Text: text, DelayAfterSeconds: &d}
+		if id, ok := fromTemplate[text]; ok {
+			p.TemplateID = &id
+		}
+		j.MessageParts = append(j.MessageParts, p)
 	}
 	if len(j.MessageParts) > 0 {
 		j.MessageParts[len(j.MessageParts)-1].DelayAfterSeconds = nil
@@ -180,7 +197,7 @@ func (h *Handler) createJob(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.refuse(w, r, err, "job-new", "New broadcast", func(errs formErrors) any {
-			f.Errors = errs
+			f.Errors, f.Templates = errs, h.templateChoices(r.Context())
 			return f
 		})
 		return
@@ -269,4 +286,29 @@ func (h *Handler) jobAction(w http.ResponseWriter, r *http.Request) {
 	}
 	h.scheduler.Notify()
 	http.Redirect(w, r, "/jobs/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+// templatePart is the broadcast form's parts field with the picked
+// template's text (?part_template=) added as the last part.
+func (h *Handler) templatePart(w http.ResponseWriter, r *http.Request) {
+	box := textBox{Text: r.URL.Query().Get("parts")}
+	t, err := h.pickedTemplate(r, "part_template")
+	if t != nil {
+		box.Text = joinParts(box.Text, t.Text)
+	}
+	var ok bool
+	if box.Error, ok = fieldMessage(err); !ok {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderFragment(w, r, "job-new", "partsbox-fragment", box)
+}
+
+// joinParts adds part after the parts already typed, separated by a line
+// with only partSeparator.
+func joinParts(parts, part string) string {
+	if strings.TrimSpace(parts) == "" {
+		return part
+	}
+	return strings.TrimRight(parts, "\r\n") + "\n" + partSeparator + "\n" + part
 }

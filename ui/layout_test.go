@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +75,7 @@ const layoutChecks = `(() => {
 })()`
 
 // navPages are the pages the main navigation must reach.
-var navPages = []string{"/", "/messages", "/contacts", "/jobs", "/chats", "/whatsapp", "/backups", "/settings"}
+var navPages = []string{"/", "/messages", "/contacts", "/jobs", "/templates", "/chats", "/whatsapp", "/backups", "/settings"}
 
 // TestBrowserLayout opens every page at a phone's and a desktop's width
 // and checks what layoutChecks checks. With VPSLINK_SCREENSHOTS set it
@@ -193,11 +194,12 @@ func TestBrowserLayout(t *testing.T) {
 			}
 		}
 		browse(t, ctx, "into the menu", chromedp.KeyEvent(kb.Tab))
-		waitFor(t, ctx, "first entry", `document.activeElement.getAttribute("href") == "/chats"`)
+		// A phone's bar holds the first four entries; "More" the rest.
+		waitFor(t, ctx, "first entry", `document.activeElement.getAttribute("href") == `+jsString(navPages[4]))
 		browse(t, ctx, "close", chromedp.KeyEvent(kb.Escape))
 		waitFor(t, ctx, "closed", `!document.querySelector(".nav-more").open && document.activeElement.matches(".nav-more summary")`)
 		browse(t, ctx, "open again", chromedp.KeyEvent(kb.Enter))
-		for range 4 {
+		for range len(navPages) - 4 {
 			browse(t, ctx, "next", chromedp.KeyEvent(kb.Tab))
 		}
 		waitFor(t, ctx, "settings", `document.activeElement.getAttribute("href") == "/settings"`)
@@ -254,6 +256,15 @@ func fillForLayout(t *testing.T, e *env) []layoutPage {
 	if err := e.db.CreateJob(ctx, j); err != nil {
 		t.Fatal(err)
 	}
+	tpl := &vpslink.Template{Name: "Birthday greeting for the whole extended family", Text: "Parabéns, {first_name|amigo}! " + long}
+	if err := e.db.CreateTemplate(ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	series := &vpslink.ScheduledMessage{ToPhone: "351911111111", Message: long, ScheduledAt: now.Add(48 * time.Hour),
+		Recurrence: "FREQ=WEEKLY;BYDAY=MO,TH", TemplateID: &tpl.ID}
+	if err := e.db.CreateMessage(ctx, series); err != nil {
+		t.Fatal(err)
+	}
 	chat := "351911111111@s.whatsapp.net"
 	b := store.WABatch{Chats: []store.WAChat{{ID: chat, Name: "Ana", UnreadCount: 2, LastMessageTime: now.Unix()}}}
 	for i := range 6 {
@@ -275,6 +286,10 @@ func fillForLayout(t *testing.T, e *env) []layoutPage {
 		{"contact", "/contacts/48601234567"},
 		{"contact-new", "/contacts/new"},
 		{"contacts-import", "/contacts/import"},
+		{"message-series", "/messages/" + series.ID},
+		{"templates", "/templates"},
+		{"template", "/templates/" + strconv.FormatInt(tpl.ID, 10)},
+		{"template-new", "/templates/new"},
 		{"jobs", "/jobs"},
 		{"job", "/jobs/" + j.ID},
 		{"job-new", "/jobs/new"},

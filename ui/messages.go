@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,7 +69,35 @@ type scheduleForm struct {
 	Repeat string
 	// SendNow is the form's "Send now" button: the time fields are ignored.
 	SendNow bool
-	Errors  formErrors
+	// TemplateID is the saved template picked ("" for none); Templates
+	// are the picker's choices.
+	TemplateID string
+	Templates  []*vpslink.Template
+	// InSeries: the message carries a recurring series, so an edit or a
+	// cancel asks for its Scope (vpslink.ScopeOccurrence or ScopeSeries).
+	InSeries bool
+	Scope    string
+	Errors   formErrors
+}
+
+// textBox is a form's text area as the picker of saved templates refills it.
+type textBox struct{ Text, Error string }
+
+// MessageBox is the form's message field.
+func (f scheduleForm) MessageBox() textBox {
+	return textBox{Text: f.Message, Error: f.Errors["message"]}
+}
+
+// templateRef reads a picked template's id; "" is none.
+func templateRef(field, s string) (*int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil, vpslink.FieldError(field, "pick a template from the list")
+	}
+	return &id, nil
 }
 
 // zoneOrUTC is the zone a form starts in: the contact's, else UTC.
@@ -100,6 +129,7 @@ func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.Timezone = zoneOrUTC(f.Timezone)
+	f.Templates = h.templateChoices(r.Context())
 	h.render(w, r, http.StatusOK, "schedule", "Schedule a message", messagePage{Form: f})
 }
 
@@ -107,7 +137,8 @@ func readScheduleForm(r *http.Request) scheduleForm {
 	return scheduleForm{ResendOf: r.PostFormValue("resend_of"), To: strings.TrimSpace(r.PostFormValue("to_phone")),
 		Message: r.PostFormValue("message"), Date: r.PostFormValue("date"), Time: r.PostFormValue("time"),
 		Timezone: strings.TrimSpace(r.PostFormValue("timezone")), Repeat: r.PostFormValue("repeat"),
-		SendNow: r.PostFormValue("when") == vpslink.SendNow}
+		SendNow: r.PostFormValue("when") == vpslink.SendNow, TemplateID: r.PostFormValue("template_id"),
+		Scope: r.PostFormValue("scope")}
 }
 
 // scheduledAt reads the form's date and time as a wall clock in its zone,
@@ -140,7 +171,7 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.refuse(w, r, err, "schedule", "Schedule a message", func(errs formErrors) any {
-			f.Errors = errs
+			f.Errors, f.Templates = errs, h.templateChoices(r.Context())
 			return messagePage{Form: f}
 		})
 		return
@@ -188,6 +219,12 @@ func (h *Handler) scheduleFromForm(ctx context.Context, f *scheduleForm) (*vpsli
 	}
 	m := &vpslink.ScheduledMessage{ToPhone: c.Phone, ContactName: c.Name, Message: f.Message,
 		ScheduledAt: at, RecipientTimezone: zone, CreatedFrom: createdFrom, Recurrence: rule}
+	if m.TemplateID, err = templateRef("template_id", f.TemplateID); err != nil {
+		return nil, err
+	}
+	if err := h.db.UseTemplate(ctx, m); err != nil {
+		return nil, err
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -211,6 +248,7 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := messagePage{Message: m, Now: h.now(), Form: formOf(m)}
+	p.Form.Templates = h.templateChoices(r.Context())
 	h.render(w, r, http.StatusOK, "message", "Message", p)
 }
 
@@ -222,8 +260,12 @@ func formOf(m *vpslink.ScheduledMessage) scheduleForm {
 		loc, zone = time.UTC, "UTC"
 	}
 	at := m.ScheduledAt.In(loc)
-	return scheduleForm{ID: m.ID, To: m.ToPhone, Name: m.ContactName, Message: m.Message,
-		Date: at.Format("2006-01-02"), Time: at.Format("15:04"), Timezone: zone}
+	f := scheduleForm{ID: m.ID, To: m.ToPhone, Name: m.ContactName, Message: m.Message,
+		Date: at.Format("2006-01-02"), Time: at.Format("15:04"), Timezone: zone, InSeries: m.Recurrence != ""}
+	if m.TemplateID != nil {
+		f.TemplateID = strconv.FormatInt(*m.TemplateID, 10)
+	}
+	return f
 }
 
 // updateMessage edits a pending message with the store's rules (only a
@@ -236,15 +278,16 @@ func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := readScheduleForm(r)
-	f.ID = id
+	f.ID, f.InSeries = id, m.Recurrence != ""
 	next, err := h.scheduleFromForm(r.Context(), &f)
 	if err == nil {
 		_, err = h.db.UpdateMessage(r.Context(), id, vpslink.MessageUpdate{Message: &next.Message,
-			ScheduledAt: &next.ScheduledAt, ToPhone: &next.ToPhone, ContactName: &next.ContactName})
+			ScheduledAt: &next.ScheduledAt, ToPhone: &next.ToPhone, ContactName: &next.ContactName,
+			TemplateID: next.TemplateID, Scope: f.Scope})
 	}
 	if err != nil {
 		h.refuse(w, r, err, "message", "Message", func(errs formErrors) any {
-			f.Errors = errs
+			f.Errors, f.Templates = errs, h.templateChoices(r.Context())
 			return messagePage{Message: m, Form: f, Now: h.now()}
 		})
 		return
@@ -255,7 +298,7 @@ func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) cancelMessage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if _, err := h.db.CancelMessage(r.Context(), id, ""); err != nil {
+	if _, err := h.db.CancelMessage(r.Context(), id, r.PostFormValue("scope")); err != nil {
 		if _, ok := fieldErrors(err); !ok {
 			h.serverError(w, r, err)
 			return
@@ -266,8 +309,12 @@ func (h *Handler) cancelMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f := formOf(m)
-		f.Errors = formErrors{"": vpslink.ErrorMessage(err)}
-		h.render(w, r, http.StatusConflict, "message", "Message", messagePage{Message: m, Form: f, Now: h.now()})
+		f.Errors, f.Templates = formErrors{"": vpslink.ErrorMessage(err)}, h.templateChoices(r.Context())
+		status := http.StatusConflict
+		if vpslink.ErrorCode(err) == vpslink.EINVALID {
+			status = http.StatusUnprocessableEntity
+		}
+		h.render(w, r, status, "message", "Message", messagePage{Message: m, Form: f, Now: h.now()})
 		return
 	}
 	h.scheduler.Notify()
@@ -301,14 +348,11 @@ func (h *Handler) when(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at, err := f.scheduledAt(h.now())
-	if errs, ok := fieldErrors(err); ok {
-		for _, msg := range errs { // one field's
-			p.Error = msg
-		}
-	} else if err != nil {
+	var ok bool
+	if p.Error, ok = fieldMessage(err); !ok {
 		h.serverError(w, r, err)
 		return
-	} else {
+	} else if err == nil {
 		p.Their = inZone(at, zoneOrUTC(f.Timezone))
 		p.Yours = inZone(at, zoneOrUTC(q.Get("yours")))
 		if at.Before(h.now()) {
@@ -316,4 +360,21 @@ func (h *Handler) when(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.renderFragment(w, r, "schedule", "when", p)
+}
+
+// templateText is the schedule form's message field refilled with the
+// picked template's text (?template_id=), or as it is (?message=) when no
+// template is picked.
+func (h *Handler) templateText(w http.ResponseWriter, r *http.Request) {
+	box := textBox{Text: r.URL.Query().Get("message")}
+	t, err := h.pickedTemplate(r, "template_id")
+	if t != nil {
+		box.Text = t.Text
+	}
+	var ok bool
+	if box.Error, ok = fieldMessage(err); !ok {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderFragment(w, r, "schedule", "messagebox-fragment", box)
 }

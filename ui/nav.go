@@ -14,6 +14,7 @@ var navEntries = []navEntry{
 	{"/messages", "Messages", "messages"},
 	{"/contacts", "Contacts", "contacts"},
 	{"/jobs", "Jobs", "jobs"},
+	{"/templates", "Templates", "templates"},
 	{"/chats", "Chats", "chats"},
 	{"/whatsapp", "WhatsApp", "phone"},
 	{"/backups", "Backups", "backups"},

@@ -49,6 +49,16 @@ func (h *Handler) routes() *http.ServeMux {
 	page("GET /jobs/{id}/live", h.jobLive)
 	page("POST /jobs/{id}/{action}", h.jobAction)
 
+	page("GET /templates", h.templates)
+	page("GET /templates/new", h.newTemplate)
+	page("POST /templates", h.createTemplate)
+	page("GET /templates/{id}", h.template)
+	page("POST /templates/{id}", h.updateTemplate)
+	page("POST /templates/{id}/delete", h.deleteTemplate)
+	page("GET /ui/template-preview", h.previewTemplate)
+	page("GET /ui/template-text", h.templateText)
+	page("GET /ui/template-part", h.templatePart)
+
 	page("GET /chats", h.chats)
 	page("GET /chats/{id}", h.chat)
 	page("POST /chats/{id}/read", h.markChatRead)

@@ -167,7 +167,7 @@ func New(cfg Config) (*Handler, error) {
 
 // prefixes are the paths the UI owns on the API's listener; the API keeps
 // /api, /health, /healthz, /metrics and /scheduler.
-var prefixes = []string{"/login", "/logout", "/messages", "/contacts", "/jobs", "/chats", "/whatsapp",
+var prefixes = []string{"/login", "/logout", "/messages", "/contacts", "/jobs", "/templates", "/chats", "/whatsapp",
 	"/backups", "/settings", "/static/", "/ui/", "/favicon.ico"}
 
 // Owns reports whether path is one of the UI's.
