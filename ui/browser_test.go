@@ -284,6 +284,35 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("save a template, preview it and schedule from it", func(t *testing.T) {
+		browse(t, ctx, "form", chromedp.Navigate(base+"/templates/new"))
+		browse(t, ctx, "fill", chromedp.SendKeys(chromedp.ID("name"), "greeting"),
+			chromedp.SendKeys(chromedp.ID("text"), "Oi {first_name}!"), chromedp.SendKeys(chromedp.ID("preview-to"), "Ana"))
+		waitFor(t, ctx, "preview", `(p => p && p.textContent == "Oi Ana!")(document.querySelector("#preview-text"))`)
+		screenshot(t, ctx, "template", 1280)
+		browse(t, ctx, "save", chromedp.Click(chromedp.ID("template-save")))
+		waitFor(t, ctx, "list", `location.pathname == "/templates" && document.body.textContent.includes("greeting")`)
+
+		browse(t, ctx, "schedule form", chromedp.Navigate(base+"/messages/new?to=351911111111"))
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(s => { s.value = s.options[1].value;
+			return s.dispatchEvent(new Event("change", {bubbles: true})) })(document.querySelector("#template_id"))`)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, "text from the template", `document.querySelector("#message").value == "Oi {first_name}!"`)
+		at := now.Add(30 * time.Hour)
+		browse(t, ctx, "when", chromedp.SetValue(chromedp.ID("date"), at.Format("2006-01-02")),
+			chromedp.SetValue(chromedp.ID("time"), at.Format("15:04")), chromedp.SetValue(chromedp.ID("timezone"), "UTC"))
+		browse(t, ctx, "submit", chromedp.Click(chromedp.ID("schedule-submit")))
+		waitFor(t, ctx, "scheduled", `location.pathname == "/messages"`)
+		var found bool
+		for _, m := range e.messages(vpslink.MessagePending) {
+			found = found || m.Message == "Oi {first_name}!" && m.TemplateID != nil
+		}
+		if !found {
+			t.Fatal("no pending message made from the template")
+		}
+	})
+
 	t.Run("create a job and see its progress", func(t *testing.T) {
 		browse(t, ctx, "form", chromedp.Navigate(base+"/jobs/new"))
 		browse(t, ctx, "type", chromedp.SendKeys(chromedp.ID("job-pick"), "wójcik"))
