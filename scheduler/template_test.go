@@ -2,11 +2,14 @@ package scheduler_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/scheduler"
 	"github.com/vpslink/vpslink/store/storetest"
 )
 
@@ -88,5 +91,42 @@ func TestEngine_MessageLosesPlaceholderValue(t *testing.T) {
 	}
 	if len(list) != 1 || list[0].SeriesID != m.ID || !list[0].ScheduledAt.Equal(t0.Add(24*time.Hour+time.Minute)) {
 		t.Fatalf("pending after the failed occurrence: %+v", list)
+	}
+}
+
+// The dry-run log and the ledger record the text as filled for the
+// recipient, from a saved template's text as from an inline one.
+func TestEngine_DryRunLogsFilledText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dryrun.jsonl")
+	h := newHarness(t, func(c *scheduler.Config) {
+		s, err := scheduler.NewDryRunSender(path, c.Clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		c.Sender = s
+	})
+	ctx := context.Background()
+	storetest.CreateContact(t, h.db, &vpslink.Contact{Phone: "491511234567", Name: "Ana Souza", Aliases: []string{"Aninha"}})
+	tpl := &vpslink.Template{Name: "hi", Text: "Oi {alias}, {first_name}!"}
+	if err := h.db.CreateTemplate(ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	m := &vpslink.ScheduledMessage{ToPhone: "491511234567", TemplateID: &tpl.ID, ScheduledAt: t0}
+	if err := h.db.CreateMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	h.wantStatus(m.ID, vpslink.MessageSent, "")
+	var ledger string
+	if err := h.db.Reader().QueryRow(`SELECT text FROM deliveries WHERE message_id = ?`, m.ID).Scan(&ledger); err != nil {
+		t.Fatal(err)
+	}
+	log, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ledger != "Oi Aninha, Ana!" || !strings.Contains(string(log), `"text":"Oi Aninha, Ana!"`) {
+		t.Fatalf("ledger %q, dry-run log %s", ledger, log)
 	}
 }
