@@ -64,7 +64,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	// Every open connection stays open: database/sql keeps only two idle
+	// by default, so four concurrent readers closed and reopened one
+	// every few requests, each time paying for its PRAGMAs, the schema
+	// and its prepared statements again (the API list's tail).
+	readers := max(4, runtime.NumCPU())
+	db.read.SetMaxOpenConns(readers)
+	db.read.SetMaxIdleConns(readers)
 	if err := db.verifyWAL(ctx); err != nil {
 		db.Close()
 		return nil, err
