@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/vpslink/vpslink"
 )
@@ -78,14 +80,30 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-// writeJSON encodes and sends v.
+// bodyBuffers hold response bodies while they are written. A list page is
+// tens of kilobytes; encoding it into a fresh slice (and copying it again to
+// append the newline) made the lists most of the API's garbage, and the
+// collections it caused part of their tail latency.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody bounds the buffers kept for reuse, so that one huge answer
+// does not stay allocated.
+const maxPooledBody = 1 << 20
+
+// writeJSON encodes and sends v, as encode renders it.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	body, err := encode(v)
-	if err != nil {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBody {
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeBody(w, status, body)
+	writeBody(w, status, buf.Bytes())
 }
 
 // writeError sends err as the error envelope. Application errors carry a
