@@ -76,18 +76,20 @@ func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vps
 	var where []string
 	var args []any
 	if s := strings.TrimSpace(f.Search); s != "" {
-		like := "%" + escapeLike(fold(s)) + "%"
-		where = append(where, `(fold(name) LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE fold(json_each.value) LIKE ? ESCAPE '\'))`)
-		args = append(args, like, like, like)
+		name, nameArgs := foldContains("name", s)
+		alias, aliasArgs := foldContains("json_each.value", s)
+		where = append(where, `(phone LIKE ? ESCAPE '\' OR `+name+`
+			OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE `+alias+`))`)
+		args = append(append(append(args, "%"+escapeLike(s)+"%"), nameArgs...), aliasArgs...)
 	}
 	if f.Favorite != nil {
 		where = append(where, `is_favorite = ?`)
 		args = append(args, *f.Favorite)
 	}
 	if f.Tag != "" {
-		where = append(where, `EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE fold(json_each.value) = fold(?))`)
-		args = append(args, f.Tag)
+		tag, tagArgs := foldEquals("json_each.value", f.Tag)
+		where = append(where, `EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE `+tag+`)`)
+		args = append(args, tagArgs...)
 	}
 	cond := whereClause(where)
 	var total int
@@ -247,10 +249,11 @@ func (db *DB) ResolveRecipient(ctx context.Context, field, s string) (*vpslink.C
 		}
 		return c, err
 	}
+	name, nameArgs := foldEquals("name", s)
+	alias, aliasArgs := foldEquals("json_each.value", s)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts
-		WHERE fold(name) = fold(?)
-		   OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE fold(json_each.value) = fold(?))
-		ORDER BY phone`, s, s)
+		WHERE `+name+` OR EXISTS (SELECT 1 FROM json_each(contacts.aliases) WHERE `+alias+`)
+		ORDER BY phone`, append(nameArgs, aliasArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("resolve recipient: %w", describe(err))
 	}
