@@ -43,6 +43,7 @@ func loadPages(static *staticFiles) (*pages, error) {
 		"repeats":  func() []string { return vpslink.Repeats },
 		"nav":      newNavigation,
 		"icon":     icon,
+		"words":    func(s string) string { return strings.ReplaceAll(s, "_", " ") }, // "not_paired" reads "not paired"
 		"jobTabs":  func() []string { return jobTabs },
 		"jobAct": func(id, action, label, csrf string) map[string]string {
 			return map[string]string{"ID": id, "Action": action, "Label": label, "CSRF": csrf}
