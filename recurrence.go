@@ -327,3 +327,56 @@ func RepeatRule(field, repeat, rule string) (string, error) {
 	}
 	return "FREQ=" + strings.ToUpper(repeat), nil
 }
+
+// Describe says r in plain words, for lists and pages: "every 2 weeks on
+// Monday and Thursday, 10 times".
+func (r *Recurrence) Describe() string {
+	unit := map[string]string{RepeatDaily: "day", RepeatWeekly: "week", RepeatMonthly: "month", RepeatYearly: "year"}[r.Freq]
+	s := "every " + unit
+	if r.Interval > 1 {
+		s = "every " + strconv.Itoa(r.Interval) + " " + unit + "s"
+	}
+	var on []string
+	if len(r.ByDay) > 0 {
+		days := slices.Clone(r.ByDay)
+		slices.SortFunc(days, func(a, b time.Weekday) int { return mondayFirst(a) - mondayFirst(b) })
+		for _, d := range days {
+			on = append(on, d.String())
+		}
+	}
+	for _, d := range r.ByMonthDay {
+		switch {
+		case d == -1:
+			on = append(on, "the last day")
+		case d < 0:
+			on = append(on, "day "+strconv.Itoa(-d)+" from the end")
+		default:
+			on = append(on, "day "+strconv.Itoa(d))
+		}
+	}
+	if len(on) > 0 {
+		s += " on " + strings.Join(on[:len(on)-1], ", ")
+		if len(on) > 1 {
+			s += " and "
+		}
+		s += on[len(on)-1]
+	}
+	switch {
+	case r.Count == 1:
+		s += ", once"
+	case r.Count > 1:
+		s += ", " + strconv.Itoa(r.Count) + " times"
+	case !r.Until.IsZero():
+		s += ", until " + r.Until.Format("2006-01-02")
+	}
+	return s
+}
+
+// RepeatText describes the rule of the series m carries, "" when it
+// carries none.
+func (m *ScheduledMessage) RepeatText() string {
+	if r, _ := m.rule(); r != nil {
+		return r.Describe()
+	}
+	return ""
+}

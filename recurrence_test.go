@@ -169,3 +169,23 @@ func FuzzParseRecurrence(f *testing.F) {
 		}
 	})
 }
+
+func TestRecurrence_Describe(t *testing.T) {
+	for rule, want := range map[string]string{
+		"FREQ=DAILY":                          "every day",
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=TH,MO":  "every 2 weeks on Monday and Thursday",
+		"FREQ=WEEKLY;BYDAY=MO,WE,FR":          "every week on Monday, Wednesday and Friday",
+		"FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=12": "every month on the last day, 12 times",
+		"FREQ=MONTHLY;BYMONTHDAY=1,-3":        "every month on day 1 and day 3 from the end",
+		"FREQ=YEARLY;UNTIL=20301231":          "every year, until 2030-12-31",
+		"FREQ=YEARLY;COUNT=1":                 "every year, once",
+	} {
+		r, err := vpslink.ParseRecurrence("recurrence", rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Describe(); got != want {
+			t.Errorf("%s: %q, want %q", rule, got, want)
+		}
+	}
+}

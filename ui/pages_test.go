@@ -316,7 +316,7 @@ func TestScheduleRecurring(t *testing.T) {
 	if len(list) != 1 || list[0].Recurrence != "FREQ=YEARLY" || len(list[0].NextOccurrences) != 3 {
 		t.Fatalf("stored %+v", list)
 	}
-	e.get("/messages").mustContain(t, "repeats FREQ=YEARLY", "then")
+	e.get("/messages").mustContain(t, "repeats every year", "next")
 }
 
 func TestMessageSearchFindsTextAndRecipients(t *testing.T) {

@@ -147,8 +147,8 @@ func TestSeriesScope(t *testing.T) {
 		return m
 	}
 	a := series()
-	e.get("/messages/"+a.ID).mustContain(t, `name="scope" value="occurrence" checked`, `value="series"`, `id="cancel-series"`, "FREQ=WEEKLY")
-	e.get("/messages").mustContain(t, "repeats FREQ=WEEKLY")
+	e.get("/messages/"+a.ID).mustContain(t, `name="scope" value="occurrence" checked`, `value="series"`, `id="cancel-series"`, "every week")
+	e.get("/messages").mustContain(t, "repeats every week", `title="FREQ=WEEKLY"`)
 
 	// This occurrence only: it leaves the series, whose next one is created.
 	e.post("/messages/"+a.ID, url.Values{"to_phone": {"351911111111"}, "message": {"just this once"}, "date": {"2026-12-07"},
