@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,7 +214,20 @@ func TestMessages_SeedColumnsInsert(t *testing.T) {
 		VALUES ('4915176543210', 'no id, offset time', '2027-01-01T00:30:00+01:00')`); err != nil {
 		t.Fatal(err)
 	}
+	// The trunk 0 in brackets is not dialled from abroad.
+	if _, err := raw.Exec(`INSERT INTO scheduled_messages (id, to_phone, message, scheduled_at) VALUES
+		('trunk-1', '+44 (0) 7700 900128', 'x', '2027-01-01 00:00:00'), ('trunk-2', '0044 (0)7700 900129', 'x', '2027-01-01 00:00:00')`); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"trunk-1": "447700900128", "trunk-2": "447700900129"} {
+		if m, err := db.GetMessage(ctx, id); err != nil || m.ToPhone != want {
+			t.Fatalf("%s: %+v %v, want %s", id, m, err, want)
+		}
+	}
 	for _, bad := range []string{
+		// A national number: the trigger cannot know its country.
+		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('07700 900127', 'x', '2027-01-01 00:00:00')`,
+		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('(030) 1234567', 'x', '2027-01-01 00:00:00')`,
 		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('4915176543210', 'x', 'tomorrow')`,
 		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('call me', 'x', '2027-01-01 00:00:00')`,
 		`INSERT INTO scheduled_messages (to_phone, message, scheduled_at, status) VALUES ('4915176543210', 'x', '2027-01-01 00:00:00', 'done')`,
@@ -229,6 +243,10 @@ func TestMessages_SeedColumnsInsert(t *testing.T) {
 	}
 	if c, err := db.GetContact(ctx, "491517654321"); err != nil || c.Name != "Carla" {
 		t.Fatalf("contact from seed insert: %+v %v", c, err)
+	}
+	if _, err := raw.Exec(`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES ('07700 900127', 'x', '2027-01-01 00:00:00')`); err == nil ||
+		!strings.Contains(err.Error(), "national number") {
+		t.Fatalf("a national number refused with: %v", err)
 	}
 	list, _, err := db.ListMessages(ctx, vpslink.MessageFilter{To: "4915176543210"})
 	if err != nil || len(list) != 1 || len(list[0].ID) != 32 ||
