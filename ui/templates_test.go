@@ -177,3 +177,25 @@ func TestSeriesScope(t *testing.T) {
 	}
 	e.post("/messages/"+next[0].ID+"/cancel", url.Values{"scope": {"everything"}}).mustStatus(t, http.StatusUnprocessableEntity)
 }
+
+// A job recipient that failed because its contact lost a value the text
+// needs shows the reason on the job's page.
+func TestJobPageShowsUnfillableRecipient(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	e.addContact("351911111111", "Ana Souza", "", "Aninha")
+	ctx := context.Background()
+	j := &vpslink.Job{ScheduledStartAt: time.Now(), Recipients: []string{"351911111111"},
+		MessageParts: []vpslink.MessagePart{{Text: "Oi {alias}"}}}
+	if err := e.db.CreateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.UpdateContact(ctx, "351911111111", vpslink.ContactUpdate{Aliases: &[]string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := e.db.ClaimJobStep(ctx, j.ID, 0, 0, time.Now(), 0); err != nil || c.Delivery == nil {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	e.get("/jobs/"+j.ID).mustStatus(t, http.StatusOK).
+		mustContain(t, `<span class="failed block small">part 1: not sent: message_parts[0].text: placeholder {alias} has no value`)
+}
