@@ -1965,7 +1965,7 @@ export interface components {
             last_sent_at?: string | null;
             /**
              * Format: date-time
-             * @description When the next part is due. null before the first part (the job starts at scheduled_start_at), while the job is paused (nothing is due; on resume the step goes at the time it was due, or at once when that has passed, and this field shows which) and once the job has ended.
+             * @description When the next part is due. null when that is scheduled_start_at (a first part that quiet hours did not move), while the job is paused (nothing is due; on resume the step goes at the time it was due, or at once when that has passed, and this field shows which) and once the job has ended.
              */
             next_step_at?: string | null;
             error_message?: string;
