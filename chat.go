@@ -51,7 +51,9 @@ type ChatFilter struct {
 	Groups bool // only group chats (JIDs …@g.us)
 	// Left keeps the groups the account has left; without it, Groups
 	// lists the groups the account is in.
-	Left   bool
+	Left bool
+	// Search keeps the chats whose name contains it, case-insensitively.
+	Search string
 	Limit  int
 	Offset int
 }

@@ -53,6 +53,24 @@ type Settings struct {
 	MaxSendsPerMinute int `json:"max_sends_per_minute"`
 }
 
+// QuietWindow is the quiet hours a job's steps wait out, as the job's API
+// record and page show them.
+type QuietWindow struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+	// DefaultTimezone is the zone of recipients whose contact has none,
+	// and of groups.
+	DefaultTimezone string `json:"default_timezone"`
+}
+
+// JobQuietHours returns the quiet hours jobs wait out now, nil when off.
+func (s Settings) JobQuietHours() *QuietWindow {
+	if !s.QuietHours {
+		return nil
+	}
+	return &QuietWindow{Start: s.QuietStart, End: s.QuietEnd, DefaultTimezone: s.DefaultTimezone}
+}
+
 // DefaultSettings are the built-in starting values, the ones the user's own
 // system had: a 30 s recipient gap, typing at about 5 characters a second
 // shown for 2 to 8 seconds.

@@ -36,6 +36,9 @@ type jobDetail struct {
 	*vpslink.Job
 	Progress jobProgress       `json:"progress"`
 	Results  []recipientResult `json:"results"`
+	// QuietHours is the window the job's steps wait out, from the
+	// settings as they are now; null when quiet hours are off.
+	QuietHours *vpslink.QuietWindow `json:"quiet_hours"`
 }
 
 type jobProgress struct {
@@ -52,8 +55,8 @@ type recipientResult struct {
 	Deliveries     []*vpslink.Delivery `json:"deliveries"`
 }
 
-func newJobDetail(j *vpslink.Job, deliveries []*vpslink.Delivery) *jobDetail {
-	d := &jobDetail{Job: j, Results: []recipientResult{}}
+func newJobDetail(j *vpslink.Job, deliveries []*vpslink.Delivery, settings vpslink.Settings) *jobDetail {
+	d := &jobDetail{Job: j, Results: []recipientResult{}, QuietHours: settings.JobQuietHours()}
 	d.Progress.Recipients = len(j.Recipients)
 	d.Progress.Done = j.RecipientsSent + j.RecipientsFailed
 	if d.Progress.Recipients > 0 {
@@ -127,7 +130,11 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, r, http.StatusOK, success{Success: true, Data: newJobDetail(j, deliveries)})
+	settings, _, err := s.db.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, r, http.StatusOK, success{Success: true, Data: newJobDetail(j, deliveries, settings)})
 	return nil
 }
 

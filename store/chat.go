@@ -25,16 +25,21 @@ func (db *DB) ListChats(ctx context.Context, f vpslink.ChatFilter) ([]*vpslink.C
 			where = append(where, `left_at IS NULL`)
 		}
 	}
+	var args []any
+	if f.Search != "" {
+		where = append(where, `fold(coalesce(name, '')) LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(fold(f.Search))+"%")
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM chats`+cond).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM chats`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count chats: %w", describe(err))
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+chatColumns+` FROM chats`+cond+
-		` ORDER BY coalesce(last_message_time, 0) DESC, id LIMIT ? OFFSET ?`, limit(f.Limit), f.Offset)
+		` ORDER BY coalesce(last_message_time, 0) DESC, id LIMIT ? OFFSET ?`, append(args, limit(f.Limit), f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list chats: %w", describe(err))
 	}

@@ -43,15 +43,28 @@ func (h *Handler) contacts(w http.ResponseWriter, r *http.Request) {
 // pickerLimit is how many matches the schedule form's contact picker lists.
 const pickerLimit = 8
 
-// pick is the contact picker's list of matches for ?to_phone=.
+// picks are the picker's matches: contacts, then the groups the account
+// is in, each chosen by its phone or group JID.
+type picks struct {
+	Contacts []*vpslink.Contact
+	Groups   []*vpslink.Chat
+}
+
+// pick is the recipient picker's list of matches for ?to_phone=, in the
+// schedule form and the broadcast form alike.
 func (h *Handler) pick(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("to_phone"))
-	list, _, err := h.db.ListContacts(r.Context(), vpslink.ContactFilter{Search: q, Limit: pickerLimit})
+	var p picks
+	var err error
+	p.Contacts, _, err = h.db.ListContacts(r.Context(), vpslink.ContactFilter{Search: q, Limit: pickerLimit})
+	if err == nil {
+		p.Groups, _, err = h.db.ListChats(r.Context(), vpslink.ChatFilter{Groups: true, Search: q, Limit: pickerLimit})
+	}
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.renderFragment(w, r, "schedule", "picks", list)
+	h.renderFragment(w, r, "schedule", "picks", p)
 }
 
 // contactForm is the add / edit form as typed. Aliases and tags are

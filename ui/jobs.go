@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -206,16 +207,20 @@ func (h *Handler) createJob(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/jobs/"+url.PathEscape(j.ID), http.StatusSeeOther)
 }
 
-// jobRecipient is one row of a job's ledger table.
+// jobRecipient is one row of a job's ledger table. Recipient is how a
+// person reads it: a phone's digits, or a group's name.
 type jobRecipient struct {
 	Index      int
 	Recipient  string
+	Group      bool
 	Deliveries []*vpslink.Delivery
 }
 
 type jobPage struct {
 	Job        *vpslink.Job
 	Recipients []jobRecipient
+	// QuietHours is the window the job's steps wait out; nil when off.
+	QuietHours *vpslink.QuietWindow
 	Error      string
 }
 
@@ -228,9 +233,25 @@ func (h *Handler) jobData(r *http.Request) (*jobPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &jobPage{Job: j}
+	settings, _, err := h.db.Settings(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	groups, err := h.db.Groups(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, g := range groups {
+		names[g.ID] = g.Name
+	}
+	p := &jobPage{Job: j, QuietHours: settings.JobQuietHours()}
 	for i, rc := range j.Recipients {
-		p.Recipients = append(p.Recipients, jobRecipient{Index: i, Recipient: vpslink.PhoneFromJID(rc)})
+		row := jobRecipient{Index: i, Recipient: vpslink.PhoneFromJID(rc)}
+		if vpslink.IsGroupJID(rc) {
+			row.Recipient, row.Group = cmp.Or(names[rc], rc), true
+		}
+		p.Recipients = append(p.Recipients, row)
 	}
 	for _, d := range deliveries {
 		if d.RecipientIndex >= 0 && d.RecipientIndex < len(p.Recipients) {

@@ -2016,6 +2016,14 @@ export interface components {
                 recipient?: string;
                 deliveries?: components["schemas"]["Delivery"][];
             }[];
+            /** @description The quiet hours the job's steps wait out (settings as they are now, in each recipient's time zone: its contact's, else default_timezone, which groups use too); null when off */
+            quiet_hours?: null | {
+                /** @example 22:00 */
+                start?: string;
+                /** @example 08:00 */
+                end?: string;
+                default_timezone?: string;
+            };
         };
         Chat: {
             id?: string;
