@@ -43,7 +43,8 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(1280, 900))
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	// A bound for a hung browser, not a speed check: a busy CI machine is slow.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	// Headless chromium prefers light; the UI's default is dark.
 	if err := chromedp.Do(ctx, colorScheme("dark")); err != nil { // starts the browser
