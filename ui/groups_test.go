@@ -37,6 +37,8 @@ func TestPickerOffersGroups(t *testing.T) {
 	e.post("/messages", form).mustStatus(t, http.StatusSeeOther)
 	if list, total, err := e.db.ListMessages(context.Background(), vpslink.MessageFilter{To: familyJID}); err != nil || total != 1 || list[0].ContactName != "Family" {
 		t.Fatalf("message to the group: %+v %d %v", list, total, err)
+	} else {
+		e.get("/messages/"+list[0].ID).mustContain(t, "Message to Family", `href="/chats/`+familyJID+`">group `+familyJID+`</a>`)
 	}
 	form.Set("to_phone", "group:Nobody")
 	e.post("/messages", form).mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, `id="to_phone-error"`, "no group named")

@@ -39,6 +39,7 @@ func loadPages(static *staticFiles) (*pages, error) {
 		"sub":      func(a, b int) int { return a - b },
 		"deref":    func(t *time.Time) time.Time { return derefTime(t) },
 		"preview":  preview,
+		"isGroup":  vpslink.IsGroupJID,
 		"statuses": func() []string { return messageTabs },
 		"repeats":  func() []string { return vpslink.Repeats },
 		"nav":      newNavigation,
