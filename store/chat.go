@@ -27,8 +27,8 @@ func (db *DB) ListChats(ctx context.Context, f vpslink.ChatFilter) ([]*vpslink.C
 	}
 	var args []any
 	if f.Search != "" {
-		where = append(where, `fold(coalesce(name, '')) LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+escapeLike(fold(f.Search))+"%")
+		name, nameArgs := foldContains("coalesce(name, '')", f.Search)
+		where, args = append(where, name), nameArgs
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -164,3 +164,33 @@ func TestMessages_GroupInsertByOtherTools(t *testing.T) {
 		t.Fatalf("check: %v %v", problems, err)
 	}
 }
+
+// The pickers search the groups the account is in by a part of the name,
+// case-insensitively beyond ASCII.
+func TestListChats_GroupSearch(t *testing.T) {
+	db := storetest.Open(t)
+	storetest.CreateGroup(t, db, family, "Rodzina Żółtych", 5)
+	storetest.CreateGroup(t, db, choir, "Chór", 30)
+	storetest.CreateGroup(t, db, club, "Chór dawny", 12)
+	storetest.LeaveGroup(t, db, club)
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"żół", []string{family}},
+		{"ŻÓŁ", []string{family}},
+		{"chór", []string{choir}},
+		{"", []string{family, choir}},
+		{"100%", nil},
+	} {
+		list, _, err := db.ListChats(context.Background(), vpslink.ChatFilter{Groups: true, Search: tc.q})
+		var got []string
+		for _, c := range list {
+			got = append(got, c.ID)
+		}
+		slices.Sort(got)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("search %q: %v %v, want %v", tc.q, got, err, tc.want)
+		}
+	}
+}
