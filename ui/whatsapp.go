@@ -13,6 +13,22 @@ type whatsappPage struct {
 	CanPair bool // there is a client and it is not linked
 	Pairing Pairing
 	Error   string
+	// Phone and PhoneError are a refused pairing-code request's number
+	// and what is wrong with it.
+	Phone, PhoneError string
+}
+
+// Polls says how often the page follows the connection: quickly while a
+// link is made, slowly once linked (to show a reconnect), never while the
+// link form waits for a number, which a swap would wipe.
+func (p whatsappPage) Polls() string {
+	switch {
+	case p.Pairing.Active:
+		return "every 2s"
+	case p.State != "not used" && !p.CanPair:
+		return "every 5s"
+	}
+	return ""
 }
 
 // whatsappData reads the connection and any pairing in progress.
@@ -46,9 +62,15 @@ func (h *Handler) pair(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := h.whatsApp.Pair(r.PostFormValue("phone")); err != nil {
 		p := h.whatsappData()
-		p.Error = vpslink.ErrorMessage(err)
-		if vpslink.ErrorCode(err) == vpslink.EINTERNAL {
+		p.Phone = r.PostFormValue("phone")
+		errs, _ := fieldErrors(err)
+		switch {
+		case errs["phone"] != "":
+			p.PhoneError = errs["phone"]
+		case vpslink.ErrorCode(err) == vpslink.EINTERNAL:
 			p.Error = err.Error() // the client's own errors say what to do and hold no secret
+		default:
+			p.Error = vpslink.ErrorMessage(err)
 		}
 		h.render(w, r, http.StatusUnprocessableEntity, "whatsapp", "WhatsApp", p)
 		return

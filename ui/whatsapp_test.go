@@ -102,7 +102,7 @@ func TestWhatsAppPairingPage(t *testing.T) {
 	e.login()
 	e.get("/whatsapp").mustStatus(t, http.StatusOK).mustContain(t, `id="pair-qr"`, `id="pair-code-button"`)
 	e.post("/whatsapp/pair", url.Values{"phone": {"12"}}).mustStatus(t, http.StatusUnprocessableEntity).
-		mustContain(t, "phone", `role="alert"`)
+		mustContain(t, `id="pair-phone-error"`, `value="12"`, `aria-invalid="true"`)
 	e.post("/whatsapp/pair", nil).mustStatus(t, http.StatusSeeOther)
 	first := e.get("/whatsapp/live").mustStatus(t, http.StatusOK).mustContain(t, `id="qr"`, "data:image/png;base64,").body
 	wa.rotate()
@@ -110,7 +110,8 @@ func TestWhatsAppPairingPage(t *testing.T) {
 		t.Fatal("the QR code did not change with WhatsApp's")
 	}
 	wa.link()
-	e.get("/whatsapp").mustContain(t, `id="unlink"`, "connected")
+	// Linked, the page keeps following the connection to show a reconnect.
+	e.get("/whatsapp").mustContain(t, `id="unlink"`, "connected", `hx-trigger="every 5s"`)
 	e.post("/whatsapp/unlink", nil).mustStatus(t, http.StatusSeeOther)
 	e.get("/whatsapp").mustContain(t, "logged_out", `id="pair-qr"`)
 	e.post("/whatsapp/pair", url.Values{"phone": {"+49 170 0000000"}}).mustStatus(t, http.StatusSeeOther)
