@@ -74,10 +74,29 @@ type scheduleForm struct {
 	TemplateID string
 	Templates  []*vpslink.Template
 	// InSeries: the message carries a recurring series, so an edit or a
-	// cancel asks for its Scope (vpslink.ScopeOccurrence or ScopeSeries).
-	InSeries bool
-	Scope    string
-	Errors   formErrors
+	// cancel asks for its Scope (vpslink.ScopeOccurrence or ScopeSeries);
+	// RepeatNow describes its rule, which Repeat may change ("" keeps it,
+	// stopRepeating ends the series after this occurrence).
+	InSeries  bool
+	RepeatNow string
+	Scope     string
+	Errors    formErrors
+}
+
+// stopRepeating is the repeat choice that ends a series after the message.
+const stopRepeating = "none"
+
+// repeatUpdate is the change of rule an edit form asks for, nil for none.
+func (f scheduleForm) repeatUpdate() (*string, error) {
+	switch f.Repeat {
+	case "":
+		return nil, nil
+	case stopRepeating:
+		none := ""
+		return &none, nil
+	}
+	rule, err := vpslink.RepeatRule("repeat", f.Repeat, "")
+	return &rule, err
 }
 
 // textBox is a form's text area as the picker of saved templates refills it.
@@ -261,7 +280,8 @@ func formOf(m *vpslink.ScheduledMessage) scheduleForm {
 	}
 	at := m.ScheduledAt.In(loc)
 	f := scheduleForm{ID: m.ID, To: m.ToPhone, Name: m.ContactName, Message: m.Message,
-		Date: at.Format("2006-01-02"), Time: at.Format("15:04"), Timezone: zone, InSeries: m.Recurrence != ""}
+		Date: at.Format("2006-01-02"), Time: at.Format("15:04"), Timezone: zone, InSeries: m.Recurrence != "",
+		RepeatNow: m.RepeatText()}
 	if m.TemplateID != nil {
 		f.TemplateID = strconv.FormatInt(*m.TemplateID, 10)
 	}
@@ -278,12 +298,24 @@ func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := readScheduleForm(r)
-	f.ID, f.InSeries = id, m.Recurrence != ""
-	next, err := h.scheduleFromForm(r.Context(), &f)
+	f.ID, f.InSeries, f.RepeatNow = id, m.Recurrence != "", m.RepeatText()
+	// The edit form's repeat changes the series' rule; the new message
+	// itself is built without it.
+	rule, err := f.repeatUpdate()
+	repeat := f.Repeat
+	f.Repeat = ""
+	var next *vpslink.ScheduledMessage
 	if err == nil {
-		_, err = h.db.UpdateMessage(r.Context(), id, vpslink.MessageUpdate{Message: &next.Message,
-			ScheduledAt: &next.ScheduledAt, ToPhone: &next.ToPhone, ContactName: &next.ContactName,
-			TemplateID: next.TemplateID, Scope: f.Scope})
+		next, err = h.scheduleFromForm(r.Context(), &f)
+	}
+	f.Repeat = repeat
+	if err == nil {
+		u := vpslink.MessageUpdate{Message: &next.Message, ScheduledAt: &next.ScheduledAt, ToPhone: &next.ToPhone,
+			ContactName: &next.ContactName, TemplateID: next.TemplateID, Scope: f.Scope, Recurrence: rule}
+		if rule != nil && m.Recurrence != "" {
+			u.Scope = vpslink.ScopeSeries // a rule is the series'
+		}
+		_, err = h.db.UpdateMessage(r.Context(), id, u)
 	}
 	if err != nil {
 		h.refuse(w, r, err, "message", "Message", func(errs formErrors) any {

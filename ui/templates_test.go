@@ -176,6 +176,32 @@ func TestSeriesScope(t *testing.T) {
 		t.Fatalf("after cancelling one occurrence: %+v", next)
 	}
 	e.post("/messages/"+next[0].ID+"/cancel", url.Values{"scope": {"everything"}}).mustStatus(t, http.StatusUnprocessableEntity)
+
+	// The repeat of the series changes from this date on, or stops.
+	c := next[0]
+	edit := func(repeat string) response {
+		return e.post("/messages/"+c.ID, url.Values{"to_phone": {"351911111111"}, "message": {"weekly"}, "date": {"2026-12-14"},
+			"time": {"09:00"}, "timezone": {"UTC"}, "scope": {"occurrence"}, "repeat": {repeat}})
+	}
+	e.get("/messages/"+c.ID).mustContain(t, `<option value="">As now: every week</option>`, `<option value="none"`)
+	edit("hourly").mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, `id="repeat-error"`)
+	edit("monthly").mustStatus(t, http.StatusSeeOther)
+	if got := e.message(c.ID); got.Recurrence != "FREQ=MONTHLY" || got.Occurrence != 1 {
+		t.Fatalf("after a new repeat: %q, occurrence %d", got.Recurrence, got.Occurrence)
+	}
+	edit("none").mustStatus(t, http.StatusSeeOther)
+	if got := e.message(c.ID); got.Recurrence != "" {
+		t.Fatalf("after stopping: %q", got.Recurrence)
+	}
+}
+
+func (e *env) message(id string) *vpslink.ScheduledMessage {
+	e.t.Helper()
+	m, err := e.db.GetMessage(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return m
 }
 
 // A job recipient that failed because its contact lost a value the text
