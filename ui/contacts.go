@@ -13,14 +13,15 @@ const contactPageSize = 50
 type contactsPage struct {
 	Query     string
 	Favorites bool
+	Tag       string // a tag the list is narrowed to
 	Contacts  []*vpslink.Contact
 	Pager     pager
 }
 
 func (h *Handler) contacts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p := contactsPage{Query: strings.TrimSpace(q.Get("q")), Favorites: q.Get("favorites") == "1"}
-	f := vpslink.ContactFilter{Search: p.Query, Limit: contactPageSize}
+	p := contactsPage{Query: strings.TrimSpace(q.Get("q")), Favorites: q.Get("favorites") == "1", Tag: strings.TrimSpace(q.Get("tag"))}
+	f := vpslink.ContactFilter{Search: p.Query, Tag: p.Tag, Limit: contactPageSize}
 	if p.Favorites {
 		yes := true
 		f.Favorite = &yes
@@ -35,6 +36,9 @@ func (h *Handler) contacts(w http.ResponseWriter, r *http.Request) {
 	v := url.Values{"q": {p.Query}}
 	if p.Favorites {
 		v.Set("favorites", "1")
+	}
+	if p.Tag != "" {
+		v.Set("tag", p.Tag)
 	}
 	p.Pager = newPager(page, contactPageSize, total, v.Encode())
 	h.render(w, r, http.StatusOK, "contacts", "Contacts", p)

@@ -140,6 +140,9 @@ func TestContacts(t *testing.T) {
 	e.post("/contacts", url.Values{"phone": {"351911111111"}, "name": {"Again"}}).mustStatus(t, http.StatusUnprocessableEntity)
 
 	e.get("/contacts?q=aninhas").mustContain(t, "Ana")
+	e.get("/contacts").mustContain(t, `href="/contacts?tag=family"`)
+	e.get("/contacts?tag=FAMILY").mustContain(t, "351911111111", `id="tag-filter"`)
+	e.get("/contacts?tag=work").mustContain(t, "No contacts")
 	e.get("/contacts?favorites=1").mustContain(t, "No contacts")
 	e.post("/contacts/351911111111/star", url.Values{"is_favorite": {"1"}}).mustStatus(t, http.StatusSeeOther)
 	e.get("/contacts?favorites=1").mustContain(t, "351911111111")
