@@ -103,7 +103,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, r, http.StatusOK, page{Success: true, Data: list, Total: total, Limit: f.Limit, Offset: f.Offset})
+	writeMessagePage(w, r, list, total, f.Limit, f.Offset)
 	return nil
 }
 

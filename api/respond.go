@@ -90,15 +90,17 @@ var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // does not stay allocated.
 const maxPooledBody = 1 << 20
 
+func putBodyBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		buf.Reset()
+		bodyBuffers.Put(buf)
+	}
+}
+
 // writeJSON encodes and sends v, as encode renders it.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledBody {
-			buf.Reset()
-			bodyBuffers.Put(buf)
-		}
-	}()
+	defer putBodyBuffer(buf)
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		writeError(w, r, err)
 		return
