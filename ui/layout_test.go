@@ -143,6 +143,12 @@ func TestBrowserLayout(t *testing.T) {
 		waitFor(t, ctx, "updates again", `document.querySelector("#live").textContent.includes("After the focus left")`)
 	})
 
+	t.Run("star a contact with the keyboard", func(t *testing.T) {
+		browse(t, ctx, "contacts", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/contacts"))
+		browse(t, ctx, "star", chromedp.Focus(chromedp.ID("star-351911111111")), chromedp.KeyEvent(kb.Enter))
+		waitFor(t, ctx, "starred, focus kept", `document.activeElement.id == "star-351911111111" && document.activeElement.getAttribute("aria-pressed") == "true"`)
+	})
+
 	t.Run("schedule with the keyboard only", func(t *testing.T) {
 		browse(t, ctx, "form", chromedp.EmulateViewport(390, 800), chromedp.Navigate(base+"/messages/new"))
 		browse(t, ctx, "to", chromedp.Focus(chromedp.ID("to_phone")), chromedp.KeyEvent("wójcik"))
