@@ -1,10 +1,10 @@
--- Rows other tools insert follow the phone rules vpslink applies itself as
--- far as SQL can: a "(0)" trunk prefix in an international form ("+44 (0)
--- 7700 900128", "0044 (0)...") is dropped, as it is not dialled from
--- abroad, and a national number ("07700 900127") is refused, since only
--- the phone region of vpslink's configuration says which country it is
--- in; before, both were stored as if international. Group JIDs keep the
--- rules of 0012.
+-- Rows other tools insert: a "(0)" trunk prefix in an international form
+-- ("+44 (0) 7700 900128", "0044 (0)...") is dropped, as vpslink's phone
+-- rules drop it, since it is not dialled from abroad; before, it was kept
+-- as a digit and the number stored as "4407700900128", which the claim
+-- takes for international digits. Everything else keeps the rules of 0012
+-- (a national number is still reduced to its digits, "07700900127", for
+-- the claim to read in the phone region).
 DROP TRIGGER scheduled_messages_check_insert;
 CREATE TRIGGER scheduled_messages_check_insert BEFORE INSERT ON scheduled_messages
 BEGIN
@@ -13,12 +13,8 @@ BEGIN
     SELECT RAISE(ABORT, 'scheduled_messages.to_phone: not a group JID')
      WHERE trim(NEW.to_phone) GLOB '*@g.us' AND (SELECT u = '' OR u GLOB '*[^0-9-]*' OR u GLOB '-*' OR u GLOB '*-'
            FROM (SELECT substr(trim(NEW.to_phone), 1, length(trim(NEW.to_phone)) - 5) AS u));
-    SELECT RAISE(ABORT, 'scheduled_messages.to_phone: a national number; give it with its country code')
-     WHERE trim(NEW.to_phone) NOT GLOB '*@g.us' AND (SELECT q LIKE '0%' AND q NOT LIKE '00%' FROM (SELECT
-            replace(replace(replace(replace(replace(replace(replace(NEW.to_phone, '@s.whatsapp.net', ''), '.', ''),
-            '+', ''), ' ', ''), '-', ''), '(', ''), ')', '') AS q));
     SELECT RAISE(ABORT, 'scheduled_messages.to_phone: not a phone number')
-     WHERE trim(NEW.to_phone) NOT GLOB '*@g.us' AND (SELECT p GLOB '*[^0-9]*' OR p LIKE '0%' OR length(p) NOT BETWEEN 6 AND 15 FROM (SELECT
+     WHERE trim(NEW.to_phone) NOT GLOB '*@g.us' AND (SELECT p GLOB '*[^0-9]*' OR p LIKE '00%' OR length(p) NOT BETWEEN 6 AND 15 FROM (SELECT
             CASE WHEN q LIKE '00%' THEN substr(q, 3) ELSE q END AS p FROM (SELECT
             replace(replace(replace(replace(replace(replace(replace(CASE WHEN ltrim(NEW.to_phone) GLOB '[+]*' OR ltrim(NEW.to_phone) LIKE '00%'
             THEN replace(NEW.to_phone, '(0)', '') ELSE NEW.to_phone END, '@s.whatsapp.net', ''), '.', ''),
