@@ -125,6 +125,7 @@ func TestCLI_Commands(t *testing.T) {
 		{[]string{"contacts", "show", "+491511234567"}, "Europe/Berlin"},
 		{[]string{"contacts", "edit", "491511234567", "--notes", "likes tea"}, "likes tea"},
 		{[]string{"messages", "list", "--status", "pending"}, "Happy new year"},
+		{[]string{"messages", "list", "--search", "NEW YEAR"}, "Happy new year"},
 		{[]string{"messages", "show", created.ID, "--json"}, `"status":"pending"`},
 		{[]string{"messages", "reschedule", created.ID, "--at", "2027-01-01 00:01"}, "2026-12-31 23:01:00Z"},
 		{[]string{"messages", "cancel", created.ID}, "cancelled"},

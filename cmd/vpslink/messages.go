@@ -32,6 +32,7 @@ func newMessagesListCmd(a *app) *cobra.Command {
 	})
 	cmd.Flags().StringVar(&f.Status, "status", "", "pending, sending, sent, failed or cancelled")
 	cmd.Flags().StringVar(&f.To, "to", "", "only messages to this phone or group JID")
+	cmd.Flags().StringVar(&f.Search, "search", "", "match the text, the recipient's name or aliases, or the phone")
 	return cmd
 }
 
