@@ -280,7 +280,10 @@ func fillForLayout(t *testing.T, e *env) []layoutPage {
 		t.Fatal(err)
 	}
 	chat := "351911111111@s.whatsapp.net"
-	b := store.WABatch{Chats: []store.WAChat{{ID: chat, Name: "Ana", UnreadCount: 2, LastMessageTime: now.Unix()}}}
+	// An unnamed group shows its long JID as its name.
+	group := "120363025246125888-1700000000@g.us"
+	b := store.WABatch{Chats: []store.WAChat{{ID: chat, Name: "Ana", UnreadCount: 2, LastMessageTime: now.Unix()},
+		{ID: group, IsGroup: true, LastMessageTime: now.Add(-time.Hour).Unix()}}}
 	for i := range 6 {
 		b.Messages = append(b.Messages, store.WAMessage{ChatMessage: vpslink.ChatMessage{ChatID: chat,
 			Message: fmt.Sprintf("message %d: %s", i, long), Timestamp: now.Add(time.Duration(i-6) * time.Minute).Unix(),
@@ -309,6 +312,7 @@ func fillForLayout(t *testing.T, e *env) []layoutPage {
 		{"job-new", "/jobs/new"},
 		{"chats", "/chats"},
 		{"chat", "/chats/" + url.PathEscape(chat)},
+		{"chat-group", "/chats/" + url.PathEscape(group)},
 		{"whatsapp", "/whatsapp"},
 		{"backups", "/backups"},
 		{"settings", "/settings"},
