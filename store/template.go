@@ -69,7 +69,12 @@ func (tx *Tx) checkRenders(ctx context.Context, field, text string, jids ...stri
 			return err
 		}
 		if _, err := vpslink.Render(field, text, r); err != nil {
-			return vpslink.FieldError(field, "%s (recipient %s)", vpslink.ErrorMessage(err), jid)
+			var e *vpslink.Error
+			if !errors.As(err, &e) {
+				return err
+			}
+			// e.Message, not e.Error(): the field is named once.
+			return vpslink.FieldError(field, "%s (recipient %s)", e.Message, jid)
 		}
 	}
 	return nil

@@ -83,8 +83,9 @@ func TestCreate_RefusesUnfillablePlaceholders(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.create()
-			if vpslink.ErrorCode(err) != vpslink.EINVALID || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error %v, want a validation error %q", err, tt.wantErr)
+			// A prefix: the field is named once, not "message: message: ...".
+			if vpslink.ErrorCode(err) != vpslink.EINVALID || !strings.HasPrefix(err.Error(), tt.wantErr) {
+				t.Fatalf("error %v, want a validation error starting %q", err, tt.wantErr)
 			}
 		})
 	}
@@ -184,8 +185,9 @@ func TestTemplateRefs(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.create()
-			if vpslink.ErrorCode(err) != vpslink.EINVALID || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error %v, want a validation error %q", err, tt.wantErr)
+			// A prefix: the field is named once, not "message: message: ...".
+			if vpslink.ErrorCode(err) != vpslink.EINVALID || !strings.HasPrefix(err.Error(), tt.wantErr) {
+				t.Fatalf("error %v, want a validation error starting %q", err, tt.wantErr)
 			}
 		})
 	}
