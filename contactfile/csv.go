@@ -20,7 +20,7 @@ var (
 	middleColumns    = []string{"middlename", "additionalname"}
 	familyColumns    = []string{"lastname", "familyname", "surname"}
 	phoneColumns     = []string{"phone", "phonenumber", "mobile", "mobilephone", "cell", "cellphone"}
-	secondaryColumns = []string{"secondaryphone", "homephone", "businessphone", "workphone", "otherphone"}
+	secondaryColumns = []string{"secondaryphone", "homephone", "homephone2", "businessphone", "businessphone2", "workphone", "otherphone", "primaryphone", "carphone", "companymainphone"}
 	aliasColumns     = []string{"aliases", "alias", "nickname", "nicknames"}
 	tagColumns       = []string{"tags", "labels", "categories", "groupmembership"}
 	noteColumns      = []string{"notes", "note"}
@@ -85,14 +85,17 @@ func csvError(err error) error {
 
 // columns holds the index of each known column, -1 when absent.
 type columns struct {
-	name, given, middle, family, phone, secondary  int
+	name, given, middle, family, phone             int
 	alias, tag, note, favorite, timezone, birthday int
+	// secondary are all secondary phone columns: Outlook has eight, and a
+	// contact with only a business number leaves the others empty.
+	secondary []int
 	// numbered are Google's phone columns in order, with their type column.
 	numbered []struct{ value, kind int }
 }
 
 func mapColumns(header []string) (*columns, error) {
-	c := &columns{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, nil}
+	c := &columns{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, nil, nil}
 	numbered := map[int]*struct{ value, kind int }{}
 	var order []int
 	for i, h := range header {
@@ -110,11 +113,15 @@ func mapColumns(header []string) (*columns, error) {
 			}
 			continue
 		}
+		if slices.Contains(secondaryColumns, key) {
+			c.secondary = append(c.secondary, i)
+			continue
+		}
 		for _, f := range []struct {
 			idx   *int
 			names []string
 		}{{&c.name, nameColumns}, {&c.given, givenColumns}, {&c.middle, middleColumns}, {&c.family, familyColumns},
-			{&c.phone, phoneColumns}, {&c.secondary, secondaryColumns}, {&c.alias, aliasColumns}, {&c.tag, tagColumns},
+			{&c.phone, phoneColumns}, {&c.alias, aliasColumns}, {&c.tag, tagColumns},
 			{&c.note, noteColumns}, {&c.favorite, favoriteColumns}, {&c.timezone, timezoneColumns}, {&c.birthday, birthdayColumns}} {
 			if *f.idx < 0 && slices.Contains(f.names, key) {
 				*f.idx = i
@@ -127,7 +134,7 @@ func mapColumns(header []string) (*columns, error) {
 			c.numbered = append(c.numbered, *numbered[n])
 		}
 	}
-	if c.phone < 0 && c.secondary < 0 && len(c.numbered) == 0 {
+	if c.phone < 0 && len(c.secondary) == 0 && len(c.numbered) == 0 {
 		return nil, &SyntaxError{1, fmt.Sprintf("no phone column in the header (one of: %s)", strings.Join(phoneColumns, ", "))}
 	}
 	return c, nil
@@ -148,8 +155,10 @@ func (c *columns) card(row []string, line int) (Card, bool) {
 	if v := get(c.phone); v != "" {
 		card.Phones = append(card.Phones, Phone{Number: v, Types: []string{"cell"}})
 	}
-	if v := get(c.secondary); v != "" {
-		card.Phones = append(card.Phones, Phone{Number: v})
+	for _, i := range c.secondary {
+		if v := get(i); v != "" {
+			card.Phones = append(card.Phones, Phone{Number: v})
+		}
 	}
 	for _, n := range c.numbered {
 		kind := strings.ToLower(get(n.kind))

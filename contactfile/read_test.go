@@ -102,6 +102,13 @@ func TestReadCSV(t *testing.T) {
 				Birthday: &contactfile.Birthday{Year: 1975, Month: 6, Day: 1},
 				Phones: []contactfile.Phone{{Number: "+49 30 1234567", Types: []string{"home"}},
 					{Number: "+49 151 1234567", Types: []string{"mobile"}}, {Number: "+49 151 7654321", Types: []string{"mobile"}}}}}},
+		{"outlook export, only a business number", "First Name,Last Name,Nickname,Home Phone,Home Phone 2,Business Phone,Mobile Phone,Other Phone,Categories\n" +
+			"Olive,Outlook,,,,+44 20 7946 2222,,,Work;Clients\n" +
+			"Oscar,Out,Ozzy,+44 20 7946 3333,,+44 20 7946 4444,+44 7700 900555,,\n",
+			[]contactfile.Card{{Line: 2, Name: "Olive Outlook", Categories: []string{"Work", "Clients"},
+				Phones: []contactfile.Phone{{Number: "+44 20 7946 2222"}}},
+				{Line: 3, Name: "Oscar Out", Nickname: []string{"Ozzy"}, Phones: []contactfile.Phone{
+					{Number: "+44 7700 900555", Types: []string{"cell"}}, {Number: "+44 20 7946 3333"}, {Number: "+44 20 7946 4444"}}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := contactfile.ReadCSV(strings.NewReader(tc.in))
