@@ -41,7 +41,7 @@ func PhoneRegion() string {
 // starting with a trunk 0 ("07700 900127"); spaces, dashes, dots, brackets
 // and a "(0)" trunk prefix ("+44 (0) 7700 900128") are dropped. A number
 // written with "+", "00" or nationally must have a length its country's
-// numbers can have (github.com/nyaruka/phonenumbers). Full validity is not
+// numbers can have when dialled in full (github.com/nyaruka/phonenumbers). Full validity is not
 // asked: the library's number ranges refuse the fictional ranges people
 // test with (07700 900xxx) and ranges allocated after its release, which
 // would refuse real recipients. Bare digits and JIDs, which machines write,
@@ -83,7 +83,7 @@ func NormalizePhone(field, s string) (string, error) {
 		return "", FieldError(field, "%q must have 6 to 15 digits", s)
 	}
 	if international {
-		if num, err := phonenumbers.Parse("+"+digits, ""); err != nil || !phonenumbers.IsPossibleNumber(num) {
+		if num, err := phonenumbers.Parse("+"+digits, ""); err != nil || !possible(num) {
 			return "", FieldError(field, "%q is not a possible number for its country code", s)
 		}
 	}
@@ -108,10 +108,18 @@ func nationalPhone(field, s, digits string) (string, error) {
 	num, err := phonenumbers.Parse(digits, region)
 	// A number too short to lose its trunk 0 keeps it as "Italian leading
 	// zero"; no such number is a mobile WhatsApp reaches.
-	if err != nil || !phonenumbers.IsPossibleNumber(num) || num.GetItalianLeadingZero() {
+	if err != nil || !possible(num) || num.GetItalianLeadingZero() {
 		return "", FieldError(field, "%q is not a possible %s number", s, region)
 	}
 	return strings.TrimPrefix(phonenumbers.Format(num, phonenumbers.E164), "+"), nil
+}
+
+// possible reports whether num has a length its country's numbers can
+// have when dialled in full. phonenumbers.IsPossibleNumber also accepts a
+// local-only length (a US number without its area code), which WhatsApp
+// cannot reach.
+func possible(num *phonenumbers.PhoneNumber) bool {
+	return phonenumbers.IsPossibleNumberWithReason(num) == phonenumbers.IS_POSSIBLE
 }
 
 // NormalizeRecipient accepts a phone number, a user JID or a group JID and

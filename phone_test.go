@@ -18,6 +18,7 @@ func TestNormalizePhone(t *testing.T) {
 		{"  +1.555.123.4567 ", "15551234567"},
 		{"+44 (0) 7700 900128", "447700900128"},
 		{"+44 7700 9001281234", ""}, // too long for the UK
+		{"+1 555 0100", ""},         // a US number without its area code: local only, unreachable from abroad
 		{"0044 7700 900128", "447700900128"},
 		{"", ""},
 		{"abc", ""},
