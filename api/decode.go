@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,7 +86,7 @@ func decodeJSON(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		return jsonError(b, v, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return vpslink.FieldError("body", "must hold a single JSON object")
@@ -133,8 +136,9 @@ func hexRune(b []byte) (rune, bool) {
 }
 
 // jsonError turns encoding/json's errors into validation errors naming the
-// field, without echoing the input back.
-func jsonError(err error) error {
+// field, without echoing the input back. b and v are the body and its
+// target, in which an unknown field is looked up to name its path.
+func jsonError(b []byte, v any, err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var fieldErr *vpslink.Error
@@ -152,9 +156,79 @@ func jsonError(err error) error {
 		return vpslink.FieldError(typ.Field, "must be %s", jsonType(typ.Type.Kind().String()))
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return vpslink.FieldError(strings.Trim(name, `"`), "is not a known field")
+		name = strings.Trim(name, `"`)
+		var body any
+		if json.Unmarshal(b, &body) == nil {
+			if path, ok := unknownField(body, reflect.TypeOf(v), name, ""); ok {
+				name = path
+			}
+		}
+		return vpslink.FieldError(name, "is not a known field")
 	}
 	return vpslink.FieldError("body", "is not valid: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// unknownField finds the path ("config.mode", "message_parts[1].txt") of
+// the key called name in the decoded body that type t has no field for:
+// encoding/json names only the key, which is ambiguous in a nested body.
+func unknownField(body any, t reflect.Type, name, path string) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch body := body.(type) {
+	case []any:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return "", false
+		}
+		for i, el := range body {
+			if p, ok := unknownField(el, t.Elem(), name, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	case map[string]any:
+		if t.Kind() != reflect.Struct {
+			return "", false
+		}
+		keys := slices.Sorted(maps.Keys(body))
+		for _, k := range keys {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			f, known := jsonField(t, k)
+			if !known {
+				if k == name {
+					return p, true
+				}
+				continue
+			}
+			if p, ok := unknownField(body[k], f.Type, name, p); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// jsonField finds the struct field that encoding/json decodes key into:
+// its tag name or field name, compared without regard to case.
+func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || f.Anonymous {
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, key) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 func jsonType(kind string) string {
