@@ -61,7 +61,7 @@ func upsertGroup(ctx context.Context, tx *Tx, g WAGroup, now string) error {
 		left = now
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO chats (id, name, is_group, unread_count, participant_count, left_at, created_at, updated_at)
-		VALUES (?1, nullif(?2, ''), 1, 0, max(?3, 0) + ?4 - ?5, ?6, ?7, ?7)
+		VALUES (?1, nullif(?2, ''), 1, 0, max(max(?3, 0) + ?4 - ?5, 0), ?6, ?7, ?7)
 		ON CONFLICT (id) DO UPDATE SET
 			name = coalesce(nullif(?2, ''), name),
 			is_group = 1,

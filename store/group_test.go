@@ -48,6 +48,8 @@ func TestSyncGroups(t *testing.T) {
 			map[string]string{family: "Family ❤/6", choir: "Choir/29/left", club: "Club/13"}},
 		{"counts never go negative", []store.WAGroup{{ID: family, Participants: -1, Departed: 10}}, false,
 			map[string]string{family: "Family ❤/0", choir: "Choir/29/left", club: "Club/13"}},
+		{"a change to a group not seen yet", []store.WAGroup{{ID: "120363000000000007@g.us", Participants: -1, Departed: 1}}, false,
+			map[string]string{family: "Family ❤/0", choir: "Choir/29/left", club: "Club/13", "120363000000000007@g.us": "/0"}},
 	} {
 		if err := db.SyncGroups(ctx, step.groups, step.complete); err != nil {
 			t.Fatal(err)
