@@ -53,7 +53,11 @@ func (c Card) Contact() (contact *vpslink.Contact, notes []string, err error) {
 			more = append(more, "+"+n.digits)
 		}
 		contact.Notes = strings.TrimSpace(contact.Notes + "\nOther phones: " + strings.Join(more, ", "))
-		notes = append(notes, fmt.Sprintf("%d more numbers kept in the notes", len(more)))
+		if len(more) == 1 {
+			notes = append(notes, "1 more number kept in the notes")
+		} else {
+			notes = append(notes, fmt.Sprintf("%d more numbers kept in the notes", len(more)))
+		}
 	}
 	if strings.TrimSpace(contact.Name) == "" {
 		contact.Name = "+" + contact.Phone

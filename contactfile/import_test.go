@@ -30,6 +30,10 @@ func TestCardContact(t *testing.T) {
 			{Number: "+1 281 793 8853"}, {Number: "+1 281 793 0000"}, {Number: "+1 281 793 0001"}, {Number: "+1 281 793 0002"}}},
 			&vpslink.Contact{Name: "Cy", Phone: "12817938853", SecondaryPhone: "12817930000",
 				Notes: "friend\nOther phones: +12817930001, +12817930002"}, []string{"2 more numbers"}, ""},
+		{"one more number goes to the notes", contactfile.Card{Name: "Cy", Phones: []contactfile.Phone{
+			{Number: "+1 281 793 8853"}, {Number: "+1 281 793 0000"}, {Number: "+1 281 793 0001"}}},
+			&vpslink.Contact{Name: "Cy", Phone: "12817938853", SecondaryPhone: "12817930000",
+				Notes: "Other phones: +12817930001"}, []string{"1 more number kept"}, ""},
 		{"named after the number", contactfile.Card{Phones: []contactfile.Phone{{Number: "+33 6 12 34 56 78"}}},
 			&vpslink.Contact{Name: "+33612345678", Phone: "33612345678"}, []string{"no name"}, ""},
 		{"no phone", contactfile.Card{Name: "Di"}, nil, nil, "no phone number"},
