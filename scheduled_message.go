@@ -235,6 +235,11 @@ func (m *ScheduledMessage) validateRecurrence() error {
 	if err != nil {
 		return err
 	}
+	// A rule whose UNTIL is before the message is a typo (a wrong year),
+	// not a series: it would be saved and never repeat.
+	if loc, err := LoadLocation("timezone", m.RecipientTimezone); err == nil && r.after(m.ScheduledAt, loc) {
+		return FieldError("recurrence", "UNTIL %s is before the message's time, so it would never repeat", r.Until.Format("2006-01-02"))
+	}
 	m.Recurrence = r.String()
 	if m.SeriesStart == nil {
 		start := m.ScheduledAt.UTC()

@@ -36,6 +36,9 @@ func TestScheduledMessageValidate(t *testing.T) {
 		{"name too long", func(m *vpslink.ScheduledMessage) { m.ContactName = strings.Repeat("a", 201) }, "contact_name"},
 		{"no time", func(m *vpslink.ScheduledMessage) { m.ScheduledAt = time.Time{} }, "scheduled_at"},
 		{"unknown zone", func(m *vpslink.ScheduledMessage) { m.RecipientTimezone = "Mars/Olympus" }, "timezone"},
+		{"repeats until its own day", func(m *vpslink.ScheduledMessage) { m.Recurrence = "FREQ=DAILY;UNTIL=20270101" }, ""}, // 00:00 on 1 January in Berlin
+		{"until before the message", func(m *vpslink.ScheduledMessage) { m.Recurrence = "FREQ=DAILY;UNTIL=20261231" }, "recurrence"},
+		{"until instant before the message", func(m *vpslink.ScheduledMessage) { m.Recurrence = "FREQ=YEARLY;UNTIL=20261231T225959Z" }, "recurrence"},
 		{"first bad field wins", func(m *vpslink.ScheduledMessage) { m.ToPhone, m.Message = "x", "" }, "to_phone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
