@@ -51,4 +51,13 @@ func TestPickerOffersGroups(t *testing.T) {
 		t.Fatalf("job recipients: %+v %v", j, err)
 	}
 	e.get(loc).mustContain(t, `Family <span class="muted small">group</span>`, "+351911111111")
+
+	// A group's chat page says what it is and offers to schedule to it
+	// while the account is a member.
+	e.get("/chats/"+familyJID).mustContain(t, "Group · 5 participants", `href="/messages/new?to=120363000000000001%40g.us"`)
+	if res := e.get("/chats/" + oldJID).mustContain(t, "this account left it"); strings.Contains(res.body, "/messages/new?to=") {
+		t.Fatal("the page of a group left offers to schedule to it")
+	}
+	e.get("/messages/new?to="+familyJID).mustContain(t, `value="`+familyJID+`"`, `<span id="to-name">Family</span>`)
+	e.get("/chats").mustContain(t, `<span class="tag">group · 5</span>`, `group · 3 · left`)
 }
