@@ -617,18 +617,29 @@ func TestJobs_PausedNextStep(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name, due, wantResumed string
+		started                bool
 	}{
-		{"due an hour ago", "2026-11-27T11:00:05.000Z", "2026-11-27T12:00:00Z"},
-		{"due in 30 s", "2026-11-27T12:00:30.000Z", "2026-11-27T12:00:30Z"},
+		{"due an hour ago", "2026-11-27T11:00:05.000Z", "2026-11-27T12:00:00Z", true},
+		{"due in 30 s", "2026-11-27T12:00:30.000Z", "2026-11-27T12:00:30Z", true},
+		// Paused before its start, resumed an hour after it: it starts
+		// now instead of failing as missed.
+		{"start passed while paused", "", "2026-11-27T12:00:00Z", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var j vpslink.Job
 			e.do(req{method: "POST", path: "/api/jobs", body: `{"scheduled_start_at":"2026-12-24T09:00:00Z",
 				"recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":5},{"text":"b"}]}`}).ok(t, 201, &j)
-			// The first part went out and the job was paused before the second.
+			// The first part went out and the job was paused before the
+			// second, or it was paused before it started.
+			update := `UPDATE jobs SET status = 'paused', current_part_index = 1,
+				last_sent_at = '2026-11-27T11:00:00.000Z', next_step_at = ? WHERE id = ?`
+			args := []any{tc.due, j.ID}
+			if !tc.started {
+				update = `UPDATE jobs SET status = 'paused', scheduled_start_at = '2026-11-27T11:00:00.000Z' WHERE id = ?`
+				args = args[1:]
+			}
 			if err := e.db.UpdateQuiet(ctx, func(tx *store.Tx) error {
-				_, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'paused', current_part_index = 1,
-					last_sent_at = '2026-11-27T11:00:00.000Z', next_step_at = ? WHERE id = ?`, tc.due, j.ID)
+				_, err := tx.ExecContext(ctx, update, args...)
 				return err
 			}); err != nil {
 				t.Fatal(err)
@@ -644,7 +655,8 @@ func TestJobs_PausedNextStep(t *testing.T) {
 				t.Fatalf("paused job in the list: %v", list)
 			}
 			e.do(req{method: "POST", path: "/api/jobs/" + j.ID + "/resume"}).ok(t, 200, &got)
-			if got["status"] != "running" || got["next_step_at"] != tc.wantResumed {
+			wantStatus := map[bool]string{true: "running", false: "pending"}[tc.started]
+			if got["status"] != wantStatus || got["next_step_at"] != tc.wantResumed {
 				t.Fatalf("resumed: %v next_step_at %v, want %s", got["status"], got["next_step_at"], tc.wantResumed)
 			}
 			e.do(req{path: "/api/jobs/" + j.ID}).ok(t, 200, &got)

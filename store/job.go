@@ -270,9 +270,11 @@ func (db *DB) setJobStatus(ctx context.Context, id, status string, from ...strin
 		}
 		resumed := j.Status == vpslink.JobPaused && (status == vpslink.JobPending || status == vpslink.JobRunning)
 		// On resume, a step time that passed becomes now, so that the
-		// record shows when the step goes, never a time gone by.
+		// record shows when the step goes, never a time gone by. A job
+		// paused before its start counts from its start: resumed after it,
+		// it goes now rather than fail as missed by the time it was paused.
 		_, err = tx.ExecContext(ctx, `UPDATE jobs SET status = ?, cancelled_at = ?, error_message = ?, updated_at = ?,
-			next_step_at = CASE WHEN ? AND julianday(next_step_at) < julianday(?) THEN ? ELSE next_step_at END WHERE id = ?`,
+			next_step_at = CASE WHEN ? AND julianday(`+jobDue+`) < julianday(?) THEN ? ELSE next_step_at END WHERE id = ?`,
 			status, nullTime(j.CancelledAt), nullString(j.ErrorMessage), fmtTime(tx.now),
 			resumed, fmtTime(tx.now), fmtTime(tx.now), id)
 		if err != nil {
