@@ -115,7 +115,7 @@ func testOutage(t *testing.T, e *env, sup *replicator.Supervisor, db *sql.DB) {
 	e.srv.Restart()
 	caughtUp := e.waitRestorable(rowsOf(t, db), 20*time.Second)
 	t.Logf("S3 down 30 s: lag peaked at %s; replica complete %s after S3 returned", peak.Round(time.Millisecond), caughtUp.Round(time.Millisecond))
-	waitFor(t, 5*time.Second, "the lag back at 0", func() bool {
+	waitFor(t, 20*time.Second, "the lag back at 0", func() bool {
 		lag, ok := sup.Lag()
 		return ok && lag == 0
 	})
