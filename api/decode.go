@@ -153,25 +153,47 @@ func jsonError(b []byte, v any, err error) error {
 		if typ.Field == "" {
 			return vpslink.FieldError("body", "must be a JSON object")
 		}
-		return vpslink.FieldError(typ.Field, "must be %s", jsonType(typ.Type.Kind().String()))
+		field := findPath(b, v, typ.Field, func(_ string, f *reflect.StructField, value any, dotted string) bool {
+			return f != nil && dotted == typ.Field && !fits(value, f.Type)
+		})
+		kind := typ.Type.Kind().String()
+		if num, ok := strings.CutPrefix(typ.Value, "number "); ok && jsonType(kind) == "a number" {
+			if strings.HasPrefix(kind, "int") && strings.ContainsAny(num, ".eE") {
+				return vpslink.FieldError(field, "must be a whole number")
+			}
+			return vpslink.FieldError(field, "is out of range")
+		}
+		return vpslink.FieldError(field, "must be %s", jsonType(kind))
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
-		var body any
-		if json.Unmarshal(b, &body) == nil {
-			if path, ok := unknownField(body, reflect.TypeOf(v), name, ""); ok {
-				name = path
-			}
-		}
-		return vpslink.FieldError(name, "is not a known field")
+		path := findPath(b, v, name, func(key string, f *reflect.StructField, _ any, _ string) bool {
+			return f == nil && key == name
+		})
+		return vpslink.FieldError(path, "is not a known field")
 	}
 	return vpslink.FieldError("body", "is not valid: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
-// unknownField finds the path ("config.mode", "message_parts[1].txt") of
-// the key called name in the decoded body that type t has no field for:
-// encoding/json names only the key, which is ambiguous in a nested body.
-func unknownField(body any, t reflect.Type, name, path string) (string, bool) {
+// findPath returns the path in body b, decoded into v, that bodyPath finds
+// with hit, or fallback.
+func findPath(b []byte, v any, fallback string, hit func(key string, f *reflect.StructField, value any, dotted string) bool) string {
+	var body any
+	if json.Unmarshal(b, &body) != nil {
+		return fallback
+	}
+	if p, ok := bodyPath(body, reflect.TypeOf(v), hit, "", ""); ok {
+		return p
+	}
+	return fallback
+}
+
+// bodyPath finds the path ("config.mode", "message_parts[1].txt") of the
+// first key in the decoded body, in key order, for which hit is true. f is
+// the field of type t the key decodes into, nil for an unknown key; dotted
+// is the path without indices, as encoding/json names a field. Its errors
+// name only a key or a dotted path, which is ambiguous in a nested body.
+func bodyPath(body any, t reflect.Type, hit func(key string, f *reflect.StructField, value any, dotted string) bool, path, dotted string) (string, bool) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -181,7 +203,7 @@ func unknownField(body any, t reflect.Type, name, path string) (string, bool) {
 			return "", false
 		}
 		for i, el := range body {
-			if p, ok := unknownField(el, t.Elem(), name, fmt.Sprintf("%s[%d]", path, i)); ok {
+			if p, ok := bodyPath(el, t.Elem(), hit, fmt.Sprintf("%s[%d]", path, i), dotted); ok {
 				return p, true
 			}
 		}
@@ -189,25 +211,33 @@ func unknownField(body any, t reflect.Type, name, path string) (string, bool) {
 		if t.Kind() != reflect.Struct {
 			return "", false
 		}
-		keys := slices.Sorted(maps.Keys(body))
-		for _, k := range keys {
-			p := k
+		for _, k := range slices.Sorted(maps.Keys(body)) {
+			p, d := k, k
 			if path != "" {
-				p = path + "." + k
+				p, d = path+"."+k, dotted+"."+k
 			}
 			f, known := jsonField(t, k)
 			if !known {
-				if k == name {
+				if hit(k, nil, body[k], d) {
 					return p, true
 				}
 				continue
 			}
-			if p, ok := unknownField(body[k], f.Type, name, p); ok {
+			if hit(k, &f, body[k], d) {
+				return p, true
+			}
+			if p, ok := bodyPath(body[k], f.Type, hit, p, d); ok {
 				return p, true
 			}
 		}
 	}
 	return "", false
+}
+
+// fits reports whether a decoded JSON value decodes into type t.
+func fits(value any, t reflect.Type) bool {
+	b, err := json.Marshal(value)
+	return err == nil && json.Unmarshal(b, reflect.New(t).Interface()) == nil
 }
 
 // jsonField finds the struct field that encoding/json decodes key into:

@@ -77,6 +77,9 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 		{"job negative gap", "/api/jobs", job(`,"config":{"recipientGapSeconds":-5,"maxRetries":0}`), nil, "config.recipientGapSeconds"},
 		{"job unknown config key", "/api/jobs", job(`,"config":{"recipientGapSeconds":5,"mode":"x"}`), nil, "config.mode"},
 		{"job unknown part key", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a"},{"txt":"b"}]}`, nil, "message_parts[1].txt"},
+		{"job part delay of a wrong type", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":1},{"text":"b","delayAfterSeconds":"2"}]}`, nil, "message_parts[1].delayAfterSeconds"},
+		{"job part delay out of range", "/api/jobs", `{"scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["491511234567"],"message_parts":[{"text":"a","delayAfterSeconds":1e400}]}`, nil, "message_parts.delayAfterSeconds"},
+		{"job fractional retries", "/api/jobs", job(`,"config":{"maxRetries":2.5}`), nil, "config.maxRetries"},
 		{"job bad interval mode", "/api/jobs", job(`,"config":{"intervalMode":"x"}`), nil, "config.intervalMode"},
 		{"job without start", "/api/jobs", `{"recipients":["491511234567"],"message_parts":[{"text":"a"}]}`, nil, "scheduled_start_at"},
 		{"contact without name", "/api/contacts", `{"phone":"491511234567"}`, nil, "name"},
@@ -101,6 +104,15 @@ func TestErrors_ValidationWritesNothing(t *testing.T) {
 		{"/api/jobs?status=done", "status"},
 	} {
 		e.do(req{path: tc.path}).fails(t, 400, "VALIDATION_ERROR", tc.field)
+	}
+	// A number of the wrong kind is not called "not a number".
+	for body, want := range map[string]string{
+		job(`,"config":{"maxRetries":2.5}`):                           "config.maxRetries: must be a whole number",
+		job(`,"config":{"recipientGapSeconds":99999999999999999999}`): "config.recipientGapSeconds: is out of range",
+	} {
+		if got := e.do(req{method: "POST", path: "/api/jobs", body: body}).env(t).Error; got == nil || got.Message != want {
+			t.Errorf("%s: error %+v, want %q", body, got, want)
+		}
 	}
 	if n := e.rowCount(); n != 0 {
 		t.Fatalf("%d rows written by failed requests", n)
