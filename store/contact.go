@@ -70,6 +70,29 @@ func (db *DB) GetContact(ctx context.Context, phone string) (*vpslink.Contact, e
 	return c, nil
 }
 
+// ContactNames returns the names of the contacts among phones, keyed by
+// phone, in one query however many there are (a broadcast's recipients).
+func (db *DB) ContactNames(ctx context.Context, phones []string) (map[string]string, error) {
+	list, err := json.Marshal(phones)
+	if err != nil {
+		return nil, fmt.Errorf("contact names: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT phone, name FROM contacts WHERE phone IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("contact names: %w", describe(err))
+	}
+	defer rows.Close()
+	names := make(map[string]string, len(phones))
+	for rows.Next() {
+		var phone, name string
+		if err := rows.Scan(&phone, &name); err != nil {
+			return nil, fmt.Errorf("contact names: %w", err)
+		}
+		names[phone] = name
+	}
+	return names, rows.Err()
+}
+
 // ListContacts returns one page of contacts ordered by name, and the number
 // of contacts that match the filter.
 func (db *DB) ListContacts(ctx context.Context, f vpslink.ContactFilter) ([]*vpslink.Contact, int, error) {

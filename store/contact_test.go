@@ -136,3 +136,16 @@ func TestContacts_ListAndResolve(t *testing.T) {
 		}
 	}
 }
+
+func TestContactNames(t *testing.T) {
+	db := storetest.Open(t)
+	storetest.CreateContact(t, db, &vpslink.Contact{Phone: "48601234567", Name: "Żaneta"})
+	storetest.CreateContact(t, db, &vpslink.Contact{Phone: "351911111111", Name: "Ana"})
+	names, err := db.ContactNames(context.Background(), []string{"48601234567", "491700000000", "48601234567"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 || names["48601234567"] != "Żaneta" {
+		t.Fatalf("names %v", names)
+	}
+}

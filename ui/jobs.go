@@ -212,6 +212,7 @@ func (h *Handler) createJob(w http.ResponseWriter, r *http.Request) {
 type jobRecipient struct {
 	Index      int
 	Recipient  string
+	Name       string // the contact's, when the recipient is one
 	Group      bool
 	Deliveries []*vpslink.Delivery
 }
@@ -245,9 +246,17 @@ func (h *Handler) jobData(r *http.Request) (*jobPage, error) {
 	for _, g := range groups {
 		names[g.ID] = g.Name
 	}
+	phones := make([]string, len(j.Recipients))
+	for i, rc := range j.Recipients {
+		phones[i] = vpslink.PhoneFromJID(rc)
+	}
+	contacts, err := h.db.ContactNames(r.Context(), phones)
+	if err != nil {
+		return nil, err
+	}
 	p := &jobPage{Job: j, QuietHours: settings.JobQuietHours()}
 	for i, rc := range j.Recipients {
-		row := jobRecipient{Index: i, Recipient: vpslink.PhoneFromJID(rc)}
+		row := jobRecipient{Index: i, Recipient: phones[i], Name: contacts[phones[i]]}
 		if vpslink.IsGroupJID(rc) {
 			row.Recipient, row.Group = cmp.Or(names[rc], rc), true
 		}

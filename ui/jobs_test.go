@@ -54,7 +54,7 @@ func TestJobs(t *testing.T) {
 		t.Fatalf("stored %+v", j)
 	}
 	e.get("/jobs").mustContain(t, "News", "<progress")
-	e.get("/jobs/"+id).mustContain(t, "then wait 2.5 s", "not started", `id="job-pause"`, `id="job-cancel"`)
+	e.get("/jobs/"+id).mustContain(t, "then wait 2.5 s", "not started", "<strong>Żaneta</strong>", `id="job-pause"`, `id="job-cancel"`)
 	e.post("/jobs/"+id+"/pause", nil).mustStatus(t, http.StatusSeeOther)
 	e.get("/jobs/"+id).mustContain(t, `id="job-resume"`)
 	e.post("/jobs/"+id+"/resume", nil).mustStatus(t, http.StatusSeeOther)
