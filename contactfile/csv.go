@@ -1,6 +1,7 @@
 package contactfile
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -37,7 +38,9 @@ var googlePhone = regexp.MustCompile(`^phone(\d+)-(value|type|label)$`)
 // text that is not UTF-8 is a *SyntaxError naming the line. Lists (aliases,
 // tags) are separated by ";" (Google's " ::: " too).
 func ReadCSV(r io.Reader) ([]Card, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	cr := csv.NewReader(br)
+	cr.Comma = separator(br)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, &SyntaxError{1, "empty file: a header row is needed"}
@@ -68,6 +71,25 @@ func ReadCSV(r io.Reader) ([]Card, error) {
 		}
 	}
 	return cards, nil
+}
+
+// separator returns the field separator of the header row: a comma,
+// unless the header has none but has semicolons (a spreadsheet's CSV in
+// locales that write decimal commas) or tabs.
+func separator(br *bufio.Reader) rune {
+	head, _ := br.Peek(4096) // a shorter file is returned whole
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	switch {
+	case bytes.IndexByte(head, ',') >= 0:
+		return ','
+	case bytes.IndexByte(head, ';') >= 0:
+		return ';'
+	case bytes.IndexByte(head, '\t') >= 0:
+		return '\t'
+	}
+	return ','
 }
 
 // csvError turns encoding/csv's error into a SyntaxError with its line.

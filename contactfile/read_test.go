@@ -102,6 +102,10 @@ func TestReadCSV(t *testing.T) {
 				Birthday: &contactfile.Birthday{Year: 1975, Month: 6, Day: 1},
 				Phones: []contactfile.Phone{{Number: "+49 30 1234567", Types: []string{"home"}},
 					{Number: "+49 151 1234567", Types: []string{"mobile"}}, {Number: "+49 151 7654321", Types: []string{"mobile"}}}}}},
+		{"semicolons, as a spreadsheet writes them in some locales", "\ufeffName;Phone;Notes\r\nAnna;+49 151 11111111;met in Köln, 2019\r\n",
+			[]contactfile.Card{{Line: 2, Name: "Anna", Note: "met in Köln, 2019", Phones: []contactfile.Phone{{Number: "+49 151 11111111", Types: []string{"cell"}}}}}},
+		{"tabs", "Name\tPhone\nAnna\t+49 151 11111111\n",
+			[]contactfile.Card{{Line: 2, Name: "Anna", Phones: []contactfile.Phone{{Number: "+49 151 11111111", Types: []string{"cell"}}}}}},
 		{"outlook export, only a business number", "First Name,Last Name,Nickname,Home Phone,Home Phone 2,Business Phone,Mobile Phone,Other Phone,Categories\n" +
 			"Olive,Outlook,,,,+44 20 7946 2222,,,Work;Clients\n" +
 			"Oscar,Out,Ozzy,+44 20 7946 3333,,+44 20 7946 4444,+44 7700 900555,,\n",
