@@ -513,3 +513,36 @@ func TestRun_NationalPhones(t *testing.T) {
 		t.Errorf("printed report:\n%s", out.String())
 	}
 }
+
+// Legacy records address groups by JID: one that names a group
+// ("group:Family") is skipped with the reason, and the import goes on.
+func TestRun_GroupByNameSkipped(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"scheduled.json": `[{"id": "m1", "to": "group:Family", "message": "hi", "scheduledAt": "2026-12-24T09:00:00Z"},
+			{"id": "m2", "to": "120363000000000001@g.us", "message": "hi", "scheduledAt": "2026-12-24T09:00:00Z"}]`,
+		"jobs.json": `[{"id": "j1", "scheduledStartAt": "2026-12-24T09:00:00Z", "messageParts": ["hi"], "recipients": ["group:Family"]}]`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := storetest.Open(t)
+	rep := mustRun(t, db, Dir(dir), Options{})
+	want := map[string]counts{"scheduled.json scheduled messages": {2, 1, 0, 0, 1}, "jobs.json jobs": {1, 0, 0, 0, 1}}
+	for k, c := range countsOf(rep) {
+		if w, ok := want[k]; ok && c != w {
+			t.Errorf("%s: %v, want %v", k, c, w)
+		}
+	}
+	for _, f := range rep.Files {
+		for _, s := range f.Skips {
+			if !strings.Contains(s.Reason, "legacy files address groups by their JID") {
+				t.Errorf("%s skipped %s: %s", f.File, s.Record, s.Reason)
+			}
+		}
+	}
+	if m, err := db.GetMessage(context.Background(), "m2"); err != nil || m.ToPhone != "120363000000000001@g.us" {
+		t.Errorf("m2: %+v %v", m, err)
+	}
+}

@@ -70,6 +70,10 @@ func parseJob(mem member, r *record) item[vpslink.Job] {
 		it.skip = vpslink.ErrorMessage(err)
 		return it
 	}
+	if slices.ContainsFunc(j.Recipients, func(r string) bool { _, named := vpslink.GroupNameOf(r); return named }) {
+		it.skip = groupByName
+		return it
+	}
 	for i, r := range given {
 		field := fmt.Sprintf("recipients[%d]", i)
 		if phone, err := vpslink.NormalizeToPhone(field, r); err == nil {

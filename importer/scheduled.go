@@ -14,6 +14,11 @@ import (
 // never sends it again.
 const sendingReason = "was being sent by the legacy app when it was exported; it may have been delivered, so it is not sent again"
 
+// groupByName is why a record whose recipient names a group ("group:Family")
+// is skipped: the legacy app addressed groups by JID, and the chats that
+// would name them are imported after the messages and jobs.
+const groupByName = "a recipient names a group (group:<name>); legacy files address groups by their JID"
+
 // messageStatus maps a legacy status onto vpslink's. ok is false for a
 // status no generation of the legacy app is known to have written.
 func messageStatus(legacy string) (status, reason string, ok bool) {
@@ -73,6 +78,10 @@ func parseMessage(mem member, r *record) item[vpslink.ScheduledMessage] {
 	given := m.ToPhone
 	if err := m.Validate(); err != nil {
 		it.skip = vpslink.ErrorMessage(err)
+		return it
+	}
+	if _, named := vpslink.GroupNameOf(m.ToPhone); named {
+		it.skip = groupByName
 		return it
 	}
 	if w := phoneConverted("to", given, m.ToPhone); w != "" {

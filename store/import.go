@@ -84,6 +84,9 @@ func (tx *Tx) ImportContact(ctx context.Context, c *vpslink.Contact) (ImportResu
 // named after the message's contact name or else the phone; a message
 // without a contact name takes the contact's.
 func (tx *Tx) ImportMessage(ctx context.Context, m *vpslink.ScheduledMessage) (res ImportResult, contactCreated bool, err error) {
+	if err := tx.resolveMessageGroup(ctx, m); err != nil {
+		return 0, false, err
+	}
 	var name string
 	if vpslink.IsGroupJID(m.ToPhone) {
 		// A group is not a contact: its name is the chat's, if known.
@@ -162,6 +165,9 @@ func (tx *Tx) keepImported(ctx context.Context, column, id string, oldRank, newR
 // ImportJob upserts a legacy job keyed by its id, under the same rules as
 // ImportMessage.
 func (tx *Tx) ImportJob(ctx context.Context, j *vpslink.Job) (ImportResult, error) {
+	if err := tx.resolveJobGroups(ctx, j); err != nil {
+		return 0, err
+	}
 	old, err := getJob(ctx, tx, j.ID)
 	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
 		return ImportInserted, tx.CreateJob(ctx, j)
