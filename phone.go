@@ -98,6 +98,40 @@ func IsNationalPhone(s string) bool {
 	return strings.HasPrefix(s, "0") && !strings.HasPrefix(s, "00") && !strings.Contains(s, "@")
 }
 
+// PhoneConversion says how NormalizePhone changed given into stored beyond
+// its writing, for the importers' reports: a national number read in the
+// phone region, a "(0)" trunk prefix dropped. Spaces, dashes, brackets,
+// "+", "00" and a JID's suffix going is no conversion, and neither is a
+// group's JID; both give "".
+func PhoneConversion(given, stored string) string {
+	if stored == "" || strings.Trim(stored, "0123456789") != "" {
+		return ""
+	}
+	if IsNationalPhone(given) {
+		return fmt.Sprintf("%q read as a %s number: %s", given, PhoneRegion(), stored)
+	}
+	if writtenDigits(given) != stored {
+		return fmt.Sprintf("%q converted to %s", given, stored)
+	}
+	return ""
+}
+
+// writtenDigits returns the digits of an international phone as written,
+// without a "00" prefix or a JID's suffix and device.
+func writtenDigits(s string) string {
+	s = strings.TrimSpace(s)
+	if user, ok := strings.CutSuffix(s, "@"+UserServer); ok {
+		s, _, _ = strings.Cut(user, ":")
+	}
+	var b strings.Builder
+	for _, r := range strings.TrimPrefix(s, "00") {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // nationalPhone converts a national number to international digits with
 // the phone region.
 func nationalPhone(field, s, digits string) (string, error) {

@@ -26,6 +26,9 @@ func (c Card) Contact() (contact *vpslink.Contact, notes []string, err error) {
 			notes = append(notes, fmt.Sprintf("number %q left out: %s", p.Number, vpslink.ErrorMessage(err)))
 			continue
 		}
+		if conv := vpslink.PhoneConversion(p.Number, digits); conv != "" {
+			notes = append(notes, "number "+conv)
+		}
 		if !slices.ContainsFunc(numbers, func(n number) bool { return n.digits == digits }) {
 			numbers = append(numbers, number{digits, p.mobile()})
 		}

@@ -34,6 +34,8 @@ func TestCardContact(t *testing.T) {
 			{Number: "+1 281 793 8853"}, {Number: "+1 281 793 0000"}, {Number: "+1 281 793 0001"}}},
 			&vpslink.Contact{Name: "Cy", Phone: "12817938853", SecondaryPhone: "12817930000",
 				Notes: "Other phones: +12817930001"}, []string{"1 more number kept"}, ""},
+		{"a converted number is reported", contactfile.Card{Name: "Gus", Phones: []contactfile.Phone{{Number: "+44 (0) 7700 900128"}}},
+			&vpslink.Contact{Name: "Gus", Phone: "447700900128"}, []string{`number "+44 (0) 7700 900128" converted to 447700900128`}, ""},
 		{"named after the number", contactfile.Card{Phones: []contactfile.Phone{{Number: "+33 6 12 34 56 78"}}},
 			&vpslink.Contact{Name: "+33612345678", Phone: "33612345678"}, []string{"no name"}, ""},
 		{"no phone", contactfile.Card{Name: "Di"}, nil, nil, "no phone number"},
