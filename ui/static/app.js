@@ -56,9 +56,11 @@
     form.setAttribute("aria-busy", "true");
   });
 
-  // Back to a page kept in the browser's cache: its forms may go again.
+  // Back to a page kept in the browser's cache: its forms may go again,
+  // and the menu it was left by is closed.
   window.addEventListener("pageshow", function (e) {
     if (!e.persisted) { return; }
+    closeMore(null);
     document.querySelectorAll("form[data-sending]").forEach(function (f) {
       delete f.dataset.sending;
       f.removeAttribute("aria-busy");
