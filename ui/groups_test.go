@@ -55,7 +55,7 @@ func TestPickerOffersGroups(t *testing.T) {
 	// A group's chat page says what it is and offers to schedule to it
 	// while the account is a member.
 	e.get("/chats/"+familyJID).mustContain(t, "Group · 5 participants", `href="/messages/new?to=120363000000000001%40g.us"`)
-	if res := e.get("/chats/" + oldJID).mustContain(t, "this account left it"); strings.Contains(res.body, "/messages/new?to=") {
+	if res := e.get("/chats/"+oldJID).mustContain(t, "this account left it"); strings.Contains(res.body, "/messages/new?to=") {
 		t.Fatal("the page of a group left offers to schedule to it")
 	}
 	e.get("/messages/new?to="+familyJID).mustContain(t, `value="`+familyJID+`"`, `<span id="to-name">Family</span>`)
