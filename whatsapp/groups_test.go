@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store"
 	"github.com/vpslink/vpslink/store/storetest"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
@@ -95,6 +96,42 @@ func TestSend_GroupNotMember(t *testing.T) {
 			}
 			if got := strings.HasSuffix(storetest.GroupStates(t, db)[family.String()], "/left"); got != tt.left {
 				t.Fatalf("group left = %v, want %v", got, tt.left)
+			}
+		})
+	}
+}
+
+// groupChange reads what a group event says about the account itself by
+// its phone number, any of its devices or its LID.
+func TestGroupChange(t *testing.T) {
+	c, _, _ := newTestClient(t, true)
+	lid := types.NewJID("123456789", types.HiddenUserServer)
+	c.device.LID = lid
+	own, other := types.NewJID(ownPhone, types.DefaultUserServer), types.NewJID("491510000001", types.DefaultUserServer)
+	name := &types.GroupName{Name: "Family ❤"}
+	for _, tc := range []struct {
+		name string
+		evt  events.GroupInfo
+		want store.WAGroup
+	}{
+		{"renamed", events.GroupInfo{JID: family, Name: name},
+			store.WAGroup{ID: family.String(), Name: "Family ❤", Participants: -1}},
+		{"others came and went", events.GroupInfo{JID: family, Join: []types.JID{other, other}, Leave: []types.JID{other}},
+			store.WAGroup{ID: family.String(), Participants: -1, Joined: 2, Departed: 1}},
+		{"the account left", events.GroupInfo{JID: family, Leave: []types.JID{own}},
+			store.WAGroup{ID: family.String(), Participants: -1, Departed: 1, Left: true}},
+		{"a device of the account", events.GroupInfo{JID: family, Leave: []types.JID{types.NewADJID(ownPhone, 0, 7)}},
+			store.WAGroup{ID: family.String(), Participants: -1, Departed: 1, Left: true}},
+		{"the account by its LID", events.GroupInfo{JID: family, Leave: []types.JID{lid}},
+			store.WAGroup{ID: family.String(), Participants: -1, Departed: 1, Left: true}},
+		{"removed and added back at once", events.GroupInfo{JID: family, Leave: []types.JID{own}, Join: []types.JID{own}},
+			store.WAGroup{ID: family.String(), Participants: -1, Joined: 1, Departed: 1}},
+		{"deleted", events.GroupInfo{JID: family, Delete: &types.GroupDelete{}},
+			store.WAGroup{ID: family.String(), Participants: -1, Left: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := c.groupChange(&tc.evt); got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
 	}
