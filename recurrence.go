@@ -217,7 +217,7 @@ func (r *Recurrence) Occurrence(start time.Time, loc *time.Location, n int) (tim
 			if !t.After(start) {
 				continue
 			}
-			if r.after(t, loc) {
+			if r.after(t, loc) || t.UTC().Year() > lastYear {
 				return time.Time{}, false
 			}
 			if seen++; seen == n {

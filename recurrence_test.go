@@ -97,6 +97,19 @@ func TestRecurrence_Occurrences(t *testing.T) {
 	}
 }
 
+// A series ends with year 9999: RFC 3339 has no later time to show or
+// store.
+func TestRecurrence_EndsAtYear9999(t *testing.T) {
+	r, err := vpslink.ParseRecurrence("recurrence", "FREQ=YEARLY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.Next(time.Date(9998, 6, 1, 10, 0, 0, 0, time.UTC), nil, 1, 5)
+	if len(got) != 2 || got[1].Year() != 9999 {
+		t.Fatalf("occurrences %v, want 9998 and 9999 only", got)
+	}
+}
+
 // isEnded reports whether the rule has an end, so the test expects no
 // occurrence after its list.
 func isEnded(rule string) bool {

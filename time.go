@@ -137,9 +137,18 @@ func ParseScheduleTime(field, s string, loc *time.Location, now time.Time) (time
 	return t, CheckScheduleTime(field, t, now)
 }
 
+// lastYear is the last year a time may have: RFC 3339, and so JSON, has
+// four-digit years, and a later time could be neither shown nor stored. It
+// ends every series too.
+const lastYear = 9999
+
 // CheckScheduleTime refuses a schedule time more than MaxScheduleLag
-// before now, saying how far.
+// before now, saying how far, and one past the year 9999 (in UTC: 23:00 on
+// 31 December 9999 in New York is one).
 func CheckScheduleTime(field string, t, now time.Time) error {
+	if t.UTC().Year() > lastYear {
+		return FieldError(field, "is after the year %d, the last that can be stored", lastYear)
+	}
 	if late := now.Sub(t); late > MaxScheduleLag {
 		return FieldError(field, "%s is %s in the past; give a future time, or %q to send at once",
 			t.UTC().Format(time.RFC3339), HumanDuration(late), SendNow)
