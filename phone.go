@@ -218,7 +218,7 @@ func ResolveGroupName(field, name string, groups []*Chat) (string, error) {
 	}
 	var member, left []string
 	for _, g := range groups {
-		if !g.IsGroup || !strings.EqualFold(strings.TrimSpace(g.Name), name) {
+		if !(g.IsGroup || IsGroupJID(g.ID)) || !strings.EqualFold(strings.TrimSpace(g.Name), name) {
 			continue
 		}
 		if g.LeftAt != nil {

@@ -76,6 +76,7 @@ func TestResolveGroupName(t *testing.T) {
 		{ID: "333@g.us", Name: "choir ", IsGroup: true},
 		{ID: "444@g.us", Name: "Old club", IsGroup: true, LeftAt: &left},
 		{ID: "4915112345678@s.whatsapp.net", Name: "Anna"},
+		{ID: "555@g.us", Name: "Unflagged"}, // a group another tool wrote without is_group
 	}
 	for _, tc := range []struct{ name, want, err string }{
 		{"Family", "111@g.us", ""},
@@ -83,6 +84,7 @@ func TestResolveGroupName(t *testing.T) {
 		{"Choir", "", "2 groups are named"},
 		{"Old club", "", "not a member"},
 		{"Anna", "", "no group named"},
+		{"unflagged", "555@g.us", ""},
 		{"Nobody", "", "no group named"},
 		{"", "", "names no group"},
 	} {
