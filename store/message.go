@@ -25,6 +25,12 @@ func (db *DB) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 	if err := db.UseTemplate(ctx, m); err != nil {
 		return err
 	}
+	if m.Recurrence != "" && m.RecipientTimezone == "" {
+		var err error
+		if m.RecipientTimezone, err = db.seriesZone(ctx); err != nil {
+			return err
+		}
+	}
 	if err := m.Validate(); err != nil {
 		return err
 	}
@@ -214,6 +220,13 @@ func (db *DB) ListMessages(ctx context.Context, f vpslink.MessageFilter) ([]*vps
 // re-reads the row when it claims it, so the edited text is what is sent.
 func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpdate) (*vpslink.ScheduledMessage, error) {
 	var m *vpslink.ScheduledMessage
+	var zone string
+	if u.Recurrence != nil && *u.Recurrence != "" {
+		var err error
+		if zone, err = db.seriesZone(ctx); err != nil {
+			return nil, err
+		}
+	}
 	err := db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if m, err = getMessage(ctx, tx, id); err != nil {
@@ -232,6 +245,9 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 			}
 		}
 		stored, orig := m.ToPhone, *m
+		if zone != "" && m.RecipientTimezone == "" {
+			m.RecipientTimezone = zone // a series starts here: see seriesZone
+		}
 		detach, err := m.ApplyUpdate(u)
 		if err != nil {
 			return err
@@ -266,9 +282,10 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		m.SetNextOccurrences()
 		_, err = tx.ExecContext(ctx, `UPDATE scheduled_messages SET message = ?, scheduled_at = ?,
 			contact_name = ?, to_phone = ?, updated_at = ?, recurrence = ?, series_id = ?, series_start = ?,
-			occurrence = ?, template_id = ? WHERE id = ? AND status = 'pending'`,
+			occurrence = ?, template_id = ?, recipient_timezone = ? WHERE id = ? AND status = 'pending'`,
 			m.Message, fmtTime(m.ScheduledAt), nullString(m.ContactName), m.ToPhone, fmtTime(tx.now),
-			nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence), m.TemplateID, id)
+			nullString(m.Recurrence), nullString(m.SeriesID), nullTime(m.SeriesStart), nullInt(m.Occurrence), m.TemplateID,
+			nullString(m.RecipientTimezone), id)
 		if err != nil {
 			return fmt.Errorf("update message: %w", describe(err))
 		}
@@ -423,4 +440,17 @@ func scanMessage(row scanner) (*vpslink.ScheduledMessage, error) {
 		m.SetNextOccurrences()
 	}
 	return &m, nil
+}
+
+// seriesZone is the time zone a recurring message whose recipient has none
+// repeats in: the default in force when the series starts. It is stored on
+// the message, so that 09:00 stays 09:00 across daylight saving changes
+// for a recipient in the user's own zone, and a later change of the
+// default leaves existing series as they were made.
+func (db *DB) seriesZone(ctx context.Context) (string, error) {
+	s, _, err := db.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	return s.DefaultTimezone, nil
 }

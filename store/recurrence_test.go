@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
@@ -229,6 +230,61 @@ func TestCancelAndEditOccurrence(t *testing.T) {
 			for i := range got {
 				if got[i] != tt.want[i] {
 					t.Fatalf("statuses %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// A series whose recipient has no time zone repeats in the default zone in
+// force when it starts (here a saved setting over the configuration's UTC),
+// created so or made a series by an edit: 23:00 in Sydney stays 23:00 when
+// daylight saving ends, so it moves from 12:00 to 13:00 UTC. A zone given
+// is kept.
+func TestSeries_DefaultZone(t *testing.T) {
+	ctx := context.Background()
+	const rule = "FREQ=MONTHLY;INTERVAL=3"
+	sydney := []time.Time{storetest.Now, storetest.Now.AddDate(0, 3, 0), storetest.Now.AddDate(0, 6, 0).Add(time.Hour)}
+	utc := []time.Time{storetest.Now, storetest.Now.AddDate(0, 3, 0), storetest.Now.AddDate(0, 6, 0)}
+	for _, tc := range []struct {
+		name, zone string
+		byEdit     bool
+		wantZone   string
+		want       []time.Time
+	}{
+		{"created without a zone", "", false, "Australia/Sydney", sydney},
+		{"made a series by an edit", "", true, "Australia/Sydney", sydney},
+		{"created with a zone", "UTC", false, "UTC", utc},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := storetest.Open(t)
+			if _, _, err := db.UpdateSettings(ctx, map[string]json.RawMessage{"default_timezone": json.RawMessage(`"Australia/Sydney"`)}); err != nil {
+				t.Fatal(err)
+			}
+			m := &vpslink.ScheduledMessage{ToPhone: "491511234567", Message: "Quarterly", ScheduledAt: storetest.Now,
+				RecipientTimezone: tc.zone}
+			if !tc.byEdit {
+				m.Recurrence = rule
+			}
+			if err := db.CreateMessage(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			if tc.byEdit {
+				r := rule
+				if _, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{Recurrence: &r}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := db.GetMessage(ctx, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.RecipientTimezone != tc.wantZone || len(got.NextOccurrences) != len(tc.want) {
+				t.Fatalf("zone %q, next %v; want %q, %v", got.RecipientTimezone, got.NextOccurrences, tc.wantZone, tc.want)
+			}
+			for i := range tc.want {
+				if !got.NextOccurrences[i].Equal(tc.want[i]) {
+					t.Fatalf("next %v, want %v", got.NextOccurrences, tc.want)
 				}
 			}
 		})
