@@ -71,7 +71,7 @@ func (h *Handler) newJob(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	zone := zoneOrUTC(s.DefaultTimezone)
+	zone := cmp.Or(s.DefaultTimezone, "UTC")
 	start := h.now().Add(time.Minute)
 	if loc := location(zone); loc != nil {
 		start = start.In(loc)

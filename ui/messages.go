@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -119,12 +120,16 @@ func templateRef(field, s string) (*int64, error) {
 	return &id, nil
 }
 
-// zoneOrUTC is the zone a form starts in: the contact's, else UTC.
-func zoneOrUTC(zone string) string {
-	if zone == "" {
-		return "UTC"
+// formZone is the zone a form's time is entered in: the recipient's,
+// else the default_timezone setting, the zone of recipients without one.
+func (h *Handler) formZone(ctx context.Context, zone string) string {
+	if zone != "" {
+		return zone
 	}
-	return zone
+	if s, _, err := h.db.Settings(ctx); err == nil && s.DefaultTimezone != "" {
+		return s.DefaultTimezone
+	}
+	return "UTC"
 }
 
 // newMessage shows the schedule form, empty or prefilled: ?to= a recipient,
@@ -147,7 +152,7 @@ func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
 			f.Name, f.Timezone = c.Name, c.Timezone
 		}
 	}
-	f.Timezone = zoneOrUTC(f.Timezone)
+	f.Timezone = h.formZone(r.Context(), f.Timezone)
 	f.Templates = h.templateChoices(r.Context())
 	h.render(w, r, http.StatusOK, "schedule", "Schedule a message", messagePage{Form: f})
 }
@@ -229,8 +234,8 @@ func (h *Handler) scheduleFromForm(ctx context.Context, f *scheduleForm) (*vpsli
 		return nil, err
 	}
 	zone := f.Timezone
-	if zone == "UTC" && c.Timezone == "" {
-		zone = ""
+	if c.Timezone == "" && zone == h.formZone(ctx, "") {
+		zone = "" // the default's: the store keeps a series' zone
 	}
 	rule, err := vpslink.RepeatRule("repeat", f.Repeat, "")
 	if err != nil {
@@ -266,14 +271,14 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		h.notFoundOr(w, r, err)
 		return
 	}
-	p := messagePage{Message: m, Now: h.now(), Form: formOf(m)}
+	p := messagePage{Message: m, Now: h.now(), Form: h.formOf(r.Context(), m)}
 	p.Form.Templates = h.templateChoices(r.Context())
 	h.render(w, r, http.StatusOK, "message", "Message", p)
 }
 
 // formOf fills the schedule form with a message as it is.
-func formOf(m *vpslink.ScheduledMessage) scheduleForm {
-	zone := zoneOrUTC(m.RecipientTimezone)
+func (h *Handler) formOf(ctx context.Context, m *vpslink.ScheduledMessage) scheduleForm {
+	zone := h.formZone(ctx, m.RecipientTimezone)
 	loc, err := vpslink.LoadLocation("timezone", zone)
 	if err != nil || loc == nil {
 		loc, zone = time.UTC, "UTC"
@@ -340,7 +345,7 @@ func (h *Handler) cancelMessage(w http.ResponseWriter, r *http.Request) {
 			h.notFoundOr(w, r, gerr)
 			return
 		}
-		f := formOf(m)
+		f := h.formOf(r.Context(), m)
 		f.Errors, f.Templates = formErrors{"": vpslink.ErrorMessage(err)}, h.templateChoices(r.Context())
 		status := http.StatusConflict
 		if vpslink.ErrorCode(err) == vpslink.EINVALID {
@@ -385,8 +390,8 @@ func (h *Handler) when(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	} else if err == nil {
-		p.Their = inZone(at, zoneOrUTC(f.Timezone))
-		p.Yours = inZone(at, zoneOrUTC(q.Get("yours")))
+		p.Their = inZone(at, h.formZone(r.Context(), f.Timezone))
+		p.Yours = inZone(at, cmp.Or(q.Get("yours"), "UTC"))
 		if at.Before(h.now()) {
 			p.Error = "This time has passed: the message would go out at once."
 		}

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -343,4 +344,26 @@ func TestMessageSearchFindsTextAndRecipients(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A recipient without a time zone is in the default one: the schedule
+// form starts in it and a time typed there is read in it, and the message
+// stores no zone of its own (a series is pinned by the store).
+func TestScheduleFormDefaultZone(t *testing.T) {
+	e := newEnv(t)
+	e.login()
+	if _, _, err := e.db.UpdateSettings(context.Background(),
+		map[string]json.RawMessage{"default_timezone": json.RawMessage(`"Europe/London"`)}); err != nil {
+		t.Fatal(err)
+	}
+	e.addContact("351911111111", "Ana", "")
+	e.get("/messages/new?to=351911111111").mustStatus(t, http.StatusOK).
+		mustContain(t, `id="timezone" name="timezone" value="Europe/London"`)
+	e.post("/messages", url.Values{"to_phone": {"351911111111"}, "message": {"summer"}, "date": {"2027-07-01"},
+		"time": {"09:00"}, "timezone": {"Europe/London"}}).mustStatus(t, http.StatusSeeOther)
+	m := e.messages("")[0]
+	if !m.ScheduledAt.Equal(time.Date(2027, 7, 1, 8, 0, 0, 0, time.UTC)) || m.RecipientTimezone != "" {
+		t.Fatalf("stored %s in %q, want 08:00 UTC and no zone of its own", m.ScheduledAt, m.RecipientTimezone)
+	}
+	e.get("/messages/"+m.ID).mustStatus(t, http.StatusOK).mustContain(t, `value="09:00"`)
 }
