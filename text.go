@@ -3,6 +3,7 @@ package vpslink
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -19,11 +20,12 @@ const (
 )
 
 // ValidateText checks a message text as WhatsApp accepts it: well-formed
-// text that says something. A text of only spaces would reach the
-// recipient as an empty bubble, so it is refused like an empty one.
+// text that says something. A text of only spaces or invisible characters
+// (zero-width space, word joiner, BOM, ...) would reach the recipient as an
+// empty bubble, so it is refused like an empty one.
 func ValidateText(field, text string) error {
-	if strings.TrimSpace(text) == "" {
-		return FieldError(field, "must not be empty or only whitespace")
+	if isBlank(text) {
+		return FieldError(field, "must not be empty or only whitespace or invisible characters")
 	}
 	if err := checkChars(field, text); err != nil {
 		return err
@@ -32,6 +34,24 @@ func ValidateText(field, text string) error {
 		return FieldError(field, "is %d characters; WhatsApp allows %d", n, MaxTextLength)
 	}
 	return nil
+}
+
+// isBlank reports whether s shows nothing: every character is white space
+// or invisible.
+func isBlank(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) && !isInvisible(r) }) < 0
+}
+
+// isInvisible reports whether r draws nothing on its own: Unicode's
+// default-ignorable code points (format characters such as U+200B, U+2060
+// and U+FEFF, variation selectors, Hangul fillers) and the blank braille
+// pattern, a favourite for "empty" messages. Prepended concatenation marks
+// are format characters too, but they draw a sign, so they count as text.
+func isInvisible(r rune) bool {
+	if unicode.Is(unicode.Prepended_Concatenation_Mark, r) {
+		return false
+	}
+	return r == '\u2800' || unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 // checkChars refuses what no text field may hold: bytes that are not
