@@ -18,8 +18,9 @@ import (
 // vpslink.ScheduledMessage without being added here fails them).
 
 // writeMessagePage sends what writeJSON sends for page{Success: true,
-// Data: list, Total: total, Limit: limit, Offset: offset}.
-func writeMessagePage(w http.ResponseWriter, r *http.Request, list []*vpslink.ScheduledMessage, total, limit, offset int) {
+// Data: list, Total: total, Limit: limit, Offset: offset}, and keeps it in
+// the list cache under key at version when cacheable.
+func (s *Server) writeMessagePage(w http.ResponseWriter, r *http.Request, list []*vpslink.ScheduledMessage, total, limit, offset int, key string, version int64, cacheable bool) {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer putBodyBuffer(buf)
 	b, ok := appendMessagePage(buf.AvailableBuffer(), list, total, limit, offset)
@@ -29,7 +30,12 @@ func writeMessagePage(w http.ResponseWriter, r *http.Request, list []*vpslink.Sc
 		return
 	}
 	buf.Write(b)
-	writeBody(w, http.StatusOK, buf.Bytes())
+	if !cacheable {
+		writeBody(w, http.StatusOK, buf.Bytes())
+		return
+	}
+	s.pages.put(key, version, buf.Bytes())
+	s.writeCacheable(w, key, version, buf.Bytes())
 }
 
 func appendMessagePage(b []byte, list []*vpslink.ScheduledMessage, total, limit, offset int) ([]byte, bool) {

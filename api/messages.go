@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -99,12 +101,30 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
+	key := messageListKey(f)
+	version, cacheable, done := s.cachedBody(w, r, key)
+	if done {
+		return nil
+	}
 	list, total, err := s.db.ListMessages(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeMessagePage(w, r, list, total, f.Limit, f.Offset)
+	s.writeMessagePage(w, r, list, total, f.Limit, f.Offset, key, version, cacheable)
 	return nil
+}
+
+// messageListKey is f as a list cache key: the same for every request that
+// asks for the same rows (times in any offset name the same instant).
+func messageListKey(f vpslink.MessageFilter) string {
+	v := url.Values{"status": {f.Status}, "to": {f.To}, "search": {f.Search},
+		"limit": {strconv.Itoa(f.Limit)}, "offset": {strconv.Itoa(f.Offset)}}
+	for name, t := range map[string]*time.Time{"from": f.From, "until": f.Until} {
+		if t != nil {
+			v.Set(name, t.UTC().Format(time.RFC3339Nano))
+		}
+	}
+	return "/api/messages?" + v.Encode()
 }
 
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) error {

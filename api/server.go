@@ -102,6 +102,7 @@ type Server struct {
 	handler      http.Handler
 	router       *mux.Router
 	ui           UI
+	pages        *pageCache
 }
 
 // UI is the web UI, served on the API's listener for the paths it owns.
@@ -142,6 +143,7 @@ func New(cfg Config) (*Server, error) {
 		gatherer:     cfg.Gatherer,
 		log:          cfg.Logger,
 		now:          cfg.Now,
+		pages:        newPageCache(),
 	}
 	var err error
 	if s.allowed, err = parsePrefixes("allowed_ips", cfg.AllowedIPs); err != nil {

@@ -30,6 +30,7 @@ type DB struct {
 	readOnly bool
 	write    *sql.DB
 	read     *sql.DB
+	version  dataVersion
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -195,6 +196,7 @@ func (db *DB) Close() error {
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
+	errs = append(errs, db.version.close())
 	return errors.Join(errs...)
 }
 

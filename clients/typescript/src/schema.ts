@@ -535,20 +535,37 @@ export interface paths {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                 };
-                header?: never;
+                header?: {
+                    /** @description The ETag of a page this client holds: 304 while the database has not changed since */
+                    "If-None-Match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description One page. */
+                /**
+                 * @description One page. The server keeps the last few pages it sent and sends them again until any
+                 *     write to the database (through the API, the CLI or any other program) changes it.
+                 */
                 200: {
                     headers: {
+                        /** @description Names this page at the database's current state */
+                        ETag?: string;
+                        /** @description no-cache: a client may keep the page but must ask again (with If-None-Match) */
+                        "Cache-Control"?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["MessagePage"];
                     };
+                };
+                /** @description Nothing changed since the page whose ETag was sent in If-None-Match; no body. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 default: components["responses"]["Error"];
             };

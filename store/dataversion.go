@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// dataVersion is the one connection that answers DataVersion. SQLite's
+// PRAGMA data_version changes when any other connection, of this process or
+// another, commits; it does not change for the asking connection's own
+// commits, so this connection is read-only (query_only) and never writes,
+// and it is pinned: a value from another connection would not compare.
+type dataVersion struct {
+	mu   sync.Mutex
+	pool *sql.DB
+	conn *sql.Conn
+}
+
+// DataVersion returns a number that stays the same as long as no
+// connection has committed a change to the database, whether through this
+// DB, another DB on the same file (the CLI while serve runs) or any other
+// SQLite client. Callers compare it with an earlier value to know that what
+// they read then is still current. Read it before reading the data it
+// vouches for: a commit in between then only makes the next value differ.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	v := &db.version
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.conn == nil {
+		if err := db.openVersionConn(ctx); err != nil {
+			return 0, err
+		}
+	}
+	var n int64
+	if err := v.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read data version: %w", describe(err))
+	}
+	return n, nil
+}
+
+// openVersionConn opens the pinned connection on first use, so that CLI
+// commands that never ask pay nothing. v.mu is held.
+func (db *DB) openVersionConn(ctx context.Context) error {
+	v := &db.version
+	if v.pool == nil {
+		mode := "rw"
+		if db.readOnly {
+			mode = "ro"
+		}
+		pool, err := sql.Open(readerDriver, dsn(db.path, mode, false))
+		if err != nil {
+			return fmt.Errorf("open data version connection: %w", err)
+		}
+		pool.SetMaxOpenConns(1)
+		v.pool = pool
+	}
+	conn, err := v.pool.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("open data version connection: %w", describe(err))
+	}
+	v.conn = conn
+	return nil
+}
+
+func (v *dataVersion) close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.conn != nil {
+		v.conn.Close()
+		v.conn = nil
+	}
+	if v.pool == nil {
+		return nil
+	}
+	err := v.pool.Close()
+	v.pool = nil
+	return err
+}
