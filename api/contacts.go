@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/gorilla/mux"
 	"github.com/vpslink/vpslink"
@@ -34,11 +36,21 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
+	favorite := ""
+	if f.Favorite != nil {
+		favorite = strconv.FormatBool(*f.Favorite)
+	}
+	key := "/api/contacts?" + url.Values{"search": {f.Search}, "favorite": {favorite}, "tag": {f.Tag},
+		"limit": {strconv.Itoa(f.Limit)}, "offset": {strconv.Itoa(f.Offset)}}.Encode()
+	version, cacheable, done := s.cachedBody(w, r, key)
+	if done {
+		return nil
+	}
 	list, total, err := s.db.ListContacts(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, r, http.StatusOK, page{Success: true, Data: list, Total: total, Limit: f.Limit, Offset: f.Offset})
+	s.writePage(w, r, key, version, cacheable, page{Success: true, Data: list, Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
 

@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/gorilla/mux"
 	"github.com/vpslink/vpslink"
@@ -81,11 +83,16 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
+	key := "/api/jobs?" + url.Values{"status": {f.Status}, "limit": {strconv.Itoa(f.Limit)}, "offset": {strconv.Itoa(f.Offset)}}.Encode()
+	version, cacheable, done := s.cachedBody(w, r, key)
+	if done {
+		return nil
+	}
 	list, total, err := s.db.ListJobs(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, r, http.StatusOK, page{Success: true, Data: list, Total: total, Limit: f.Limit, Offset: f.Offset})
+	s.writePage(w, r, key, version, cacheable, page{Success: true, Data: list, Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
 

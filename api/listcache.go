@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"hash/fnv"
 	"net/http"
 	"slices"
@@ -11,18 +13,19 @@ import (
 	"sync"
 )
 
-// Clients (the web UI, dashboards) poll the message list every few
+// Clients (the web UI, dashboards) poll the lists every few
 // seconds, and between writes the answer is the same. Reading its 50 rows
-// through cgo was half of a list request's CPU, so the encoded body of the
-// last few distinct lists is kept and sent again for as long as the
+// through cgo was half of a message list request's CPU, so the encoded body
+// of the last few distinct lists (of messages, jobs and contacts) is kept and sent again for as long as the
 // database's data version (store.DB.DataVersion, which any connection's
 // commit changes, the CLI's too) is the one it was read at. The same
 // version and query also make an ETag, so a client that sends it back in
 // If-None-Match gets a 304 and no body.
 //
 // Nothing in a list answer depends on the time of the request (a message's
-// next_occurrences follow from its series, not from now), so the version
-// and the query alone decide the body.
+// next_occurrences follow from its series, a job's next_step_at is stored,
+// not computed from now), so the version and the query alone decide the
+// body.
 type pageCache struct {
 	mu    sync.Mutex
 	pages []cachedPage // least recently used first
@@ -123,6 +126,29 @@ func (s *Server) cachedBody(w http.ResponseWriter, r *http.Request, key string) 
 		return version, true, true
 	}
 	return version, true, false
+}
+
+// writePage sends v, a list answer, as writeJSON does, keeping it in the
+// cache under key at version when cacheable.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, key string, version int64, cacheable bool, v any) {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer putBodyBuffer(buf)
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.sendPage(w, key, version, cacheable, buf.Bytes())
+}
+
+// sendPage sends body, keeping it in the cache under key at version when
+// cacheable.
+func (s *Server) sendPage(w http.ResponseWriter, key string, version int64, cacheable bool, body []byte) {
+	if !cacheable {
+		writeBody(w, http.StatusOK, body)
+		return
+	}
+	s.pages.put(key, version, body)
+	s.writeCacheable(w, key, version, body)
 }
 
 // writeCacheable sends body, the answer to key at version, with its ETag.

@@ -21,6 +21,20 @@ func seedList(t *testing.T, e *env, n int) {
 	}
 }
 
+// rawExec runs query on a connection of its own, as another program
+// writing the file would (the store's import registers the driver).
+func rawExec(t *testing.T, e *env, query string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+e.path+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(query); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // listBody gets path, asserting a 200 with an ETag.
 func listBody(t *testing.T, e *env, path string) *resp {
 	t.Helper()
@@ -78,14 +92,7 @@ func TestListCache_AnyWriteInvalidates(t *testing.T) {
 			}
 		}},
 		{"through a raw connection", func(t *testing.T, e *env) {
-			raw, err := sql.Open("sqlite3", "file:"+e.path+"?_busy_timeout=5000")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer raw.Close()
-			if _, err := raw.Exec(`UPDATE scheduled_messages SET message = 'new one' WHERE message = 'text 0'`); err != nil {
-				t.Fatal(err)
-			}
+			rawExec(t, e, `UPDATE scheduled_messages SET message = 'new one' WHERE message = 'text 0'`)
 		}},
 	}
 	for _, tt := range tests {
@@ -176,5 +183,33 @@ func TestListCache_ConcurrentReadsAndWrites(t *testing.T) {
 		if got, want := listBody(t, e, p).body, uncached(t, e, p); !bytes.Equal(got, want) {
 			t.Fatalf("%s after concurrent writes:\n%s\nwant\n%s", p, got, want)
 		}
+	}
+}
+
+func TestListCache_JobsAndContacts(t *testing.T) {
+	tests := []struct {
+		path, raw string
+	}{
+		{"/api/jobs?status=pending", `UPDATE jobs SET title = 'new one'`},
+		{"/api/contacts?limit=10", `UPDATE contacts SET name = 'new one'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			e := newEnv(t)
+			e.do(req{method: "POST", path: "/api/jobs", body: `{"title":"old","scheduled_start_at":"2026-12-24T09:00:00Z","recipients":["4930123456"],"message_parts":[{"text":"hi"}]}`}).ok(t, 201, nil)
+			e.do(req{method: "POST", path: "/api/contacts", body: `{"phone":"491511234567","name":"old"}`}).ok(t, 201, nil)
+			first := listBody(t, e, tt.path)
+			if again := listBody(t, e, tt.path); !bytes.Equal(again.body, first.body) || again.header.Get("ETag") != first.header.Get("ETag") {
+				t.Fatalf("repeated list differs:\n%s\n%s", first.body, again.body)
+			}
+			rawExec(t, e, tt.raw)
+			after := listBody(t, e, tt.path)
+			if !bytes.Contains(after.body, []byte("new one")) || after.header.Get("ETag") == first.header.Get("ETag") {
+				t.Fatalf("list after a raw write (ETag %s, was %s): %s", after.header.Get("ETag"), first.header.Get("ETag"), after.body)
+			}
+			if !bytes.Equal(after.body, uncached(t, e, tt.path)) {
+				t.Fatal("list after the write differs from an uncached one")
+			}
+		})
 	}
 }

@@ -30,12 +30,7 @@ func (s *Server) writeMessagePage(w http.ResponseWriter, r *http.Request, list [
 		return
 	}
 	buf.Write(b)
-	if !cacheable {
-		writeBody(w, http.StatusOK, buf.Bytes())
-		return
-	}
-	s.pages.put(key, version, buf.Bytes())
-	s.writeCacheable(w, key, version, buf.Bytes())
+	s.sendPage(w, key, version, cacheable, buf.Bytes())
 }
 
 func appendMessagePage(b []byte, list []*vpslink.ScheduledMessage, total, limit, offset int) ([]byte, bool) {

@@ -261,7 +261,10 @@ export interface paths {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                 };
-                header?: never;
+                header?: {
+                    /** @description The ETag of a list page this client holds: 304 while the database has not changed since */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -270,12 +273,15 @@ export interface paths {
                 /** @description One page. */
                 200: {
                     headers: {
+                        ETag: components["headers"]["ETag"];
+                        "Cache-Control": components["headers"]["CacheControl"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ContactPage"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 default: components["responses"]["Error"];
             };
         };
@@ -536,37 +542,26 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                 };
                 header?: {
-                    /** @description The ETag of a page this client holds: 304 while the database has not changed since */
-                    "If-None-Match"?: string;
+                    /** @description The ETag of a list page this client holds: 304 while the database has not changed since */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
                 };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /**
-                 * @description One page. The server keeps the last few pages it sent and sends them again until any
-                 *     write to the database (through the API, the CLI or any other program) changes it.
-                 */
+                /** @description One page. */
                 200: {
                     headers: {
-                        /** @description Names this page at the database's current state */
-                        ETag?: string;
-                        /** @description no-cache: a client may keep the page but must ask again (with If-None-Match) */
-                        "Cache-Control"?: string;
+                        ETag: components["headers"]["ETag"];
+                        "Cache-Control": components["headers"]["CacheControl"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["MessagePage"];
                     };
                 };
-                /** @description Nothing changed since the page whose ETag was sent in If-None-Match; no body. */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
+                304: components["responses"]["NotModified"];
                 default: components["responses"]["Error"];
             };
         };
@@ -821,7 +816,10 @@ export interface paths {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                 };
-                header?: never;
+                header?: {
+                    /** @description The ETag of a list page this client holds: 304 while the database has not changed since */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -830,12 +828,15 @@ export interface paths {
                 /** @description One page. */
                 200: {
                     headers: {
+                        ETag: components["headers"]["ETag"];
+                        "Cache-Control": components["headers"]["CacheControl"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["JobPage"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 default: components["responses"]["Error"];
             };
         };
@@ -2081,6 +2082,13 @@ export interface components {
         };
     };
     responses: {
+        /** @description Nothing changed since the page whose ETag was sent in If-None-Match; no body. */
+        NotModified: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /**
          * @description An error: 400 VALIDATION_ERROR, 401 UNAUTHORIZED, 403 FORBIDDEN, 404 NOT_FOUND,
          *     405 METHOD_NOT_ALLOWED (with `Allow`), 409 CONFLICT, 413 PAYLOAD_TOO_LARGE,
@@ -2153,9 +2161,20 @@ export interface components {
         IdempotencyKey: string;
         Limit: number;
         Offset: number;
+        /** @description The ETag of a list page this client holds: 304 while the database has not changed since */
+        IfNoneMatch: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Names a list page at the database's current state. The server keeps the last few list
+         *     pages it sent and sends them again until any write to the database (through the API, the
+         *     CLI or any other program) changes it.
+         */
+        ETag: string;
+        /** @description no-cache: a client may keep the page but must ask again (with If-None-Match) */
+        CacheControl: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
