@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -112,6 +113,13 @@ func (tx *Tx) ResendMessage(ctx context.Context, id string, at time.Time, create
 	if err != nil {
 		return nil, err
 	}
+	// The new message shows the recipient as it is named now, not as when
+	// orig was scheduled; the old name stays for a contact deleted since.
+	name, err := tx.contactName(ctx, m.ToPhone)
+	if err != nil {
+		return nil, err
+	}
+	m.ContactName = cmp.Or(name, m.ContactName)
 	m.CreatedFrom = createdFrom
 	return m, tx.CreateMessage(ctx, m)
 }
@@ -326,10 +334,8 @@ func nullInt(n int) any {
 	return n
 }
 
-// contactName returns the name of the contact with phone, "" when there is
-// none.
 // contactName returns the name a message to phone shows: its contact's,
-// or for a group JID the group's.
+// or for a group JID the group's; "" when there is none.
 func (tx *Tx) contactName(ctx context.Context, phone string) (string, error) {
 	query := `SELECT name FROM contacts WHERE phone = ?`
 	if vpslink.IsGroupJID(phone) {

@@ -337,6 +337,50 @@ func TestMessages_Resend(t *testing.T) {
 	}
 }
 
+// A resend shows the recipient's current name: a contact or group renamed
+// since the first message gives its new name; a contact deleted since
+// leaves the name the first message had.
+func TestMessages_ResendTakesCurrentName(t *testing.T) {
+	const phone, group = "491511111111", "120363012345678901@g.us"
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, to string
+		change   func(t *testing.T, db *store.DB)
+		want     string
+	}{
+		{"contact renamed", phone, func(t *testing.T, db *store.DB) {
+			name := "Ann Smith"
+			if _, err := db.UpdateContact(ctx, phone, vpslink.ContactUpdate{Name: &name}); err != nil {
+				t.Fatal(err)
+			}
+		}, "Ann Smith"},
+		{"contact deleted", phone, func(t *testing.T, db *store.DB) {
+			if err := db.DeleteContact(ctx, phone); err != nil {
+				t.Fatal(err)
+			}
+		}, "Ann"},
+		{"group renamed", group, func(t *testing.T, db *store.DB) { storetest.CreateGroup(t, db, group, "Choir 2027", 30) }, "Choir 2027"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := storetest.Open(t)
+			storetest.CreateContact(t, db, &vpslink.Contact{Phone: phone, Name: "Ann"})
+			storetest.CreateGroup(t, db, group, "Choir", 30)
+			orig := storetest.CreateMessage(t, db, tc.to, "hello", db.Now().Add(time.Hour))
+			if _, err := db.CancelMessage(ctx, orig.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+			tc.change(t, db)
+			m, err := db.ResendMessage(ctx, orig.ID, time.Time{}, "api")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := db.GetMessage(ctx, m.ID); m.ContactName != tc.want || got.ContactName != tc.want {
+				t.Fatalf("resend named %q, stored %q, want %q", m.ContactName, got.ContactName, tc.want)
+			}
+		})
+	}
+}
+
 func TestMessages_ListSearch(t *testing.T) {
 	db := storetest.Open(t)
 	ctx := context.Background()

@@ -147,9 +147,11 @@ func (h *Handler) newMessage(w http.ResponseWriter, r *http.Request) {
 			f.ResendOf = m.ID
 		}
 	}
-	if f.To != "" && f.Timezone == "" {
+	// The recipient shows as named now (a message sent again may be older
+	// than a rename) and, unless the message had one, in its time zone.
+	if f.To != "" {
 		if c, err := h.db.ResolveRecipient(r.Context(), "to_phone", f.To); err == nil {
-			f.Name, f.Timezone = c.Name, c.Timezone
+			f.Name, f.Timezone = cmp.Or(c.Name, f.Name), cmp.Or(f.Timezone, c.Timezone)
 		}
 	}
 	f.Timezone = h.formZone(r.Context(), f.Timezone)

@@ -245,12 +245,18 @@ func TestSendAgainLinksAResend(t *testing.T) {
 	e := newEnv(t)
 	e.login()
 	ctx := context.Background()
+	storetest.CreateContact(t, e.db, &vpslink.Contact{Phone: "351911111111", Name: "Ann"})
 	m := &vpslink.ScheduledMessage{ToPhone: "351911111111", Message: "again", ScheduledAt: e.clock.Now(),
 		Status: vpslink.MessageFailed, ErrorMessage: "not on WhatsApp"}
 	if err := e.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateMessage(ctx, m) }); err != nil {
 		t.Fatal(err)
 	}
-	e.get("/messages/new?from="+m.ID).mustContain(t, `name="resend_of" value="`+m.ID+`"`)
+	// Sent again, the message goes to the contact as it is named now.
+	renamed := "Ann Smith"
+	if _, err := e.db.UpdateContact(ctx, "351911111111", vpslink.ContactUpdate{Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	e.get("/messages/new?from="+m.ID).mustContain(t, `name="resend_of" value="`+m.ID+`"`).mustContain(t, renamed)
 	form := url.Values{"resend_of": {m.ID}, "to_phone": {"351911111111"}, "message": {"again"}, "date": {"2026-12-01"},
 		"time": {"09:00"}, "timezone": {"UTC"}}
 	e.post("/messages", form).mustStatus(t, http.StatusSeeOther)
@@ -259,7 +265,7 @@ func TestSendAgainLinksAResend(t *testing.T) {
 	var resent, fresh int
 	for _, p := range e.messages(vpslink.MessagePending) {
 		switch {
-		case p.Message == "again" && p.ResentFrom == m.ID:
+		case p.Message == "again" && p.ResentFrom == m.ID && p.ContactName == renamed:
 			resent++
 		case p.Message == "changed" && p.ResentFrom == "":
 			fresh++
