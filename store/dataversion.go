@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -13,9 +14,10 @@ import (
 // commits, so this connection is read-only (query_only) and never writes,
 // and it is pinned: a value from another connection would not compare.
 type dataVersion struct {
-	mu   sync.Mutex
-	pool *sql.DB
-	conn *sql.Conn
+	mu     sync.Mutex
+	pool   *sql.DB
+	conn   *sql.Conn
+	closed bool // the DB was closed: no connection is opened again
 }
 
 // DataVersion returns a number that stays the same as long as no
@@ -28,6 +30,9 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 	v := &db.version
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.closed {
+		return 0, errors.New("read data version: the database is closed")
+	}
 	if v.conn == nil {
 		if err := db.openVersionConn(ctx); err != nil {
 			return 0, err
@@ -67,6 +72,7 @@ func (db *DB) openVersionConn(ctx context.Context) error {
 func (v *dataVersion) close() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.closed = true
 	if v.conn != nil {
 		v.conn.Close()
 		v.conn = nil

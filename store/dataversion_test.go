@@ -65,3 +65,14 @@ func TestDataVersion_ChangesOnEveryCommit(t *testing.T) {
 		})
 	}
 }
+
+func TestDataVersion_AfterCloseFails(t *testing.T) {
+	db := storetest.Open(t)
+	if _, err := db.DataVersion(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := db.DataVersion(context.Background()); err == nil {
+		t.Fatal("DataVersion after Close succeeded")
+	}
+}
