@@ -59,10 +59,13 @@ func TestTemplates_ReferencedByMessagesAndJobs(t *testing.T) {
 		t.Fatalf("message %q from template %v", m.Message, m.TemplateID)
 	}
 	e.do(req{method: http.MethodPost, path: "/api/messages",
-		body: `{"to_phone": "491517654321", "template_id": 2, "scheduled_at": "2026-11-28T10:00:00Z"}`}).fails(t, 400, "VALIDATION_ERROR", "message")
+		body: `{"to_phone": "491517654321", "template_id": 2, "scheduled_at": "2026-11-28T10:00:00Z"}`}).fails(t, 400, "VALIDATION_ERROR", "template_id")
+	// A text of its own, kept over the template's, is blamed as the text.
+	e.do(req{method: http.MethodPost, path: "/api/messages",
+		body: `{"to_phone": "491517654321", "message": "Hey {alias}", "template_id": 2, "scheduled_at": "2026-11-28T10:00:00Z"}`}).fails(t, 400, "VALIDATION_ERROR", "message")
 	e.do(req{method: http.MethodPost, path: "/api/messages",
 		body: `{"to_phone": "491517654321", "template_id": 9, "scheduled_at": "2026-11-28T10:00:00Z"}`}).fails(t, 400, "VALIDATION_ERROR", "template_id")
-	e.do(req{method: http.MethodPatch, path: "/api/messages/" + m.ID, body: `{"template_id": 2}`}).fails(t, 400, "VALIDATION_ERROR", "message")
+	e.do(req{method: http.MethodPatch, path: "/api/messages/" + m.ID, body: `{"template_id": 2}`}).fails(t, 400, "VALIDATION_ERROR", "template_id")
 
 	var j vpslink.Job
 	e.do(req{method: http.MethodPost, path: "/api/jobs", body: `{"recipients": ["491511234567", "491517654321"],
@@ -71,7 +74,9 @@ func TestTemplates_ReferencedByMessagesAndJobs(t *testing.T) {
 		t.Fatalf("job parts %+v", j.MessageParts)
 	}
 	e.do(req{method: http.MethodPost, path: "/api/jobs", body: `{"recipients": ["491511234567", "491517654321"],
-		"scheduled_start_at": "2026-11-28T10:00:00Z", "message_parts": [{"text": "", "templateId": 2}]}`}).fails(t, 400, "VALIDATION_ERROR", "message_parts[0].text")
+		"scheduled_start_at": "2026-11-28T10:00:00Z", "message_parts": [{"text": "", "templateId": 2}]}`}).fails(t, 400, "VALIDATION_ERROR", "message_parts[0].templateId")
 	e.do(req{method: http.MethodPatch, path: "/api/jobs/" + j.ID,
-		body: `{"message_parts": [{"text": "", "templateId": 2}]}`}).fails(t, 400, "VALIDATION_ERROR", "message_parts[0].text")
+		body: `{"message_parts": [{"text": "hi"}, {"text": "", "templateId": 2}]}`}).fails(t, 400, "VALIDATION_ERROR", "message_parts[1].templateId")
+	e.do(req{method: http.MethodPatch, path: "/api/jobs/" + j.ID,
+		body: `{"message_parts": [{"text": "Hey {alias}", "templateId": 2}]}`}).fails(t, 400, "VALIDATION_ERROR", "message_parts[0].text")
 }

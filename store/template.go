@@ -84,17 +84,40 @@ func (tx *Tx) checkRenders(ctx context.Context, field, text string, jids ...stri
 // Creating or editing a message calls it; the importer does not, since
 // texts from other tools know no placeholders and are sent as they are.
 func (tx *Tx) CheckMessageRenders(ctx context.Context, m *vpslink.ScheduledMessage) error {
-	return tx.checkRenders(ctx, "message", m.Message, m.RecipientJID())
+	err := tx.checkRenders(ctx, "message", m.Message, m.RecipientJID())
+	return tx.blameTemplate(ctx, err, "template_id", m.Message, m.TemplateID)
 }
 
 // CheckJobRenders is checkRenders for every part of j to every recipient.
 func (tx *Tx) CheckJobRenders(ctx context.Context, j *vpslink.Job) error {
 	for i, p := range j.MessageParts {
-		if err := tx.checkRenders(ctx, fmt.Sprintf("message_parts[%d].text", i), p.Text, j.Recipients...); err != nil {
+		err := tx.checkRenders(ctx, fmt.Sprintf("message_parts[%d].text", i), p.Text, j.Recipients...)
+		if err := tx.blameTemplate(ctx, err, fmt.Sprintf("message_parts[%d].templateId", i), p.Text, p.TemplateID); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// blameTemplate names templateField, not the text's field, in a field
+// error about a text that is the text of the template id: the client sent
+// the template, not the text, and is pointed at what it sent. A text of its
+// own (edited after picking the template) keeps its field.
+func (tx *Tx) blameTemplate(ctx context.Context, err error, templateField, text string, id *int64) error {
+	var e *vpslink.Error
+	if id == nil || !errors.As(err, &e) || e.Field == "" {
+		return err
+	}
+	var own string
+	if qerr := tx.QueryRowContext(ctx, `SELECT text FROM templates WHERE id = ?`, *id).Scan(&own); errors.Is(qerr, sql.ErrNoRows) {
+		return err
+	} else if qerr != nil {
+		return fmt.Errorf("read template: %w", describe(qerr))
+	}
+	if own != text {
+		return err
+	}
+	return &vpslink.Error{Code: e.Code, Field: templateField, Message: e.Message}
 }
 
 const templateColumns = `id, name, text, created_at, updated_at`

@@ -166,10 +166,10 @@ func TestTemplateRefs(t *testing.T) {
 		{"message from a missing template", "template_id: template 999 does not exist", func() error {
 			return db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: anaPhone, TemplateID: &missing, ScheduledAt: storetest.Now})
 		}},
-		{"message from a template its recipient cannot fill", "message: placeholder {alias} has no value", func() error {
+		{"message from a template its recipient cannot fill", "template_id: placeholder {alias} has no value", func() error {
 			return db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: bobPhone, TemplateID: ref(nick), ScheduledAt: storetest.Now})
 		}},
-		{"job part from a template one recipient cannot fill", "message_parts[0].text: placeholder {alias} has no value", func() error {
+		{"job part from a template one recipient cannot fill", "message_parts[0].templateId: placeholder {alias} has no value", func() error {
 			return db.CreateJob(ctx, &vpslink.Job{ScheduledStartAt: storetest.Now, Recipients: []string{anaPhone, bobPhone},
 				MessageParts: []vpslink.MessagePart{{TemplateID: ref(nick)}}})
 		}},
@@ -177,7 +177,7 @@ func TestTemplateRefs(t *testing.T) {
 			return db.CreateJob(ctx, &vpslink.Job{ScheduledStartAt: storetest.Now, Recipients: []string{anaPhone},
 				MessageParts: []vpslink.MessagePart{{TemplateID: &missing}}})
 		}},
-		{"edit to a template its recipient cannot fill", "message: placeholder {alias} has no value", func() error {
+		{"edit to a template its recipient cannot fill", "template_id: placeholder {alias} has no value", func() error {
 			m := storetest.CreateMessage(t, db, bobPhone, "Oi", storetest.Now)
 			_, err := db.UpdateMessage(ctx, m.ID, vpslink.MessageUpdate{TemplateID: ref(nick)})
 			return err

@@ -77,7 +77,7 @@ func TestTemplatesPage(t *testing.T) {
 
 // The schedule form's picker fills the message from a saved template; the
 // message records it, and a template the recipient cannot fill is refused
-// next to the message field.
+// next to the template picker.
 func TestScheduleFromTemplate(t *testing.T) {
 	e := newEnv(t)
 	e.login()
@@ -94,7 +94,7 @@ func TestScheduleFromTemplate(t *testing.T) {
 
 	form := url.Values{"to_phone": {"Bob"}, "template_id": {"1"}, "message": {""}, "date": {"2026-12-24"}, "time": {"18:30"}, "timezone": {"UTC"}}
 	e.post("/messages", form).mustStatus(t, http.StatusUnprocessableEntity).
-		mustContain(t, `id="message-error"`, "placeholder {alias} has no value", `<option value="1" selected>hi</option>`)
+		mustContain(t, `id="template_id-error"`, "placeholder {alias} has no value", `<option value="1" selected>hi</option>`)
 	if n := len(e.messages("")); n != 0 {
 		t.Fatalf("%d messages stored", n)
 	}

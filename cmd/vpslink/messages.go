@@ -67,7 +67,7 @@ func (a *app) printMessage(m *vpslink.ScheduledMessage) {
 
 // scheduleFlags names the flag of each field of a scheduled message.
 var scheduleFlags = map[string]string{"to_phone": "--to", "message": "--message", "scheduled_at": "--at", "timezone": "--tz",
-	"recurrence": "--rrule", "repeat": "--repeat"}
+	"recurrence": "--rrule", "repeat": "--repeat", "template_id": "--template"}
 
 func newMessagesScheduleCmd(a *app) *cobra.Command {
 	var to, at, zone, text, tpl, repeat, rrule string

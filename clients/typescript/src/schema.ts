@@ -1842,7 +1842,7 @@ export interface components {
             to_phone: string;
             /** @description The text; placeholders are filled per recipient when sent. Left out or empty with template_id: the template's text */
             message?: string;
-            /** @description A saved template (GET /api/templates) the text is filled from; its text is copied, so editing the template later changes nothing scheduled. A placeholder the recipient cannot fill is a 400 */
+            /** @description A saved template (GET /api/templates) the text is filled from; its text is copied, so editing the template later changes nothing scheduled. A placeholder the recipient cannot fill is a 400 naming template_id (message when the text is the message's own) */
             template_id?: number;
             /**
              * @example 2026-12-24T18:00:00+01:00
@@ -1926,7 +1926,7 @@ export interface components {
             text: string;
             /** @description Pause after this part before the next part to the same recipient, in seconds; a fraction is allowed (2.5) and kept to the millisecond. null: the settings' part delay (manual mode) or a worked-out pause (automatic mode). */
             delayAfterSeconds?: number | null;
-            /** @description A saved template the text is filled from (copied; gone when the template is deleted) */
+            /** @description A saved template the text is filled from (copied; gone when the template is deleted). A placeholder a recipient cannot fill in the template's text is a 400 naming message_parts[i].templateId */
             templateId?: number;
         };
         /**
