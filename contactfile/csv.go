@@ -170,7 +170,9 @@ func (c *columns) card(row []string, line int) (Card, bool) {
 		}
 		return strings.TrimSpace(row[i])
 	}
-	card := Card{Line: line, Name: get(c.name), Note: get(c.note), Timezone: get(c.timezone)}
+	// text is a text cell a spreadsheet may hold defused (see defuse).
+	text := func(i int) string { return undefuse(get(i)) }
+	card := Card{Line: line, Name: text(c.name), Note: text(c.note), Timezone: text(c.timezone)}
 	if card.Name == "" {
 		card.Name = strings.Join(strings.Fields(get(c.given)+" "+get(c.middle)+" "+get(c.family)), " ")
 	}
@@ -188,8 +190,8 @@ func (c *columns) card(row []string, line int) (Card, bool) {
 			card.Phones = append(card.Phones, Phone{Number: v, Types: strings.Fields(strings.ReplaceAll(kind, "*", ""))})
 		}
 	}
-	card.Nickname = splitLabels(get(c.alias))
-	for _, t := range splitLabels(get(c.tag)) {
+	card.Nickname = splitLabels(text(c.alias))
+	for _, t := range splitLabels(text(c.tag)) {
 		if !strings.HasPrefix(t, "*") { // Google's system labels: "* myContacts"
 			card.Categories = append(card.Categories, t)
 		}
@@ -203,6 +205,16 @@ func (c *columns) card(row []string, line int) (Card, bool) {
 	}
 	empty := card.Name == "" && len(card.Phones) == 0 && len(card.Nickname) == 0 && card.Note == ""
 	return card, !empty
+}
+
+// undefuse removes the apostrophe that defuse (or a spreadsheet) puts
+// before a cell that would otherwise be run as a formula, and only that
+// one: "'=1+1" reads as "=1+1", "'tis" stays as it is.
+func undefuse(s string) string {
+	if rest := strings.TrimLeft(s, "'"); len(rest) < len(s) && rest != "" && strings.ContainsRune(formulaStarts, rune(rest[0])) {
+		return s[1:]
+	}
+	return s
 }
 
 // splitLabels splits a list cell on ";" and Google's ":::".

@@ -138,6 +138,11 @@ func TestWriteReadRoundTrip(t *testing.T) {
 			IsFavorite: true, SecondaryPhone: "442079460018", Timezone: "Europe/London",
 			Notes: strings.Repeat("long note with ümlauts ", 10) + "\nand a second line"},
 		{Phone: "12817938853", Name: "Ünal", Aliases: []string{}, Tags: []string{}},
+		// Cells a spreadsheet would run as formulas, and ones that look
+		// like they were defused already.
+		{Phone: "491511234567", Name: `=HYPERLINK("http://evil.example","click")`, Aliases: []string{"+1 boss", "'=x"},
+			Tags: []string{"@home", "-vip"}, Notes: "-1+1\n'tis fine", Timezone: "Europe/Berlin"},
+		{Phone: "491517654321", Name: "''@x", Aliases: []string{}, Tags: []string{}, Notes: "'plain"},
 	}
 	for _, format := range []string{"vcf", "csv"} {
 		t.Run(format, func(t *testing.T) {
@@ -152,6 +157,13 @@ func TestWriteReadRoundTrip(t *testing.T) {
 				}
 			} else {
 				err = contactfile.WriteCSV(&buf, contacts)
+				// Defused text cells, the phone as it is.
+				for _, cell := range []string{"+491511234567,", `"'=HYPERLINK(""http://evil.example"",""click"")"`,
+					"'+1 boss; '=x,'@home; -vip,", "\"'-1+1\n'tis fine\"", "'''@x", ",'plain"} {
+					if !strings.Contains(buf.String(), cell) {
+						t.Errorf("CSV lacks %q:\n%s", cell, buf.String())
+					}
+				}
 			}
 			if err != nil {
 				t.Fatal(err)

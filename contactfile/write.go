@@ -29,13 +29,29 @@ func WriteCSV(w io.Writer, contacts []*vpslink.Contact) error {
 		if secondary != "" {
 			secondary = "+" + secondary
 		}
-		if err := cw.Write([]string{phone, c.Name, strings.Join(c.Aliases, "; "), strings.Join(c.Tags, "; "),
-			strconv.FormatBool(c.IsFavorite), secondary, c.Timezone, c.Notes}); err != nil {
+		if err := cw.Write([]string{phone, defuse(c.Name), defuse(strings.Join(c.Aliases, "; ")), defuse(strings.Join(c.Tags, "; ")),
+			strconv.FormatBool(c.IsFavorite), secondary, defuse(c.Timezone), defuse(c.Notes)}); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// formulaStarts are the first characters that make a spreadsheet run a
+// cell as a formula (=HYPERLINK(...) in a name would be a live link).
+const formulaStarts = "=+-@\t\r"
+
+// defuse makes a text cell that a spreadsheet would run as a formula plain
+// text, as spreadsheets themselves do: with a leading apostrophe. A cell
+// that already starts with apostrophes before such a character gets one
+// more, so that ReadCSV's undefuse gives every text back exactly. The
+// phone columns are not defused: their leading + is the number's.
+func defuse(s string) string {
+	if rest := strings.TrimLeft(s, "'"); rest != "" && strings.ContainsRune(formulaStarts, rune(rest[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // WriteVCard writes contacts as vCard 4.0 (RFC 6350): CRLF line ends, lines
