@@ -59,6 +59,11 @@ func Read(r io.Reader, format string) ([]Card, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("read contact file: %w", err)
 	}
+	// Checked before the format is detected: an empty file has none, and
+	// an empty .vcf taken for a CSV would be asked for a header row.
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0 {
+		return nil, format, vpslink.FieldError("file", "is empty: it holds no contacts")
+	}
 	if format == "" {
 		format = Detect(data)
 	}

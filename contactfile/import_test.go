@@ -126,8 +126,27 @@ func TestRead_MalformedNamesTheLine(t *testing.T) {
 	if vpslink.ErrorCode(err) != vpslink.EINVALID || vpslink.ErrorField(err) != "file" || !strings.Contains(err.Error(), "line 3") {
 		t.Fatalf("err = %v", err)
 	}
-	if _, _, err := contactfile.Read(strings.NewReader(""), "xml"); vpslink.ErrorField(err) != "format" {
+	if _, _, err := contactfile.Read(strings.NewReader("x"), "xml"); vpslink.ErrorField(err) != "format" {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// An empty file is called empty whatever its format, not taken for a CSV
+// without a header row.
+func TestRead_EmptyFile(t *testing.T) {
+	for _, tc := range []struct{ name, data, format string }{
+		{"nothing, detected", "", ""},
+		{"nothing as vcf", "", "vcf"},
+		{"nothing as csv", "", "csv"},
+		{"blank lines", "\r\n \n", ""},
+		{"byte order mark", "\ufeff\n", "vcf"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := contactfile.Read(strings.NewReader(tc.data), tc.format)
+			if vpslink.ErrorField(err) != "file" || !strings.Contains(err.Error(), "is empty") || strings.Contains(err.Error(), "header") {
+				t.Fatalf("err = %v", err)
+			}
+		})
 	}
 }
 
