@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store/storetest"
@@ -30,7 +31,17 @@ func TestTemplates_SavePreviewAndRefuse(t *testing.T) {
 	e.do(req{method: http.MethodPost, path: "/api/messages",
 		body: `{"to_phone": "491517654321", "message": "Oi {alias}", "scheduled_at": "2026-11-28T10:00:00Z"}`}).fails(t, 400, "VALIDATION_ERROR", "message")
 
+	// An empty patch changes nothing, not even updated_at.
+	e.db.Now = func() time.Time { return storetest.Now.Add(time.Hour) }
+	var same vpslink.Template
+	e.do(req{method: http.MethodPatch, path: "/api/templates/1", body: `{}`}).ok(t, 200, &same)
+	if got, _ := e.db.GetTemplate(t.Context(), 1); !same.UpdatedAt.Equal(tpl.UpdatedAt) || !got.UpdatedAt.Equal(tpl.UpdatedAt) {
+		t.Fatalf("empty patch: updated_at %v, stored %v, want %v", same.UpdatedAt, got.UpdatedAt, tpl.UpdatedAt)
+	}
 	e.do(req{method: http.MethodPatch, path: "/api/templates/1", body: `{"text": "Oi {first_name}"}`}).ok(t, 200, &tpl)
+	if !tpl.UpdatedAt.Equal(storetest.Now.Add(time.Hour)) {
+		t.Fatalf("patched updated_at %v", tpl.UpdatedAt)
+	}
 	var list []vpslink.Template
 	e.do(req{path: "/api/templates"}).ok(t, 200, &list)
 	if len(list) != 1 || !strings.Contains(list[0].Text, "first_name") {

@@ -238,6 +238,14 @@ func (db *DB) UpdateTemplate(ctx context.Context, t *vpslink.Template) error {
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
+		// An update that changes nothing (an empty PATCH, a form saved as
+		// it was) leaves updated_at alone: the template was not edited.
+		if cur, err := getTemplate(ctx, tx, `id = ?`, t.ID); err != nil {
+			return err
+		} else if cur.Name == t.Name && cur.Text == t.Text {
+			*t = *cur
+			return nil
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE templates SET name = ?, text = ?, updated_at = ? WHERE id = ?`,
 			t.Name, t.Text, fmtTime(tx.now), t.ID)
 		if vpslink.ErrorCode(describe(err)) == vpslink.ECONFLICT {

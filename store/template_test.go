@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vpslink/vpslink"
 	"github.com/vpslink/vpslink/store"
@@ -104,9 +105,21 @@ func TestTemplates_CRUD(t *testing.T) {
 	if err := db.CreateTemplate(ctx, &vpslink.Template{Name: "bad", Text: "Hi {nick}"}); vpslink.ErrorCode(err) != vpslink.EINVALID {
 		t.Fatalf("bad placeholder: %v, want validation error", err)
 	}
+	// Saved as it is (the name's spaces are trimmed), the template is not
+	// edited: updated_at stays.
+	created := tpl.UpdatedAt
+	db.Now = func() time.Time { return storetest.Now.Add(time.Hour) }
+	for _, same := range []vpslink.Template{{ID: tpl.ID, Name: "greeting", Text: tpl.Text}, {ID: tpl.ID, Name: " greeting ", Text: tpl.Text}} {
+		if err := db.UpdateTemplate(ctx, &same); err != nil || !same.UpdatedAt.Equal(created) {
+			t.Fatalf("unchanged update of %q: updated_at %v, want %v (%v)", same.Name, same.UpdatedAt, created, err)
+		}
+		if got, _ := db.GetTemplate(ctx, tpl.ID); !got.UpdatedAt.Equal(created) {
+			t.Fatalf("stored updated_at %v, want %v", got.UpdatedAt, created)
+		}
+	}
 	tpl.Text = "Hello {name}"
-	if err := db.UpdateTemplate(ctx, tpl); err != nil {
-		t.Fatal(err)
+	if err := db.UpdateTemplate(ctx, tpl); err != nil || !tpl.UpdatedAt.Equal(created.Add(time.Hour)) {
+		t.Fatalf("update: updated_at %v (%v)", tpl.UpdatedAt, err)
 	}
 	got, err := db.GetTemplate(ctx, tpl.ID)
 	if err != nil || got.Text != "Hello {name}" || got.Name != "greeting" {

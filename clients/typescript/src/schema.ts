@@ -1455,7 +1455,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a template's name or text (messages made from it keep their text) */
+        /** Change a template's name or text (messages made from it keep their text; a patch that changes nothing leaves updated_at as it was) */
         patch: {
             parameters: {
                 query?: never;
