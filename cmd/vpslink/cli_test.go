@@ -46,7 +46,7 @@ func dump(t *testing.T, path string) string {
 	}
 	defer db.Close()
 	var b strings.Builder
-	for _, table := range []string{"contacts", "scheduled_messages", "jobs", "chats", "messages", "deliveries"} {
+	for _, table := range []string{"contacts", "scheduled_messages", "jobs", "chats", "messages", "deliveries", "templates"} {
 		rows, err := db.Query(`SELECT * FROM ` + table + ` ORDER BY rowid`)
 		if err != nil {
 			t.Fatal(err)
@@ -223,6 +223,45 @@ func TestCLI_Templates(t *testing.T) {
 	if _, err := runCLI(t, "messages", "schedule", "--db", db, "--to", "anna lee", "--at", "now", "--template", "nope"); err == nil ||
 		!strings.Contains(err.Error(), `--template: no template is named "nope"`) {
 		t.Fatalf("unknown template: %v", err)
+	}
+}
+
+// templates edit changes only the fields given, of a template named by its
+// name or id; a refused change names the flag and writes nothing.
+func TestCLI_TemplatesEdit(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whatsapp.db")
+	mustRunCLI(t, "db", "migrate", "--db", db)
+	mustRunCLI(t, "templates", "add", "--db", db, "hi", "Hi {first_name}")
+	mustRunCLI(t, "templates", "add", "--db", db, "bye", "Bye")
+	if out := mustRunCLI(t, "templates", "edit", "--db", db, "hi", "--text", "Hello {name}"); out != "template 1 saved\n" {
+		t.Fatalf("edit by name: %q", out)
+	}
+	out := mustRunCLI(t, "templates", "edit", "--db", db, "--json", "1", "--name", "hello")
+	if !strings.Contains(out, `"name":"hello"`) || !strings.Contains(out, `"text":"Hello {name}"`) {
+		t.Fatalf("edit by id: %s", out)
+	}
+	before := dump(t, db)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing to change", []string{"hello"}, "nothing to change"},
+		{"unknown template", []string{"nope", "--text", "x"}, `no template is named "nope"`},
+		{"bad placeholder", []string{"hello", "--text", "Hi {nick}"}, "--text: has an unknown placeholder {nick}"},
+		{"blank text", []string{"hello", "--text", "\u200b "}, "--text: must not be empty"},
+		{"empty name", []string{"hello", "--name", " "}, "--name: must not be empty"},
+		{"name taken", []string{"hello", "--name", "bye"}, "already exists"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := runCLI(t, append([]string{"templates", "edit", "--db", db}, tc.args...)...)
+			if err == nil || !strings.Contains(oneLine(err), tc.want) {
+				t.Fatalf("err = %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+	if after := dump(t, db); after != before {
+		t.Fatalf("a failed edit changed the database:\n%s\n---\n%s", before, after)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 
 func newTemplatesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "templates", Short: "Saved texts with placeholders ({name}, {first_name}, {alias}, {tags}; see docs/sending.md)"}
-	cmd.AddCommand(newTemplatesListCmd(a), newTemplatesAddCmd(a), newTemplatesRmCmd(a))
+	cmd.AddCommand(newTemplatesListCmd(a), newTemplatesAddCmd(a), newTemplatesEditCmd(a), newTemplatesRmCmd(a))
 	return cmd
 }
 
@@ -57,6 +57,67 @@ func newTemplatesAddCmd(a *app) *cobra.Command {
 			})
 		},
 	}
+}
+
+// templateFlags names the flag of each field of a template.
+var templateFlags = map[string]string{"name": "--name", "text": "--text"}
+
+func newTemplatesEditCmd(a *app) *cobra.Command {
+	var name, text string
+	cmd := &cobra.Command{
+		Use:   "edit NAME|ID [--name NEW_NAME] [--text TEXT]",
+		Short: "Change a template's name or text (only the flags given; messages made from it keep their text)",
+		Long: `Change a template's name or text (only the flags given). The template is named by its name
+or, when no template has that name, by its id. Messages and job parts made from it keep the
+text they were made with.`,
+		Example: `  vpslink templates edit greeting --text 'Hello {first_name|there}!'
+  vpslink templates edit 3 --name birthday`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			changed := cmd.Flags().Changed
+			if !changed("name") && !changed("text") {
+				return fmt.Errorf("nothing to change: give --name, --text or both")
+			}
+			return a.write(cmd, func(w *writer) error {
+				tpl, err := templateByNameOrID(cmd.Context(), w.db, args[0])
+				if err != nil {
+					return err
+				}
+				if changed("name") {
+					tpl.Name = name
+				}
+				if changed("text") {
+					tpl.Text = text
+				}
+				if err := w.db.UpdateTemplate(cmd.Context(), tpl); err != nil {
+					return flagError(err, templateFlags)
+				}
+				if a.jsonOut {
+					return a.printJSON(tpl)
+				}
+				fmt.Fprintf(a.stdout, "template %d saved\n", tpl.ID)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the new name")
+	cmd.Flags().StringVar(&text, "text", "", "the new text")
+	return cmd
+}
+
+// templateByNameOrID returns the template named s or, when none is, the
+// one whose id s is: a name is what the user sees in "templates list".
+func templateByNameOrID(ctx context.Context, db *store.DB, s string) (*vpslink.Template, error) {
+	t, err := db.TemplateByName(ctx, s)
+	if vpslink.ErrorCode(err) != vpslink.ENOTFOUND {
+		return t, err
+	}
+	if id, perr := strconv.ParseInt(s, 10, 64); perr == nil {
+		if t, err := db.GetTemplate(ctx, id); vpslink.ErrorCode(err) != vpslink.ENOTFOUND {
+			return t, err
+		}
+	}
+	return nil, vpslink.Errorf(vpslink.ENOTFOUND, "no template is named %q or has that id (see vpslink templates list)", s)
 }
 
 func newTemplatesRmCmd(a *app) *cobra.Command {
