@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/rand"
 	"embed"
 	"encoding/base64"
 	"fmt"
@@ -27,25 +28,26 @@ type pages struct {
 
 func loadPages(static *staticFiles) (*pages, error) {
 	funcs := template.FuncMap{
-		"static":   static.url,
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"utc":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"inZone":   inZone,
-		"ago":      ago,
-		"unix":     func(s int64) time.Time { return time.Unix(s, 0) },
-		"percent":  percent,
-		"join":     strings.Join,
-		"add":      func(a, b int) int { return a + b },
-		"sub":      func(a, b int) int { return a - b },
-		"deref":    func(t *time.Time) time.Time { return derefTime(t) },
-		"preview":  preview,
-		"isGroup":  vpslink.IsGroupJID,
-		"statuses": func() []string { return messageTabs },
-		"repeats":  func() []string { return vpslink.Repeats },
-		"nav":      newNavigation,
-		"icon":     icon,
-		"words":    func(s string) string { return strings.ReplaceAll(s, "_", " ") }, // "not_paired" reads "not paired"
-		"jobTabs":  func() []string { return jobTabs },
+		"static":    static.url,
+		"formtoken": rand.Text, // see formOnce
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"utc":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"inZone":    inZone,
+		"ago":       ago,
+		"unix":      func(s int64) time.Time { return time.Unix(s, 0) },
+		"percent":   percent,
+		"join":      strings.Join,
+		"add":       func(a, b int) int { return a + b },
+		"sub":       func(a, b int) int { return a - b },
+		"deref":     func(t *time.Time) time.Time { return derefTime(t) },
+		"preview":   preview,
+		"isGroup":   vpslink.IsGroupJID,
+		"statuses":  func() []string { return messageTabs },
+		"repeats":   func() []string { return vpslink.Repeats },
+		"nav":       newNavigation,
+		"icon":      icon,
+		"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") }, // "not_paired" reads "not paired"
+		"jobTabs":   func() []string { return jobTabs },
 		"jobAct": func(id, action, label, csrf string) map[string]string {
 			return map[string]string{"ID": id, "Action": action, "Label": label, "CSRF": csrf}
 		},

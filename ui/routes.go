@@ -23,7 +23,7 @@ func (h *Handler) routes() *http.ServeMux {
 
 	page("GET /messages", h.messages)
 	page("GET /messages/new", h.newMessage)
-	page("POST /messages", h.createMessage)
+	page("POST /messages", h.once.wrap(h.createMessage))
 	page("GET /messages/{id}", h.message)
 	page("POST /messages/{id}", h.updateMessage)
 	page("POST /messages/{id}/cancel", h.cancelMessage)
@@ -44,7 +44,7 @@ func (h *Handler) routes() *http.ServeMux {
 
 	page("GET /jobs", h.jobs)
 	page("GET /jobs/new", h.newJob)
-	page("POST /jobs", h.createJob)
+	page("POST /jobs", h.once.wrap(h.createJob))
 	page("GET /jobs/{id}", h.job)
 	page("GET /jobs/{id}/live", h.jobLive)
 	page("POST /jobs/{id}/{action}", h.jobAction)

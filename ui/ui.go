@@ -126,6 +126,7 @@ type Handler struct {
 	sessions  *sessions
 	logins    *loginLimiter
 	pages     *pages
+	once      *formOnce
 	static    *staticFiles
 	log       *slog.Logger
 	now       func() time.Time
@@ -154,6 +155,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h.sessions = newSessions(cfg.Secret, idle, h.now)
 	h.logins = newLoginLimiter(h.now)
+	h.once = newFormOnce(h.now)
 	var err error
 	if h.static, err = loadStatic(); err != nil {
 		return nil, err
