@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -22,15 +21,10 @@ func seedList(t *testing.T, e *env, n int) {
 }
 
 // rawExec runs query on a connection of its own, as another program
-// writing the file would (the store's import registers the driver).
+// writing the file would.
 func rawExec(t *testing.T, e *env, query string) {
 	t.Helper()
-	raw, err := sql.Open("sqlite3", "file:"+e.path+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(query); err != nil {
+	if _, err := storetest.Raw(t, e.db).Exec(query); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -2,24 +2,19 @@ package scheduler_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vpslink/vpslink"
+	"github.com/vpslink/vpslink/store/storetest"
 )
 
 // refuse adds a trigger to h's database, as another tool could while the
 // service runs, that raises on the updates of table matching when.
 func (h *harness) refuse(name, table, when string) {
 	h.t.Helper()
-	raw, err := sql.Open("sqlite3", "file:"+h.db.Path()+"?_busy_timeout=5000")
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TRIGGER ` + name + ` BEFORE UPDATE ON ` + table + `
+	if _, err := storetest.Raw(h.t, h.db).Exec(`CREATE TRIGGER ` + name + ` BEFORE UPDATE ON ` + table + `
 		WHEN ` + when + ` BEGIN SELECT RAISE(ABORT, 'refused by ` + name + `'); END`); err != nil {
 		h.t.Fatal(err)
 	}

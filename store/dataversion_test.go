@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 	"time"
 
@@ -27,12 +26,7 @@ func TestDataVersion_ChangesOnEveryCommit(t *testing.T) {
 			other.Close()
 		}},
 		{"through a raw connection", func(t *testing.T, db *store.DB) {
-			raw, err := sql.Open("sqlite3", "file:"+db.Path()+"?_busy_timeout=5000")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer raw.Close()
-			if _, err := raw.Exec(`UPDATE scheduled_messages SET message = 'changed'`); err != nil {
+			if _, err := storetest.Raw(t, db).Exec(`UPDATE scheduled_messages SET message = 'changed'`); err != nil {
 				t.Fatal(err)
 			}
 		}},

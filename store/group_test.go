@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"maps"
 	"slices"
 	"strings"
@@ -139,11 +138,7 @@ func TestGroupRecipients(t *testing.T) {
 func TestMessages_GroupInsertByOtherTools(t *testing.T) {
 	db := storetest.Open(t)
 	ctx := context.Background()
-	raw, err := sql.Open("sqlite3", "file:"+db.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := storetest.Raw(t, db)
 	for _, to := range []string{" " + family, club} {
 		if _, err := raw.Exec(`INSERT INTO scheduled_messages (to_phone, message, scheduled_at) VALUES (?, 'x', '2027-01-01 00:00:00')`, to); err != nil {
 			t.Fatalf("insert to %q: %v", to, err)

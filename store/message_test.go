@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"strings"
 	"testing"
@@ -201,11 +200,7 @@ func TestMessages_UpdateAndCancel(t *testing.T) {
 func TestMessages_SeedColumnsInsert(t *testing.T) {
 	db := storetest.Open(t)
 	ctx := context.Background()
-	raw, err := sql.Open("sqlite3", "file:"+db.Path()) // like the sqlite3 shell: foreign keys off
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := storetest.Raw(t, db) // like the sqlite3 shell: foreign keys off
 	if _, err := raw.Exec(`INSERT INTO scheduled_messages (id, to_phone, contact_name, message, scheduled_at)
 		VALUES ('legacy-1', '+49 151 7654321', 'Carla', 'from sqlite3', '2026-12-31 22:00:00')`); err != nil {
 		t.Fatal(err)
@@ -258,11 +253,7 @@ func TestMessages_SeedColumnsInsert(t *testing.T) {
 func TestMessages_NationalFromOtherTools(t *testing.T) {
 	db := storetest.Open(t)
 	ctx := context.Background()
-	raw, err := sql.Open("sqlite3", "file:"+db.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := storetest.Raw(t, db)
 	at := db.Now().Add(-time.Second)
 	for _, id := range []string{"with-region", "without-region"} {
 		if _, err := raw.Exec(`INSERT INTO scheduled_messages (id, to_phone, message, scheduled_at) VALUES (?, '07700 900127', 'x', ?)`,

@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -120,4 +121,17 @@ func GroupStates(tb testing.TB, db *store.DB) map[string]string {
 		}
 	}
 	return out
+}
+
+// Raw opens a connection of its own on db's file, as another program
+// writing it would (the sqlite3 shell, the user's other tools): no store
+// rules, foreign keys off. It is closed when the test ends.
+func Raw(tb testing.TB, db *store.DB) *sql.DB {
+	tb.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+db.Path()+"?_busy_timeout=5000")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return raw
 }
