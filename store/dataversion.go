@@ -14,10 +14,13 @@ import (
 // commits, so this connection is read-only (query_only) and never writes,
 // and it is pinned: a value from another connection would not compare.
 type dataVersion struct {
-	mu     sync.Mutex
-	pool   *sql.DB
-	conn   *sql.Conn
-	closed bool // the DB was closed: no connection is opened again
+	mu   sync.Mutex
+	pool *sql.DB
+	conn *sql.Conn
+	// generation counts the connections opened, one more after a failed
+	// read: a number from one connection does not compare with another's.
+	generation int64
+	closed     bool // the DB was closed: no connection is opened again
 }
 
 // DataVersion returns a number that stays the same as long as no
@@ -39,10 +42,18 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 		}
 	}
 	var n int64
-	if err := v.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&n); err != nil {
+	// The statement takes microseconds: a cancellable context would only
+	// add the goroutine database/sql starts to watch it, per request.
+	if err := v.conn.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA data_version`).Scan(&n); err != nil {
+		// The next call opens a new connection, under a new generation.
+		v.conn.Close()
+		v.conn = nil
 		return 0, fmt.Errorf("read data version: %w", describe(err))
 	}
-	return n, nil
+	// data_version is a 32-bit counter of this connection alone, so the
+	// connection's generation goes above it: a new connection's numbers
+	// never equal an old one's.
+	return v.generation<<32 | n&0xffffffff, nil
 }
 
 // openVersionConn opens the pinned connection on first use, so that CLI
@@ -66,6 +77,7 @@ func (db *DB) openVersionConn(ctx context.Context) error {
 		return fmt.Errorf("open data version connection: %w", describe(err))
 	}
 	v.conn = conn
+	v.generation++
 	return nil
 }
 
