@@ -25,7 +25,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/vpslink/vpslink/internal/gc"
+	"github.com/vpslink/vpslink/internal/tune"
 	"io"
 	"log/slog"
 	"net"
@@ -66,7 +66,7 @@ func main() {
 		}
 		return
 	}
-	gc.TuneForService() // as vpslink serve does
+	tune.GC() // as vpslink serve does; the processors are shared with the load generator
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

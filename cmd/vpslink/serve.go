@@ -16,7 +16,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
-	"github.com/vpslink/vpslink/internal/gc"
+	"github.com/vpslink/vpslink/internal/tune"
 )
 
 func newServeCmd(a *app) *cobra.Command {
@@ -41,7 +41,7 @@ and serve the HTTP API. SIGTERM or Ctrl-C lets the in-flight send finish, then e
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			gc.TuneForService()
+			tune.ForService()
 			return serve(cmd.Context(), cfg, newLogger(cfg.LogLevel, a.stderr))
 		},
 	}
