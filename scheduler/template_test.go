@@ -16,27 +16,60 @@ import (
 // A recipient whose contact loses a value its text needs after the job was
 // created (its alias removed while the job runs) fails alone, with the
 // reason in its ledger row, and nothing is sent to it; the recipients
-// before and after it get their text, filled for each of them.
+// before and after it get their text, filled for each of them. The alias
+// goes between two steps, or in the middle of a send, while the engine
+// waits for WhatsApp.
 func TestEngine_JobRecipientLosesPlaceholderValue(t *testing.T) {
-	h := newHarness(t, nil)
-	ctx := context.Background()
-	for i, alias := range []string{"Ann", "Bo", "Cy"} {
-		storetest.CreateContact(t, h.db, &vpslink.Contact{Phone: "49151000000" + string(rune('0'+i)), Name: alias + " Doe", Aliases: []string{alias}})
-	}
-	j := &vpslink.Job{ScheduledStartAt: t0, Recipients: []string{"491510000000", "491510000001", "491510000002"},
-		MessageParts: []vpslink.MessagePart{{Text: "Hi {alias}", DelayAfterSeconds: seconds(5)}, {Text: "Bye {first_name}"}},
-		Config:       vpslink.JobConfig{RecipientGapSeconds: 10}}
-	if err := h.db.CreateJob(ctx, j); err != nil {
-		t.Fatal(err)
-	}
-	h.start()
-	h.advance(5 * time.Second) // the first recipient has both parts
-	h.wantAttempts(2)
-	h.do(func(ctx context.Context) error {
+	removeAlias := func(ctx context.Context, h *harness) error {
 		_, err := h.db.UpdateContact(ctx, "491510000001", vpslink.ContactUpdate{Aliases: &[]string{}})
 		return err
-	})
-	h.runFor(time.Minute)
+	}
+	for _, tt := range []struct {
+		name string
+		run  func(h *harness)
+	}{
+		{"between the first recipient's last part and the second's first", func(h *harness) {
+			h.start()
+			h.advance(5 * time.Second) // the first recipient has both parts
+			h.wantAttempts(2)
+			h.do(func(ctx context.Context) error { return removeAlias(ctx, h) })
+		}},
+		{"while the first recipient's first part is being sent", func(h *harness) {
+			h.sender.OnSend(func(s vpslink.Send) {
+				if s.RecipientIndex == 0 && s.PartIndex == 0 {
+					if err := removeAlias(context.Background(), h); err != nil {
+						h.t.Error(err)
+					}
+				}
+			})
+			h.start()
+			h.settle() // the re-plan after the edit's write
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			ctx := context.Background()
+			for i, alias := range []string{"Ann", "Bo", "Cy"} {
+				storetest.CreateContact(t, h.db, &vpslink.Contact{Phone: "49151000000" + string(rune('0'+i)), Name: alias + " Doe", Aliases: []string{alias}})
+			}
+			j := &vpslink.Job{ScheduledStartAt: t0, Recipients: []string{"491510000000", "491510000001", "491510000002"},
+				MessageParts: []vpslink.MessagePart{{Text: "Hi {alias}", DelayAfterSeconds: seconds(5)}, {Text: "Bye {first_name}"}},
+				Config:       vpslink.JobConfig{RecipientGapSeconds: 10}}
+			if err := h.db.CreateJob(ctx, j); err != nil {
+				t.Fatal(err)
+			}
+			tt.run(h)
+			h.runFor(time.Minute)
+			wantOnlyRecipientFailed(t, h, j)
+		})
+	}
+}
+
+// wantOnlyRecipientFailed checks that j sent both parts to its first and
+// third recipients and failed its second, which lost its alias.
+func wantOnlyRecipientFailed(t *testing.T, h *harness, j *vpslink.Job) {
+	t.Helper()
+	ctx := context.Background()
 	var texts []string
 	for _, s := range h.wantAttempts(4) {
 		texts = append(texts, s.To+" "+s.Text)
