@@ -233,9 +233,15 @@ func ResolveGroupName(field, name string, groups []*Chat) (string, error) {
 	case len(member) > 1:
 		return "", FieldError(field, "%d groups are named %q (%s): give the group's JID instead", len(member), name, strings.Join(member, ", "))
 	case len(left) > 0:
-		return "", FieldError(field, "this account is not a member of group %q any more", name)
+		return "", NotMemberError(field, name)
 	}
 	return "", FieldError(field, "no group named %q is known (the groups list shows the account's groups)", name)
+}
+
+// NotMemberError is the error of field naming a group this account has
+// left: a message to it could only fail when due.
+func NotMemberError(field, group string) error {
+	return FieldError(field, "this account is not a member of group %q any more", group)
 }
 
 // PhoneFromJID returns the phone of a user JID, or "" for other JIDs.

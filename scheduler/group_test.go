@@ -29,14 +29,10 @@ func TestEngine_GroupMessages(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, nil)
 			storetest.CreateGroup(t, h.db, group, "Family", 5)
-			if tt.left {
+			m := storetest.CreateMessage(t, h.db, "group:Family", "hello all", t0.Add(time.Second))
+			if tt.left { // after the message was made: a group left is refused then
 				storetest.LeaveGroup(t, h.db, group)
 			}
-			to := "group:Family" // by name: refused for a group left, so by JID then
-			if tt.left {
-				to = group
-			}
-			m := storetest.CreateMessage(t, h.db, to, "hello all", t0.Add(time.Second))
 			h.start()
 			h.advance(time.Second)
 			h.advance(time.Hour) // nothing more happens
@@ -63,12 +59,13 @@ func TestEngine_GroupMessages(t *testing.T) {
 func TestEngine_JobToLeftGroup(t *testing.T) {
 	h := newHarness(t, nil)
 	storetest.CreateGroup(t, h.db, group, "Family", 5)
-	if err := h.db.SyncGroups(context.Background(), nil, true); err != nil { // Family is no longer among the joined groups
-		t.Fatal(err)
-	}
 	j := &vpslink.Job{ScheduledStartAt: t0, Recipients: []string{"4915100000001", group, "4915100000002"},
 		MessageParts: []vpslink.MessagePart{{Text: "part 0"}}, Config: vpslink.JobConfig{RecipientGapSeconds: 1, MaxRetries: 2}}
 	if err := h.db.CreateJob(context.Background(), j); err != nil {
+		t.Fatal(err)
+	}
+	// Then the account leaves: Family is no longer among the joined groups.
+	if err := h.db.SyncGroups(context.Background(), nil, true); err != nil {
 		t.Fatal(err)
 	}
 	h.start()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -118,6 +119,37 @@ func (db *DB) LeftGroup(ctx context.Context, jid string) (label string, left boo
 		return jid, false, err
 	}
 	return c.Label(), c.LeftAt != nil, nil
+}
+
+// checkJoined refuses to, a recipient's JID, when it is a group this
+// account has left (a group chosen by name is refused when resolved). Only
+// what a person asks for now goes through it: creating, editing and
+// resending. An import keeps its history, and a series' next occurrence
+// was asked for with the first, whose own send reports the left group.
+func (tx *Tx) checkJoined(ctx context.Context, field, to string) error {
+	if !vpslink.IsGroupJID(to) {
+		return nil
+	}
+	c, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, to))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // not known to be left: WhatsApp's answer decides
+	} else if err != nil {
+		return fmt.Errorf("read group %s: %w", to, describe(err))
+	}
+	if c.LeftAt != nil {
+		return vpslink.NotMemberError(field, c.Label())
+	}
+	return nil
+}
+
+// checkJobJoined is checkJoined for each of j's recipients.
+func (tx *Tx) checkJobJoined(ctx context.Context, j *vpslink.Job) error {
+	for i, to := range j.Recipients {
+		if err := tx.checkJoined(ctx, fmt.Sprintf("recipients[%d]", i), to); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // groupResolver resolves recipients given as "group:<name>" to the JID of

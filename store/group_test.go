@@ -132,6 +132,85 @@ func TestGroupRecipients(t *testing.T) {
 	}
 }
 
+// A group the account has left is refused when a person asks for a send to
+// it now (create, edit, resend), by JID as by name, and nothing is written;
+// an import keeps such a message, and a message made before the account
+// left stays, to fail with the reason when due.
+func TestGroupRecipients_Left(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	storetest.CreateGroup(t, db, family, "Family", 5)
+	storetest.CreateGroup(t, db, choir, "Choir", 30)
+	at := time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC)
+	before := storetest.CreateMessage(t, db, choir, "made while a member", at)
+	cancelled := storetest.CreateMessage(t, db, choir, "cancelled while a member", at)
+	if _, err := db.CancelMessage(ctx, cancelled.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	toFamily := storetest.CreateMessage(t, db, family, "to family", at)
+	job := newJob()
+	job.Recipients = []string{family}
+	if err := db.CreateJob(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	storetest.LeaveGroup(t, db, choir)
+
+	choirTo := choir
+	for _, tc := range []struct {
+		name, field string
+		try         func() error
+	}{
+		{"a message by JID", "to_phone", func() error {
+			return db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: choir, Message: "hello", ScheduledAt: at})
+		}},
+		{"a message by name", "to_phone", func() error {
+			return db.CreateMessage(ctx, &vpslink.ScheduledMessage{ToPhone: "group:Choir", Message: "hello", ScheduledAt: at})
+		}},
+		{"a message edited to it", "to_phone", func() error {
+			_, err := db.UpdateMessage(ctx, toFamily.ID, vpslink.MessageUpdate{ToPhone: &choirTo})
+			return err
+		}},
+		{"a resend to it", "to_phone", func() error {
+			_, err := db.ResendMessage(ctx, cancelled.ID, at, "api")
+			return err
+		}},
+		{"a job recipient", "recipients[1]", func() error {
+			j := newJob()
+			j.Recipients = []string{family, choir}
+			return db.CreateJob(ctx, j)
+		}},
+		{"a job edited to it", "recipients[0]", func() error {
+			_, err := db.UpdateJob(ctx, job.ID, vpslink.JobUpdate{Recipients: &[]string{choir}})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			version, _ := db.DataVersion(ctx)
+			err := tc.try()
+			if vpslink.ErrorField(err) != tc.field || !strings.Contains(err.Error(), "not a member of group") {
+				t.Fatalf("got %v, want a refusal naming %s", err, tc.field)
+			}
+			if after, _ := db.DataVersion(ctx); after != version {
+				t.Fatal("the refusal wrote to the database")
+			}
+		})
+	}
+
+	// What stays: the message made before, editable in its text; an import.
+	text := "still made while a member"
+	if _, err := db.UpdateMessage(ctx, before.ID, vpslink.MessageUpdate{Message: &text}); err != nil {
+		t.Errorf("editing the text of a message made before: %v", err)
+	}
+	err := db.UpdateQuiet(ctx, func(tx *store.Tx) error {
+		_, _, err := tx.ImportMessage(ctx, &vpslink.ScheduledMessage{ID: "legacy-1", ToPhone: choir, Message: "old", ScheduledAt: at,
+			Status: vpslink.MessageSent, SentAt: &at})
+		return err
+	})
+	if err != nil {
+		t.Errorf("import of a sent message to a left group: %v", err)
+	}
+}
+
 // Other tools may insert messages to a group too: the schema keeps the
 // group's JID (trimmed), creates no contact, and refuses what is neither
 // a group JID nor a phone.

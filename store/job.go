@@ -34,6 +34,9 @@ func (db *DB) CreateJob(ctx context.Context, j *vpslink.Job) error {
 		if err := tx.CheckJobRenders(ctx, j); err != nil {
 			return err
 		}
+		if err := tx.checkJobJoined(ctx, j); err != nil {
+			return err
+		}
 		return tx.CreateJob(ctx, j)
 	})
 }
@@ -182,6 +185,11 @@ func (db *DB) UpdateJob(ctx context.Context, id string, u vpslink.JobUpdate) (*v
 		}
 		if err := tx.resolveJobGroups(ctx, j); err != nil {
 			return err
+		}
+		if u.Recipients != nil {
+			if err := tx.checkJobJoined(ctx, j); err != nil {
+				return err
+			}
 		}
 		if err := tx.CheckJobRenders(ctx, j); err != nil {
 			return err

@@ -39,6 +39,9 @@ func (db *DB) CreateMessage(ctx context.Context, m *vpslink.ScheduledMessage) er
 		if err := tx.CheckMessageRenders(ctx, m); err != nil {
 			return err
 		}
+		if err := tx.checkJoined(ctx, "to_phone", m.ToPhone); err != nil {
+			return err
+		}
 		return tx.CreateMessage(ctx, m)
 	})
 }
@@ -121,6 +124,9 @@ func (tx *Tx) ResendMessage(ctx context.Context, id string, at time.Time, create
 	}
 	m.ContactName = cmp.Or(name, m.ContactName)
 	m.CreatedFrom = createdFrom
+	if err := tx.checkJoined(ctx, "to_phone", m.ToPhone); err != nil {
+		return nil, err
+	}
 	return m, tx.CreateMessage(ctx, m)
 }
 
@@ -262,6 +268,11 @@ func (db *DB) UpdateMessage(ctx context.Context, id string, u vpslink.MessageUpd
 		}
 		if err := tx.resolveMessageGroup(ctx, m); err != nil {
 			return err
+		}
+		if m.ToPhone != stored {
+			if err := tx.checkJoined(ctx, "to_phone", m.ToPhone); err != nil {
+				return err
+			}
 		}
 		if detach {
 			if err := tx.continueSeries(ctx, &orig); err != nil {

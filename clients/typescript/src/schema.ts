@@ -1126,7 +1126,7 @@ export interface paths {
         };
         /**
          * List the groups the account is in, with names and participant counts, most recent activity first
-         * @description Read from WhatsApp at each connection and kept current by group events (see docs/sending.md, Groups). A group's id is the JID a job recipient or message may be addressed to; "group:<name>" addresses it by name, resolved when the message or job is saved. Sending to a group the account has left fails the send at once (invalid recipient, "not a member of group ..."), never as an unknown outcome.
+         * @description Read from WhatsApp at each connection and kept current by group events (see docs/sending.md, Groups). A group's id is the JID a job recipient or message may be addressed to; "group:<name>" addresses it by name, resolved when the message or job is saved. Creating, editing or resending a message or job to a group the account has left is a 400 naming the field; one made before the account left fails its send at once (invalid recipient, "not a member of group ..."), never as an unknown outcome.
          */
         get: {
             parameters: {
