@@ -57,7 +57,11 @@ func (db *DB) ListChats(ctx context.Context, f vpslink.ChatFilter) ([]*vpslink.C
 
 // GetChat returns a chat by JID.
 func (db *DB) GetChat(ctx context.Context, id string) (*vpslink.Chat, error) {
-	c, err := scanChat(db.read.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
+	return getChat(ctx, db.read, id)
+}
+
+func getChat(ctx context.Context, q queryer, id string) (*vpslink.Chat, error) {
+	c, err := scanChat(q.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vpslink.Errorf(vpslink.ENOTFOUND, "chat %s not found", id)
 	} else if err != nil {

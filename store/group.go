@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -112,7 +111,11 @@ const groupCond = `(is_group = 1 OR id LIKE '%@g.us')`
 // label that names it for a person. A group not in chats is not known to
 // be left: WhatsApp's own answer decides.
 func (db *DB) LeftGroup(ctx context.Context, jid string) (label string, left bool, err error) {
-	c, err := db.GetChat(ctx, jid)
+	return leftGroup(ctx, db.read, jid)
+}
+
+func leftGroup(ctx context.Context, q queryer, jid string) (label string, left bool, err error) {
+	c, err := getChat(ctx, q, jid)
 	if vpslink.ErrorCode(err) == vpslink.ENOTFOUND {
 		return jid, false, nil
 	} else if err != nil {
@@ -121,8 +124,9 @@ func (db *DB) LeftGroup(ctx context.Context, jid string) (label string, left boo
 	return c.Label(), c.LeftAt != nil, nil
 }
 
-// checkJoined refuses to, a recipient's JID, when it is a group this
-// account has left (a group chosen by name is refused when resolved). Only
+// checkJoined refuses the recipient to, named by field, when it is the JID
+// of a group this account has left (a group chosen by name is refused when
+// resolved). Only
 // what a person asks for now goes through it: creating, editing and
 // resending. An import keeps its history, and a series' next occurrence
 // was asked for with the first, whose own send reports the left group.
@@ -130,14 +134,12 @@ func (tx *Tx) checkJoined(ctx context.Context, field, to string) error {
 	if !vpslink.IsGroupJID(to) {
 		return nil
 	}
-	c, err := scanChat(tx.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, to))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // not known to be left: WhatsApp's answer decides
-	} else if err != nil {
-		return fmt.Errorf("read group %s: %w", to, describe(err))
+	label, left, err := leftGroup(ctx, tx, to)
+	if err != nil {
+		return err
 	}
-	if c.LeftAt != nil {
-		return vpslink.NotMemberError(field, c.Label())
+	if left {
+		return vpslink.NotMemberError(field, label)
 	}
 	return nil
 }
