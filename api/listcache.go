@@ -114,15 +114,13 @@ func (s *Server) cachedBody(w http.ResponseWriter, r *http.Request, key string) 
 		return 0, false, false
 	}
 	etag := s.pages.etag(key, version)
-	h := w.Header()
 	if notModified(r, etag) {
-		h.Set("ETag", etag)
-		h.Set("Cache-Control", "no-cache")
+		setValidator(w, etag)
 		w.WriteHeader(http.StatusNotModified)
 		return version, true, true
 	}
 	if body := s.pages.get(key, version); body != nil {
-		s.writeCacheable(w, key, version, body)
+		writeCacheable(w, etag, body)
 		return version, true, true
 	}
 	return version, true, false
@@ -148,13 +146,19 @@ func (s *Server) sendPage(w http.ResponseWriter, key string, version int64, cach
 		return
 	}
 	s.pages.put(key, version, body)
-	s.writeCacheable(w, key, version, body)
+	writeCacheable(w, s.pages.etag(key, version), body)
 }
 
-// writeCacheable sends body, the answer to key at version, with its ETag.
-func (s *Server) writeCacheable(w http.ResponseWriter, key string, version int64, body []byte) {
-	h := w.Header()
-	h.Set("ETag", s.pages.etag(key, version))
-	h.Set("Cache-Control", "no-cache")
+// writeCacheable sends body with its ETag.
+func writeCacheable(w http.ResponseWriter, etag string, body []byte) {
+	setValidator(w, etag)
 	writeBody(w, http.StatusOK, body)
+}
+
+// setValidator names the answer by etag and asks clients to check it with
+// the server before they use a copy.
+func setValidator(w http.ResponseWriter, etag string) {
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "no-cache")
 }
